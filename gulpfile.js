@@ -8,6 +8,7 @@ function copyAssets() {
 	const sources = [
 		path.resolve('nodes', '**', '*.{png,svg}'),
 		path.resolve('credentials', '**', '*.{png,svg}'),
+		path.resolve('icons', '**', '*.{png,svg}'),
 	];
 	return src(sources, { base: '.', encoding: false }).pipe(dest('dist'));
 }
