@@ -401,7 +401,7 @@ export async function deliverWebhook(options: {
 
 	const response: WebhookResponse = { status: 200, body: '', headers: {} };
 	let ended = false;
-	const res = new ServerResponse(req) as ServerResponse & IDataObject;
+	const res = new ServerResponse(req) as unknown as ServerResponse & IDataObject;
 	res.status = (code: number) => {
 		response.status = code;
 		return res;

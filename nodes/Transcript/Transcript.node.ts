@@ -1,0 +1,66 @@
+/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the node is named
+intercomTranscript (a bare "transcript" could clash with other packages) while the file keeps the
+path package.json registers */
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as markDelivered from './actions/markDelivered.operation';
+import * as render from './actions/render.operation';
+import { router } from './actions/router';
+
+export class Transcript implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Intercom Transcript',
+		name: 'intercomTranscript',
+		icon: {
+			light: 'file:../../icons/transcript.svg',
+			dark: 'file:../../icons/transcript.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ $parameter["operation"] === "markDelivered" ? "Mark as delivered" : "Render transcript" }}',
+		description:
+			'Turn an Intercom conversation into readable note text for Kommo, only new messages if you like',
+		defaults: { name: 'Transcript' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Transcript', 'No New Messages'],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Render Transcript',
+						value: 'render',
+						action: 'Render a conversation transcript',
+						description: 'Turn the conversation into note text, split into several notes if long',
+					},
+					{
+						name: 'Mark as Delivered',
+						value: 'markDelivered',
+						action: 'Mark transcript notes as delivered',
+						description:
+							'After the note was written: remember its messages so the next transcript starts after them. Items leave through the first output.',
+					},
+				],
+				default: 'render',
+			},
+			...render.description,
+			...markDelivered.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../shared/descriptions';
+import { confirmDelivery, isDeliveryReceipt } from '../delivery/watermark';
+import type { RunContext } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Place this after the step that writes the note (e.g. Kommo › Add Note). Each note it receives counts as written, so the next run of the Transcript node shows only newer messages. Items with an error are not counted.',
+		name: 'markDeliveredNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Delivery Receipt',
+		name: 'receipt',
+		type: 'json',
+		default: "={{ $('Transcript').item.json.delivery }}",
+		required: true,
+		description:
+			'The "delivery" field of the note this item wrote. If your Transcript node has another name, put that name in place of Transcript.',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { operation: ['markDelivered'] } },
+	properties,
+);
+
+function parseReceipt(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value);
+	} catch {
+		return undefined;
+	}
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<IDataObject> {
+	const item = this.getInputData()[itemIndex].json;
+	const outcome = (delivered: boolean, reason: string) => ({ ...item, delivered, reason });
+
+	// continueOnFail upstream: the note was not written, whatever the receipt says
+	if (item.error !== undefined && item.error !== null && item.error !== false) {
+		return outcome(
+			false,
+			'The previous step reported an error for this note, so it is not marked as delivered.',
+		);
+	}
+	const receipt = parseReceipt(this.getNodeParameter('receipt', itemIndex, null));
+	if (!isDeliveryReceipt(receipt)) {
+		return outcome(
+			false,
+			'No delivery receipt for this item. Check that "Delivery Receipt" points to the "delivery" field of the Transcript node that rendered the note.',
+		);
+	}
+	if (receipt.workflowKey !== run.workflowKey) {
+		return outcome(false, 'The delivery receipt comes from another workflow.');
+	}
+	const confirmation = confirmDelivery(receipt, run.staticData);
+	return outcome(confirmation.applied, confirmation.reason);
+}

@@ -1,0 +1,303 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../shared/descriptions';
+import { renderInTurn } from '../delivery/watermark';
+import type { DeliveryReceipt } from '../delivery/watermark';
+import type { IntercomConversation } from '../render/messages';
+import { roleOf } from '../render/messages';
+import { isValidTimeZone } from '../render/time';
+import { conversationUrl, renderTranscript } from '../render/transcript';
+import type { IntercomRegion, Transcript } from '../render/transcript';
+import type { RunContext } from './common';
+
+export const DEFAULT_MAX_NOTE_LENGTH = 8000;
+const MIN_NOTE_LENGTH = 1000;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Only New Messages',
+		name: 'onlyNewMessages',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to leave out the messages already written for this conversation, so each run adds only what is new. Needs a second Transcript node set to "Mark as Delivered" after the step that writes the note.',
+	},
+	{
+		displayName:
+			'Add a Transcript node with the operation "Mark as Delivered" after the step that writes the note. Messages count as written only once it has run; until then every run shows them again.',
+		name: 'markDeliveredNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { onlyNewMessages: [true] } },
+	},
+	{
+		displayName: 'Intercom App ID',
+		name: 'appId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. a86dr8yl',
+		description:
+			'Your Intercom workspace ID (the code after /a/apps/ or /a/inbox/ in Intercom links), used for the link to the conversation. Empty: the ID that came with the Intercom Trigger item, or a link that opens the workspace you are signed in to.',
+	},
+	{
+		displayName: 'Max Note Length',
+		name: 'maxNoteLength',
+		type: 'number',
+		default: DEFAULT_MAX_NOTE_LENGTH,
+		typeOptions: { minValue: MIN_NOTE_LENGTH },
+		description:
+			'Longer transcripts are split into several notes of at most this many characters, never inside a message line. Kommo does not publish a limit for note text; 8000 stays well below the sizes known to work and keeps a note readable in the deal feed.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Bot Messages',
+				name: 'includeBotMessages',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to include replies by bots and Fin AI Agent, marked [Bot]',
+			},
+			{
+				displayName: 'Include Internal Notes',
+				name: 'includeInternalNotes',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to include notes teammates left for each other in Intercom, marked [Internal note]. The customer never saw them.',
+			},
+			{
+				displayName: 'Include System Events',
+				name: 'includeSystemEvents',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to include lines for assignments, closing, reopening, snoozing and attribute changes',
+			},
+			{
+				displayName: 'Intercom Region',
+				name: 'region',
+				type: 'options',
+				default: 'us',
+				description: 'Where your workspace is hosted, for the link to the conversation',
+				options: [
+					{ name: 'United States', value: 'us' },
+					{ name: 'Europe', value: 'eu' },
+					{ name: 'Australia', value: 'au' },
+				],
+			},
+			{
+				displayName: 'Timezone',
+				name: 'timezone',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Europe/Berlin',
+				description:
+					"Timezone for message times and dates (IANA name). Empty: the workflow's timezone.",
+			},
+			{
+				displayName: 'Wait for Other Execution (Seconds)',
+				name: 'waitSeconds',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 0 },
+				displayOptions: { show: { '/onlyNewMessages': [true] } },
+				description:
+					'When another execution is still writing notes for the same conversation, wait up to this long for it to mark them as delivered, then show only what is newer. If it does not finish in time (for example because it failed), its messages are shown again here, so none is lost. 0 = do not wait.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['render'] } }, properties);
+
+interface RenderOptions {
+	includeBotMessages?: boolean;
+	includeInternalNotes?: boolean;
+	includeSystemEvents?: boolean;
+	region?: IntercomRegion;
+	timezone?: string;
+	waitSeconds?: number;
+}
+
+interface Customer extends IDataObject {
+	id: string | null;
+	email: string | null;
+	name: string | null;
+}
+
+interface ConversationInput {
+	conversation: IntercomConversation;
+	customer: Customer | null;
+	appId: string;
+}
+
+const NOT_A_CONVERSATION =
+	'This item does not contain an Intercom conversation. Connect the Transcript node after the Intercom Trigger or the Intercom Conversations › Get node.';
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasId(value: IDataObject): boolean {
+	return (typeof value.id === 'string' && value.id !== '') || typeof value.id === 'number';
+}
+
+function asCustomer(value: unknown): Customer | null {
+	if (!isObject(value)) return null;
+	const text = (field: unknown) =>
+		typeof field === 'string' && field.trim()
+			? field.trim()
+			: typeof field === 'number'
+				? String(field)
+				: null;
+	const customer = { id: text(value.id), email: text(value.email), name: text(value.name) };
+	return customer.id || customer.email || customer.name ? customer : null;
+}
+
+/** The author of the opening message, when a customer wrote it. */
+function customerFromSource(conversation: IntercomConversation): Customer | null {
+	const author = conversation.source?.author;
+	if (!author || roleOf(author) !== 'customer') return null;
+	return asCustomer(author);
+}
+
+/**
+ * Accepts the output of Intercom Conversations › Get (the conversation itself, maybe with a
+ * `customer`) and of the Intercom Trigger (`conversation`, `conversationId`, `customer`, `appId`).
+ */
+export function conversationInput(json: IDataObject): ConversationInput | undefined {
+	let conversation: IDataObject | undefined;
+	if (json.type === 'conversation' && hasId(json)) conversation = json;
+	else if (
+		isObject(json.conversation) &&
+		hasId(json.conversation) &&
+		(json.conversation.type === undefined || json.conversation.type === 'conversation')
+	) {
+		conversation = json.conversation;
+	}
+	if (!conversation) return undefined;
+	const typed = conversation as unknown as IntercomConversation;
+	return {
+		conversation: typed,
+		customer: asCustomer(json.customer) ?? customerFromSource(typed),
+		appId: typeof json.appId === 'string' ? json.appId : '',
+	};
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<{ transcript: IDataObject[]; noNewMessages: IDataObject[] }> {
+	const input = conversationInput(this.getInputData()[itemIndex].json);
+	if (!input) throw new NodeOperationError(this.getNode(), NOT_A_CONVERSATION, { itemIndex });
+	const { conversation, customer } = input;
+	const conversationId = String(conversation.id);
+
+	const onlyNew = this.getNodeParameter('onlyNewMessages', itemIndex, false) as boolean;
+	const appId = (this.getNodeParameter('appId', itemIndex, '') as string).trim() || input.appId;
+	const maxLength = this.getNodeParameter(
+		'maxNoteLength',
+		itemIndex,
+		DEFAULT_MAX_NOTE_LENGTH,
+	) as number;
+	const options = this.getNodeParameter('options', itemIndex, {}) as RenderOptions;
+	const timeZone = options.timezone?.trim() || this.getTimezone();
+	if (!isValidTimeZone(timeZone)) {
+		throw new NodeOperationError(this.getNode(), `"${timeZone}" is not a timezone name`, {
+			itemIndex,
+			description: 'Use an IANA timezone name such as Europe/Berlin or America/New_York.',
+		});
+	}
+	if (!Number.isFinite(maxLength) || maxLength < MIN_NOTE_LENGTH) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Max Note Length must be at least ${MIN_NOTE_LENGTH} characters`,
+			{ itemIndex },
+		);
+	}
+
+	const render = (after: DeliveryReceipt['after']): Transcript =>
+		renderTranscript(
+			conversation,
+			{
+				timeZone,
+				maxLength,
+				conversationUrl: conversationUrl(conversationId, appId, options.region),
+				customerName: customer?.name ?? undefined,
+				includeBotMessages: options.includeBotMessages ?? true,
+				includeInternalNotes: options.includeInternalNotes ?? false,
+				includeSystemEvents: options.includeSystemEvents ?? false,
+			},
+			after,
+		);
+
+	let transcript: Transcript;
+	let after: DeliveryReceipt['after'] = null;
+	try {
+		if (onlyNew) {
+			const waitSeconds = options.waitSeconds ?? 60;
+			({ transcript, after } = await renderInTurn(
+				{
+					workflowKey: run.workflowKey,
+					staticData: run.staticData,
+					conversationId,
+					owner: run.owner,
+					maxWaitMs: Math.max(0, waitSeconds) * 1000,
+				},
+				(turn) => {
+					const result = render(turn.after);
+					const last = result.notes[result.notes.length - 1];
+					return { result: { transcript: result, after: turn.after }, upTo: last?.upTo ?? null };
+				},
+			));
+		} else {
+			transcript = render(null);
+		}
+	} catch (error) {
+		// RangeError: a note length too small for the header; anything else is unexpected
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+
+	if (transcript.notes.length === 0) {
+		return {
+			transcript: [],
+			noNewMessages: [
+				{
+					conversationId,
+					reason: after
+						? 'No messages newer than the ones already delivered.'
+						: 'The conversation has no messages to show with the chosen options.',
+				},
+			],
+		};
+	}
+
+	return {
+		transcript: transcript.notes.map((note) => ({
+			conversationId,
+			text: note.text,
+			part: note.part,
+			parts: note.parts,
+			idempotencyKey: note.idempotencyKey,
+			messageCount: note.messageCount,
+			firstPartId: note.firstPartId,
+			lastPartId: note.lastPartId,
+			truncated: transcript.truncated,
+			customer,
+			delivery: {
+				workflowKey: run.workflowKey,
+				conversationId,
+				after: note.after,
+				upTo: note.upTo,
+			} as unknown as IDataObject,
+		})),
+		noNewMessages: [],
+	};
+}

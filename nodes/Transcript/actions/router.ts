@@ -1,0 +1,57 @@
+import { randomUUID } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RunContext } from './common';
+import * as markDelivered from './markDelivered.operation';
+import * as render from './render.operation';
+
+/** Our own errors already speak plainly; they only get the item attached. */
+function asOperationError(node: INode, error: unknown, itemIndex: number): NodeOperationError {
+	if (error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const transcripts: INodeExecutionData[] = [];
+	const noNewMessages: INodeExecutionData[] = [];
+	const run: RunContext = {
+		workflowKey: String(this.getWorkflow().id ?? 'unsaved-workflow'),
+		staticData: this.getWorkflowStaticData('global'),
+		owner: randomUUID(),
+	};
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const pairedItem = { item: itemIndex };
+		const wrap = (json: IDataObject) => ({ json, pairedItem });
+		try {
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			if (operation === 'markDelivered') {
+				transcripts.push(wrap(await markDelivered.execute.call(this, itemIndex, run)));
+			} else if (operation === 'render') {
+				const result = await render.execute.call(this, itemIndex, run);
+				transcripts.push(...result.transcript.map(wrap));
+				noNewMessages.push(...result.noNewMessages.map(wrap));
+			} else {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" is not supported`,
+					{
+						itemIndex,
+					},
+				);
+			}
+		} catch (error) {
+			if (this.continueOnFail()) {
+				transcripts.push(wrap({ error: (error as Error).message }));
+				continue;
+			}
+			throw asOperationError(this.getNode(), error, itemIndex);
+		}
+	}
+	return [transcripts, noNewMessages];
+}
