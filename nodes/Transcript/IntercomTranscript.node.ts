@@ -1,6 +1,3 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the node is named
-intercomTranscript (a bare "transcript" could clash with other packages) while the file keeps the
-path package.json registers */
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -13,7 +10,7 @@ import * as markDelivered from './actions/markDelivered.operation';
 import * as render from './actions/render.operation';
 import { router } from './actions/router';
 
-export class Transcript implements INodeType {
+export class IntercomTranscript implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Intercom Transcript',
 		name: 'intercomTranscript',
