@@ -1,0 +1,7 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	conversation: 'get' | 'addTag' | 'removeTag';
+};
+
+export type IntercomType = AllEntities<NodeMap>;

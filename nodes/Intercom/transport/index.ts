@@ -1,0 +1,362 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { RetryDecision, RetryPolicy } from '../../shared/retry';
+import { parseRetryAfter, withRetry } from '../../shared/retry';
+
+export const INTERCOM_CREDENTIAL = 'intercomKommoIntercomApi';
+
+export type IntercomContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions
+	| IPollFunctions;
+
+const REGION_BASE_URLS: Record<string, string> = {
+	us: 'https://api.intercom.io',
+	eu: 'https://api.eu.intercom.io',
+	au: 'https://api.au.intercom.io',
+};
+
+/**
+ * Intercom spreads its per-minute quota over 10-second windows, so a rate-limited call usually clears
+ * within seconds; five attempts with waits capped at 20 s keep one item from blocking a run for long.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxAttempts: 5,
+	baseDelayMs: 1000,
+	maxDelayMs: 20_000,
+};
+
+let retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
+let retryWait: (ms: number) => Promise<void> = sleep;
+
+/** Lets tests shrink the backoff and observe the waits; call without arguments to restore the defaults. */
+export function setIntercomRetryPolicy(
+	policy?: Partial<RetryPolicy>,
+	wait?: (ms: number) => Promise<void>,
+): void {
+	retryPolicy = { ...DEFAULT_RETRY_POLICY, ...policy };
+	retryWait = wait ?? sleep;
+}
+
+const RETRYABLE_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+
+const NETWORK_PROBLEMS: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the request timed out',
+	EPIPE: 'the connection broke',
+	EAI_AGAIN: 'the host name could not be looked up',
+};
+
+interface IntercomErrorEntry {
+	code?: string;
+	message?: string;
+	field?: string;
+}
+
+interface HttpFailure {
+	status?: number;
+	headers: Record<string, unknown>;
+	body?: IDataObject;
+	networkCode?: string;
+}
+
+function asObject(value: unknown): IDataObject | undefined {
+	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
+	if (typeof value === 'string' && value.trim().startsWith('{')) {
+		try {
+			return asObject(JSON.parse(value));
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+function toStatus(value: unknown): number | undefined {
+	const status = typeof value === 'string' ? Number(value) : value;
+	return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status < 600
+		? status
+		: undefined;
+}
+
+/**
+ * n8n 2.x wraps the axios error in a NodeApiError (status in `httpCode`, the axios error in `cause`,
+ * the parsed body in `context.data`); older helpers threw the axios or request error itself. Every
+ * place either shape may keep the status, headers and body is looked at.
+ */
+export function describeHttpFailure(error: unknown): HttpFailure {
+	const candidates: IDataObject[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		candidates.push(current as IDataObject);
+		current = (current as IDataObject).cause;
+	}
+
+	let status: number | undefined;
+	let headers: Record<string, unknown> = {};
+	let body: IDataObject | undefined;
+	let networkCode: string | undefined;
+	for (const candidate of candidates) {
+		const response = asObject(candidate.response);
+		status ??=
+			toStatus(response?.status) ??
+			toStatus(response?.statusCode) ??
+			toStatus(candidate.httpCode) ??
+			toStatus(candidate.statusCode);
+		if (response?.headers && typeof response.headers === 'object' && !Object.keys(headers).length) {
+			headers = response.headers as Record<string, unknown>;
+		}
+		body ??=
+			asObject(response?.data) ??
+			asObject(response?.body) ??
+			asObject((candidate.context as IDataObject | undefined)?.data) ??
+			asObject(candidate.error);
+		if (typeof candidate.code === 'string' && RETRYABLE_NETWORK_CODES.includes(candidate.code)) {
+			networkCode ??= candidate.code;
+		}
+	}
+	return { status, headers, body, networkCode };
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): unknown {
+	const direct = headers[name] ?? headers[name.toLowerCase()];
+	if (direct !== undefined) return direct;
+	const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+	return key === undefined ? undefined : headers[key];
+}
+
+/** `X-RateLimit-Reset` is a UNIX timestamp in seconds: the window reopens then. */
+export function parseRateLimitReset(value: unknown, now = Date.now()): number | undefined {
+	const seconds = typeof value === 'number' ? value : Number(String(value ?? '').trim());
+	if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+	return Math.max(0, Math.ceil(seconds * 1000 - now));
+}
+
+function classify(method: IHttpRequestMethods, error: unknown): RetryDecision {
+	const failure = describeHttpFailure(error);
+	if (failure.status === 429) {
+		const waitMs =
+			parseRetryAfter(headerValue(failure.headers, 'retry-after')) ??
+			parseRateLimitReset(headerValue(failure.headers, 'x-ratelimit-reset'));
+		return { retry: true, waitMs };
+	}
+	if (failure.status !== undefined && failure.status >= 500) {
+		return { retry: true, waitMs: parseRetryAfter(headerValue(failure.headers, 'retry-after')) };
+	}
+	// a reset connection may have delivered a write already; only reads are safe to repeat blindly
+	if (failure.status === undefined && failure.networkCode && method === 'GET') {
+		return { retry: true };
+	}
+	return { retry: false };
+}
+
+function notFoundSubject(path: string, code: string | undefined): string {
+	if (code === 'tag_not_found' || /^\/tags\b/.test(path)) return 'Tag';
+	if (/^\/contacts\b/.test(path)) return 'Contact';
+	if (/^\/conversations\b/.test(path)) return 'Conversation';
+	if (/^\/admins\b/.test(path)) return 'Admin';
+	return 'Intercom object';
+}
+
+/** Turns whatever the request helper threw into a NodeApiError a non-developer can act on. */
+export function toIntercomError(
+	context: IntercomContext,
+	error: unknown,
+	path: string,
+	attempts: number,
+): NodeApiError {
+	const failure = describeHttpFailure(error);
+	const errors = (
+		Array.isArray(failure.body?.errors) ? failure.body?.errors : []
+	) as IntercomErrorEntry[];
+	const first = errors[0];
+	const requestId =
+		typeof failure.body?.request_id === 'string' ? failure.body.request_id : undefined;
+	const intercomSays = errors
+		.map(
+			(entry) =>
+				[entry.code, entry.message].filter(Boolean).join(': ') +
+				(entry.field ? ` (field ${entry.field})` : ''),
+		)
+		.filter(Boolean)
+		.join('; ');
+	const details = [
+		intercomSays ? `Intercom said: ${intercomSays}` : undefined,
+		failure.status ? `HTTP ${failure.status}` : undefined,
+		requestId ? `request id ${requestId}` : undefined,
+	]
+		.filter(Boolean)
+		.join(' · ');
+	const tries = attempts > 1 ? ` (tried ${attempts} times)` : '';
+
+	let message: string;
+	let description: string | undefined = details || undefined;
+	switch (failure.status) {
+		case 401:
+			message =
+				'The Intercom access token was rejected — check the credential (expired, revoked, or for another workspace)';
+			break;
+		case 403:
+			message =
+				'Intercom refused this action: the app behind the access token lacks a permission it needs, or your Intercom plan does not include this API';
+			description = [
+				'In the Developer Hub open your app → Configure → Authentication and enable "Read conversations", "Write conversations" (tags) and "Read and list users and companies" (customer email), then reinstall the app to get a token with the new permissions.',
+				details,
+			]
+				.filter(Boolean)
+				.join(' ');
+			break;
+		case 404:
+			message = `${notFoundSubject(path, first?.code)} not found — check the id (and the region: an EU workspace needs the EU region)`;
+			break;
+		case 429:
+			message = `Intercom's rate limit was still exceeded after waiting${tries}`;
+			description = [
+				'Intercom allows about 10,000 API calls per minute per app and 25,000 per workspace (all private apps of a workspace share it). Wait a minute and run again, or slow the workflow down, e.g. Loop Over Items with a Wait node.',
+				details,
+			]
+				.filter(Boolean)
+				.join(' ');
+			break;
+		default:
+			if (first) {
+				message = `Intercom error ${first.code ?? 'unknown'}: ${first.message ?? 'no message'}${
+					first.field ? ` (field ${first.field})` : ''
+				}`;
+				description =
+					[
+						errors.length > 1 ? details : undefined,
+						requestId ? `Request id ${requestId}` : undefined,
+					]
+						.filter(Boolean)
+						.join(' · ') || undefined;
+			} else if (failure.status !== undefined && failure.status >= 500) {
+				message = `Intercom had a server problem (HTTP ${failure.status})${tries} — try again later`;
+			} else if (failure.networkCode) {
+				message = `Could not reach Intercom: ${NETWORK_PROBLEMS[failure.networkCode] ?? 'the connection failed'}${tries} — check the network and the region or base URL in the credential`;
+				description = `Network error ${failure.networkCode}`;
+			} else if (failure.status !== undefined) {
+				message = `Intercom answered HTTP ${failure.status}`;
+			} else {
+				message = `The request to Intercom failed: ${
+					error instanceof Error && error.message ? error.message : 'unknown error'
+				}`;
+			}
+	}
+	if (failure.status && failure.status >= 500 && first) {
+		message = `${message}${tries}`;
+	}
+
+	// A fresh, plain error object: the helper's own error carries the request config, token included.
+	const errorResponse: JsonObject = {
+		message,
+		...(failure.status ? { httpCode: String(failure.status) } : {}),
+		...(failure.body ? { intercom: failure.body as JsonObject } : {}),
+	};
+	const apiError = new NodeApiError(context.getNode(), errorResponse, {
+		message,
+		description,
+		...(failure.status ? { httpCode: String(failure.status) } : {}),
+	});
+	// NodeApiError swaps messages that mention a network code for a generic sentence; ours is specific
+	apiError.message = message;
+	return apiError;
+}
+
+/** Intercom's error codes (e.g. `tag_not_found`) carried by an error from `intercomApiRequest`. */
+export function intercomErrorCodes(error: unknown): string[] {
+	const response = (error as { errorResponse?: { intercom?: { errors?: unknown } } } | undefined)
+		?.errorResponse;
+	const errors = response?.intercom?.errors;
+	return Array.isArray(errors)
+		? errors
+				.map((entry) => (entry as IntercomErrorEntry | undefined)?.code)
+				.filter((code): code is string => typeof code === 'string')
+		: [];
+}
+
+export async function getIntercomBaseUrl(this: IntercomContext): Promise<string> {
+	const credentials = await this.getCredentials(INTERCOM_CREDENTIAL);
+	const region = (credentials.region as string | undefined) ?? 'us';
+	if (region === 'custom') {
+		const baseUrl = String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+		if (!/^https?:\/\//i.test(baseUrl)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				'The Intercom credential uses a custom base URL, but none (or no http/https URL) is set',
+			);
+		}
+		return baseUrl;
+	}
+	const baseUrl = REGION_BASE_URLS[region];
+	if (!baseUrl) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Unknown Intercom region "${region}" in the credential`,
+		);
+	}
+	return baseUrl;
+}
+
+export interface IntercomRequestOptions {
+	returnFullResponse?: boolean;
+}
+
+/**
+ * The package's only authenticated call to Intercom: region-aware base URL, retries on rate limits and
+ * server errors, Intercom's error.list turned into a readable NodeApiError.
+ */
+export async function intercomApiRequest(
+	this: IntercomContext,
+	method: IHttpRequestMethods,
+	path: string,
+	body?: IDataObject,
+	qs?: IDataObject,
+	options: IntercomRequestOptions = {},
+): Promise<IDataObject> {
+	const baseURL = await getIntercomBaseUrl.call(this);
+	const request: IHttpRequestOptions = {
+		method,
+		baseURL,
+		url: path,
+		json: true,
+		...(body !== undefined ? { body } : {}),
+		...(qs !== undefined && Object.keys(qs).length ? { qs } : {}),
+		...(options.returnFullResponse ? { returnFullResponse: true } : {}),
+	};
+	let attempts = 0;
+	try {
+		const { value } = await withRetry(
+			retryPolicy,
+			async () => {
+				attempts++;
+				// each attempt gets its own copy: the auth step writes headers into the options object
+				return (await this.helpers.httpRequestWithAuthentication.call(this, INTERCOM_CREDENTIAL, {
+					...request,
+					headers: { ...request.headers },
+				})) as IDataObject;
+			},
+			(error) => classify(method, error),
+			retryWait,
+		);
+		return value;
+	} catch (error) {
+		throw toIntercomError(this, error, path, attempts);
+	}
+}
