@@ -2,9 +2,11 @@
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
+	testPathIgnorePatterns: ['/node_modules/', '/test/setup/'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
+	setupFilesAfterEnv: ['<rootDir>/test/setup/nock.ts'],
 	testTimeout: 30000,
 };

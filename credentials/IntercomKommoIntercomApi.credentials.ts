@@ -17,7 +17,8 @@ export class IntercomKommoIntercomApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/intercom.svg', dark: 'file:../icons/intercom.dark.svg' };
 
-	documentationUrl = 'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication';
+	documentationUrl =
+		'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication';
 
 	properties: INodeProperties[] = [
 		{
@@ -49,7 +50,8 @@ export class IntercomKommoIntercomApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://intercom-proxy.example.com',
-			description: 'For a proxy or a local test server: the URL that stands in for https://api.intercom.io',
+			description:
+				'For a proxy or a local test server: the URL that stands in for https://api.intercom.io',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{

@@ -25,7 +25,12 @@ export interface RetryOutcome<T> {
  * Exponential backoff with full jitter: a wait drawn from [base·2^n / 2, base·2^n], so that many
  * executions hitting the same limit do not retry in lock-step. A server-requested wait wins when longer.
  */
-export function backoffDelay(policy: RetryPolicy, retryIndex: number, serverWaitMs?: number, random = Math.random): number {
+export function backoffDelay(
+	policy: RetryPolicy,
+	retryIndex: number,
+	serverWaitMs?: number,
+	random = Math.random,
+): number {
 	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex);
 	const jittered = ceiling / 2 + random() * (ceiling / 2);
 	const wait = serverWaitMs !== undefined && serverWaitMs > jittered ? serverWaitMs : jittered;
@@ -47,6 +52,8 @@ export async function withRetry<T>(
 			return { value: await attempt(attemptIndex), retries: attemptIndex };
 		} catch (error) {
 			const decision = classify(error);
+			// Rethrown unchanged on purpose: each transport turns it into a NodeApiError with its provider's details.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (!decision.retry || attemptIndex + 1 >= policy.maxAttempts) throw error;
 			await wait(backoffDelay(policy, attemptIndex, decision.waitMs));
 		}

@@ -1,11 +1,31 @@
 import nock from 'nock';
-import type { IExecuteFunctions, INodeType, INodeTypeDescription, ICredentialType, IWebhookFunctions } from 'n8n-workflow';
-import { deliverWebhook, createWorkflow, registerCredentials, registerNodes, runWorkflow } from './n8n';
+import type {
+	IExecuteFunctions,
+	INodeType,
+	INodeTypeDescription,
+	ICredentialType,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import {
+	deliverWebhook,
+	createWorkflow,
+	registerCredentials,
+	registerNodes,
+	runWorkflow,
+} from './n8n';
 
 class ProbeApi implements ICredentialType {
 	name = 'probeApi';
 	displayName = 'Probe';
-	properties = [{ displayName: 'Token', name: 'token', type: 'string' as const, default: '' }];
+	properties = [
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string' as const,
+			typeOptions: { password: true },
+			default: '',
+		},
+	];
 	authenticate = {
 		type: 'generic' as const,
 		properties: { headers: { Authorization: '=Bearer {{$credentials.token}}' } },
@@ -46,7 +66,9 @@ class ProbeTrigger implements INodeType {
 		defaults: { name: 'Probe Trigger' },
 		inputs: [],
 		outputs: ['main'],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [],
 	} as unknown as INodeTypeDescription;
 
@@ -56,7 +78,9 @@ class ProbeTrigger implements INodeType {
 			this.getResponseObject().status(401).send('Unauthorized').end();
 			return { noWebhookResponse: true };
 		}
-		return { workflowData: [[{ json: { raw: req.rawBody.toString(), body: this.getBodyData() } }]] };
+		return {
+			workflowData: [[{ json: { raw: req.rawBody.toString(), body: this.getBodyData() } }]],
+		};
 	}
 }
 

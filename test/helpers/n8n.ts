@@ -3,13 +3,14 @@
  * HookContext, LoadOptionsContext) so HTTP calls go through n8n's real request helpers and nock sees
  * real HTTP. Mirrors what n8n's NodeTestHarness does inside its monorepo, which is not published.
  */
-import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
-	createRunExecutionData,
-	ICredentialsHelper,
-	NodeHelpers,
-	Workflow,
-} from 'n8n-workflow';
+	ExecutionLifecycleHooks,
+	HookContext,
+	LoadOptionsContext,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
+import { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -69,12 +70,16 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+function resolveCredentialExpression(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	return value
 		.slice(1)
-		.replace(/\{\{\s*\$credentials(?:\.(\w+)|\[["'](\w+)["']\])\s*\}\}/g, (_m, a: string, b: string) =>
-			String(credentials[a ?? b] ?? ''),
+		.replace(
+			/\{\{\s*\$credentials(?:\.(\w+)|\[["'](\w+)["']\])\s*\}\}/g,
+			(_m, a: string, b: string) => String(credentials[a ?? b] ?? ''),
 		);
 }
 
@@ -260,7 +265,12 @@ export async function runWorkflow(options: {
 	timezone?: string;
 }): Promise<RunResult> {
 	const workflow = options.workflow ?? createWorkflow(options);
-	const workflowData = { id: workflow.id, name: 'test', nodes: [], connections: {} } as unknown as IWorkflowBase;
+	const workflowData = {
+		id: workflow.id,
+		name: 'test',
+		nodes: [],
+		connections: {},
+	} as unknown as IWorkflowBase;
 	const mode = options.mode ?? 'webhook';
 	const hooks = new ExecutionLifecycleHooks(mode, '1', workflowData);
 	let resolveDone: (run: IRun) => void = () => {};
@@ -340,7 +350,14 @@ export async function runWebhookMethod(options: {
 		workflowId: options.workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 	} as unknown as IWebhookData;
-	const context = new HookContext(options.workflow, node, additionalData, 'webhook', 'activate', webhookData);
+	const context = new HookContext(
+		options.workflow,
+		node,
+		additionalData,
+		'webhook',
+		'activate',
+		webhookData,
+	);
 	if (options.webhookUrl) {
 		context.getNodeWebhookUrl = () => options.webhookUrl;
 	}
@@ -370,13 +387,16 @@ export async function deliverWebhook(options: {
 	const node = options.workflow.getNode(options.nodeName)!;
 	const nodeType = nodeTypeOf(options.workflow, options.nodeName);
 	const method = options.method ?? 'POST';
-	const raw = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body ?? '', 'utf8');
+	const raw = Buffer.isBuffer(options.body)
+		? options.body
+		: Buffer.from(options.body ?? '', 'utf8');
 
 	const req = new IncomingMessage(new Socket()) as IncomingMessage & IDataObject;
 	req.method = method;
 	req.url = '/webhook/path';
 	const headers: Record<string, string> = {};
-	for (const [key, value] of Object.entries(options.headers ?? {})) headers[key.toLowerCase()] = value;
+	for (const [key, value] of Object.entries(options.headers ?? {}))
+		headers[key.toLowerCase()] = value;
 	req.headers = headers;
 	req.rawBody = raw;
 	(req as unknown as { readRawBody: () => Promise<void> }).readRawBody = async () => {};
@@ -385,7 +405,8 @@ export async function deliverWebhook(options: {
 	const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
 	req.body = {};
 	try {
-		if (contentType === 'application/json' && raw.length) req.body = JSON.parse(raw.toString('utf8'));
+		if (contentType === 'application/json' && raw.length)
+			req.body = JSON.parse(raw.toString('utf8'));
 		if (contentType === 'application/x-www-form-urlencoded') {
 			// n8n's body parser uses querystring.parse with maxKeys 1000: flat keys, capped
 			req.body = Object.fromEntries(
@@ -460,7 +481,9 @@ export async function deliverWebhook(options: {
 				? typeof result.webhookResponse === 'string'
 					? result.webhookResponse
 					: JSON.stringify(result.webhookResponse)
-				: JSON.stringify({ message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+				: JSON.stringify({
+						message: result.workflowData ? 'Workflow was started' : 'Webhook call received',
+					});
 	}
 	return { response, result };
 }

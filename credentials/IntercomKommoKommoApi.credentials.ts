@@ -1,0 +1,103 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Fields shared by both Kommo credentials. The transport builds the account URL from them
+ * (`getKommoBaseUrl`), so keep the names in sync with nodes/Kommo/transport.
+ */
+export const kommoAccountProperties: INodeProperties[] = [
+	{
+		displayName: 'Subdomain',
+		name: 'subdomain',
+		type: 'string',
+		default: '',
+		placeholder: 'mycompany',
+		description:
+			'The first part of your account address: for https://mycompany.kommo.com enter "mycompany"',
+		displayOptions: { hide: { domain: ['custom'] } },
+	},
+	{
+		displayName: 'Domain',
+		name: 'domain',
+		type: 'options',
+		options: [
+			{ name: 'Kommo (kommo.com)', value: 'kommo.com' },
+			{ name: 'amoCRM Russia (amocrm.ru)', value: 'amocrm.ru' },
+			{ name: 'amoCRM Legacy (amocrm.com)', value: 'amocrm.com' },
+			{ name: 'Custom Base URL', value: 'custom' },
+		],
+		default: 'kommo.com',
+		description: 'Where your account lives. Kommo and amoCRM share one API; only the host differs.',
+	},
+	{
+		displayName: 'Base URL',
+		name: 'baseUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://kommo-proxy.example.com',
+		description:
+			'For a proxy or a local sandbox: the full URL that stands in for https://&lt;subdomain&gt;.kommo.com',
+		displayOptions: { show: { domain: ['custom'] } },
+	},
+	{
+		displayName: 'Max Requests per Second',
+		name: 'maxRequestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 7 },
+		default: 7,
+		description:
+			'Kommo allows 7 requests per second per account and blocks IPs that go over. All Kommo nodes in one n8n process share this budget; lower it when several n8n workers or other integrations use the same account.',
+	},
+];
+
+/** n8n expression giving the account URL, for credential tests and OAuth URLs (`$credentials` or `$self`). */
+export function kommoBaseUrlExpression(source: '$credentials' | '$self'): string {
+	const field = (name: string) =>
+		source === '$self' ? `$self["${name}"]` : `$credentials.${name}`;
+	return `${field('domain')} === "custom" ? String(${field('baseUrl')}).trim().replace(/\\/+$/, "") : "https://" + String(${field('subdomain')}).trim().replace(/^https?:\\/\\//, "").split(".")[0] + "." + ${field('domain')}`;
+}
+
+export class IntercomKommoKommoApi implements ICredentialType {
+	name = 'intercomKommoKommoApi';
+
+	displayName = 'Kommo (Intercom-Kommo Sync) API';
+
+	icon: Icon = { light: 'file:../icons/kommo.svg', dark: 'file:../icons/kommo.dark.svg' };
+
+	documentationUrl = 'https://developers.kommo.com/docs/long-lived-token';
+
+	properties: INodeProperties[] = [
+		...kommoAccountProperties,
+		{
+			displayName: 'Long-Lived Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Kommo → Settings → Integrations → Create integration (private) → Keys and scopes → Generate long-lived token. It acts with the rights of the admin who made it and is shown only once.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ ${kommoBaseUrlExpression('$credentials')} }}`,
+			url: '/api/v4/account',
+		},
+	};
+}

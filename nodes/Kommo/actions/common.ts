@@ -1,0 +1,89 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { LeadFieldDirectory } from '../helpers/customFields';
+import type { PipelineDirectory } from '../helpers/leads';
+
+/** State shared by all items of one execution, so lookups happen once. */
+export interface ExecutionShared {
+	fields: LeadFieldDirectory;
+	pipelines: PipelineDirectory;
+}
+
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+) => Promise<IDataObject[]>;
+
+export const customFieldsProperty: INodeProperties = {
+	displayName: 'Custom Fields',
+	name: 'customFields',
+	type: 'fixedCollection',
+	placeholder: 'Add Custom Field',
+	typeOptions: { multipleValues: true },
+	default: {},
+	description:
+		'Lead fields to fill. Choice fields take an option name (or several, comma-separated, for multi-select), checkboxes true/false, dates any date or Unix timestamp.',
+	options: [
+		{
+			displayName: 'Field',
+			name: 'field',
+			values: [
+				{
+					displayName: 'Field Name or ID',
+					name: 'fieldId',
+					type: 'options',
+					typeOptions: { loadOptionsMethod: 'getLeadCustomFields' },
+					default: '',
+					description:
+						'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+				},
+			],
+		},
+	],
+};
+
+export function readCustomFieldRows(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Array<{ fieldId: string | number; value: unknown }> {
+	const collection = context.getNodeParameter('customFields', itemIndex, {}) as IDataObject;
+	return ((collection.field ?? []) as IDataObject[]).map((row) => ({
+		fieldId: row.fieldId as string | number,
+		value: row.value,
+	}));
+}
+
+export const contactEmailProperty: INodeProperties = {
+	displayName: 'Email',
+	name: 'email',
+	type: 'string',
+	placeholder: 'name@email.com',
+	default: '',
+};
+
+export const contactPhoneProperty: INodeProperties = {
+	displayName: 'Phone',
+	name: 'phone',
+	type: 'string',
+	placeholder: '+14155550100',
+	default: '',
+};
+
+/** `custom_fields_values` for a contact's email and phone (Kommo's predefined multitext fields). */
+export function contactChannels(email: string, phone: string): IDataObject[] {
+	const values: IDataObject[] = [];
+	if (email.trim()) {
+		values.push({ field_code: 'EMAIL', values: [{ value: email.trim(), enum_code: 'WORK' }] });
+	}
+	if (phone.trim()) {
+		values.push({ field_code: 'PHONE', values: [{ value: phone.trim(), enum_code: 'WORK' }] });
+	}
+	return values;
+}

@@ -1,0 +1,84 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { kommoApiRequest } from '../../transport';
+import { contactChannels, contactEmailProperty, contactPhoneProperty } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		description: 'Full name of the contact; when empty, the email or phone is used',
+	},
+	contactEmailProperty,
+	contactPhoneProperty,
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
+			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
+			{
+				displayName: 'Responsible User Name or ID',
+				name: 'responsibleUserId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: '',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+		],
+	},
+];
+
+const displayOptions = { show: { resource: ['contact'], operation: ['create'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
+	const email = String(this.getNodeParameter('email', itemIndex, '') ?? '');
+	const phone = String(this.getNodeParameter('phone', itemIndex, '') ?? '');
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	if (!name && !email.trim() && !phone.trim()) {
+		throw new NodeOperationError(this.getNode(), 'Give the contact a name, an email or a phone', {
+			itemIndex,
+		});
+	}
+
+	const contact: IDataObject = { name: name || email.trim() || phone.trim() };
+	if (additional.firstName) contact.first_name = additional.firstName;
+	if (additional.lastName) contact.last_name = additional.lastName;
+	if (additional.responsibleUserId)
+		contact.responsible_user_id = Number(additional.responsibleUserId);
+	const channels = contactChannels(email, phone);
+	if (channels.length) contact.custom_fields_values = channels;
+
+	const response = (await kommoApiRequest.call(
+		this,
+		'POST',
+		'/api/v4/contacts',
+		[contact],
+		undefined,
+		{
+			itemIndex,
+		},
+	)) as IDataObject | undefined;
+	const created = (
+		(response?._embedded as IDataObject | undefined)?.contacts as IDataObject[] | undefined
+	)?.[0];
+	return [
+		{
+			id: created?.id ?? null,
+			name: contact.name,
+			email: email.trim() || null,
+			phone: phone.trim() || null,
+		},
+	];
+}

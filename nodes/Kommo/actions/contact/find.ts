@@ -1,0 +1,129 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { describeLead, fetchLeadsByIds } from '../../helpers/leads';
+import { normalizeEmail, phoneDigits } from '../../helpers/values';
+import { kommoApiRequestAllItems } from '../../transport';
+import type { ExecutionShared } from '../common';
+
+export type Channel = 'email' | 'phone';
+
+export const findOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Only Open Leads',
+			name: 'onlyOpenLeads',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to list only leads that are not Closed - Won (142) or Closed - Lost (143)',
+		},
+		{
+			displayName: 'Pipeline Names or IDs',
+			name: 'pipelineIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getPipelines' },
+			default: [],
+			description:
+				'List only leads in these pipelines (all when empty). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+	],
+};
+
+/** The values of a contact's predefined EMAIL or PHONE field. */
+export function channelValues(contact: IDataObject, channel: Channel): string[] {
+	const code = channel === 'email' ? 'EMAIL' : 'PHONE';
+	const fields = Array.isArray(contact.custom_fields_values)
+		? (contact.custom_fields_values as IDataObject[])
+		: [];
+	return fields
+		.filter((field) => String(field.field_code ?? '').toUpperCase() === code)
+		.flatMap((field) => (Array.isArray(field.values) ? (field.values as IDataObject[]) : []))
+		.map((entry) => String(entry.value ?? ''))
+		.filter((value) => value !== '');
+}
+
+function sameValue(channel: Channel, stored: string, wanted: string): boolean {
+	return channel === 'email'
+		? normalizeEmail(stored) === normalizeEmail(wanted)
+		: phoneDigits(stored) !== '' && phoneDigits(stored) === phoneDigits(wanted);
+}
+
+function linkedLeadIds(contact: IDataObject): number[] {
+	const leads = (contact._embedded as IDataObject | undefined)?.leads;
+	return Array.isArray(leads) ? (leads as IDataObject[]).map((lead) => Number(lead.id)) : [];
+}
+
+/**
+ * Kommo's `query` search is fuzzy (it matches any filled field, partially), so every hit is checked
+ * against the contact's real EMAIL/PHONE values before it counts. Finding nothing is a normal outcome:
+ * one `{ found: false }` item, so a workflow can branch on `found`.
+ */
+export async function findContacts(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+	channel: Channel,
+): Promise<IDataObject[]> {
+	const wanted = String(this.getNodeParameter(channel, itemIndex, '') ?? '').trim();
+	const usable = channel === 'email' ? wanted.includes('@') : phoneDigits(wanted).length >= 5;
+	if (!usable) {
+		throw new NodeOperationError(
+			this.getNode(),
+			channel === 'email'
+				? `"${wanted}" is not an email address`
+				: `"${wanted}" is not a phone number (it needs at least 5 digits)`,
+			{ itemIndex },
+		);
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const onlyOpen = options.onlyOpenLeads === true;
+	const pipelineIds = ((options.pipelineIds as unknown[]) ?? []).map(Number);
+
+	const hits = await kommoApiRequestAllItems.call(
+		this,
+		'/api/v4/contacts',
+		'contacts',
+		{ query: wanted, with: 'leads' },
+		{ itemIndex },
+	);
+	const matches = hits.filter((contact) =>
+		channelValues(contact, channel).some((value) => sameValue(channel, value, wanted)),
+	);
+	if (!matches.length) return [{ found: false, [channel]: wanted }];
+
+	const leadIds = matches.flatMap(linkedLeadIds);
+	const leads = leadIds.length ? await fetchLeadsByIds(this, leadIds, itemIndex) : [];
+	const names = leads.length ? await shared.pipelines.lookup(itemIndex) : undefined;
+	const leadsById = new Map(leads.map((lead) => [Number(lead.id), lead]));
+
+	return matches.map((contact) => {
+		const contactLeads = linkedLeadIds(contact)
+			.map((id) => leadsById.get(id))
+			// leads Kommo did not return are deleted or out of the token's reach
+			.filter((lead): lead is IDataObject => lead !== undefined)
+			.map((lead) => describeLead(lead, names))
+			.filter((lead) => !pipelineIds.length || pipelineIds.includes(Number(lead.pipeline_id)))
+			.filter((lead) => !onlyOpen || lead.isOpen === true)
+			.sort((a, b) => Number(b.updated_at ?? 0) - Number(a.updated_at ?? 0));
+		const openLeads = contactLeads.filter((lead) => lead.isOpen === true);
+		const fields = { ...contact };
+		delete fields._embedded;
+		delete fields._links;
+		return {
+			found: true,
+			[channel]: wanted,
+			...fields,
+			emails: channelValues(contact, 'email'),
+			phones: channelValues(contact, 'phone'),
+			leads: contactLeads,
+			hasOpenLead: openLeads.length > 0,
+			latestOpenLeadId: openLeads.length ? openLeads[0].id : null,
+		};
+	});
+}

@@ -1,0 +1,234 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { buildCustomFieldsValues } from '../../helpers/customFields';
+import { parseEntityId, parseNameList } from '../../helpers/values';
+import { kommoApiRequest } from '../../transport';
+import type { ExecutionShared } from '../common';
+import { contactChannels, customFieldsProperty, readCustomFieldRows } from '../common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Lead Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. Intercom chat with Ann',
+	},
+	{
+		displayName: 'Pipeline Name or ID',
+		name: 'pipelineId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getPipelines' },
+		default: '',
+		description:
+			'Empty means the main pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Stage Name or ID',
+		name: 'statusId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getStages', loadOptionsDependsOn: ['pipelineId'] },
+		default: '',
+		description:
+			'Empty means the first stage of the pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Contact',
+		name: 'contactMode',
+		type: 'options',
+		default: 'none',
+		options: [
+			{ name: 'None', value: 'none', description: 'Create the lead without a contact' },
+			{
+				name: 'Existing Contact',
+				value: 'existing',
+				description: 'Link a contact that is already in Kommo',
+			},
+			{
+				name: 'New Contact',
+				value: 'new',
+				description: 'Create the contact together with the lead, in one request',
+			},
+		],
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 406322',
+		description: 'For example the ID from a "Find by Email" step',
+		displayOptions: { show: { contactMode: ['existing'] } },
+	},
+	{
+		displayName: 'Contact Name',
+		name: 'contactName',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { contactMode: ['new'] } },
+	},
+	{
+		displayName: 'Contact Email',
+		name: 'contactEmail',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		displayOptions: { show: { contactMode: ['new'] } },
+	},
+	{
+		displayName: 'Contact Phone',
+		name: 'contactPhone',
+		type: 'string',
+		placeholder: '+14155550100',
+		default: '',
+		displayOptions: { show: { contactMode: ['new'] } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Price',
+				name: 'price',
+				type: 'number',
+				default: 0,
+				description: 'Deal value in the account currency',
+			},
+			{
+				displayName: 'Responsible User Name or ID',
+				name: 'responsibleUserId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: '',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. intercom, inbound',
+				description: 'Tag names, comma-separated (or a list from an expression)',
+			},
+		],
+	},
+	customFieldsProperty,
+];
+
+const displayOptions = { show: { resource: ['lead'], operation: ['create'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function optionalId(value: unknown): number | undefined {
+	const id = Number(value);
+	return value !== '' && value !== undefined && value !== null && Number.isInteger(id) && id > 0
+		? id
+		: undefined;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
+	if (!name) throw new NodeOperationError(node, 'The lead needs a name', { itemIndex });
+	const pipelineId = optionalId(this.getNodeParameter('pipelineId', itemIndex, ''));
+	const statusId = optionalId(this.getNodeParameter('statusId', itemIndex, ''));
+	const contactMode = this.getNodeParameter('contactMode', itemIndex, 'none') as string;
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const customFields = await buildCustomFieldsValues(
+		this,
+		shared.fields,
+		readCustomFieldRows(this, itemIndex),
+		itemIndex,
+	);
+
+	const lead: IDataObject = { name };
+	if (pipelineId !== undefined) lead.pipeline_id = pipelineId;
+	if (statusId !== undefined) lead.status_id = statusId;
+	if (additional.price !== undefined && additional.price !== '')
+		lead.price = Number(additional.price);
+	const responsibleUserId = optionalId(additional.responsibleUserId);
+	if (responsibleUserId !== undefined) lead.responsible_user_id = responsibleUserId;
+	if (customFields.length) lead.custom_fields_values = customFields;
+	const embedded: IDataObject = {};
+	const tags = parseNameList(additional.tags);
+	if (tags.length) embedded.tags = tags.map((tag) => ({ name: tag }));
+
+	if (contactMode === 'new') {
+		const contactName = String(this.getNodeParameter('contactName', itemIndex, '')).trim();
+		const email = String(this.getNodeParameter('contactEmail', itemIndex, '') ?? '');
+		const phone = String(this.getNodeParameter('contactPhone', itemIndex, '') ?? '');
+		const contact: IDataObject = { name: contactName || email.trim() || phone.trim() };
+		const channels = contactChannels(email, phone);
+		if (channels.length) contact.custom_fields_values = channels;
+		if (!contact.name) {
+			throw new NodeOperationError(node, 'The new contact needs a name, an email or a phone', {
+				itemIndex,
+			});
+		}
+		embedded.contacts = [contact];
+		lead._embedded = embedded;
+		// answers a bare array; with duplicate control on, `merged: true` means an existing lead was reused
+		const response = (await kommoApiRequest.call(
+			this,
+			'POST',
+			'/api/v4/leads/complex',
+			[lead],
+			undefined,
+			{
+				itemIndex,
+			},
+		)) as IDataObject[] | undefined;
+		const created = Array.isArray(response) ? response[0] : undefined;
+		return [
+			{
+				id: created?.id ?? null,
+				contactId: created?.contact_id ?? null,
+				merged: created?.merged === true,
+				name,
+				pipeline_id: pipelineId ?? null,
+				status_id: statusId ?? null,
+			},
+		];
+	}
+
+	let contactId: number | undefined;
+	if (contactMode === 'existing') {
+		contactId = parseEntityId(
+			node,
+			this.getNodeParameter('contactId', itemIndex),
+			'Contact ID',
+			itemIndex,
+		);
+		embedded.contacts = [{ id: contactId, is_main: true }];
+	}
+	if (Object.keys(embedded).length) lead._embedded = embedded;
+	const response = (await kommoApiRequest.call(this, 'POST', '/api/v4/leads', [lead], undefined, {
+		itemIndex,
+	})) as IDataObject | undefined;
+	const created = (
+		(response?._embedded as IDataObject | undefined)?.leads as IDataObject[] | undefined
+	)?.[0];
+	return [
+		{
+			id: created?.id ?? null,
+			contactId: contactId ?? null,
+			merged: false,
+			name,
+			pipeline_id: pipelineId ?? null,
+			status_id: statusId ?? null,
+		},
+	];
+}

@@ -1,0 +1,250 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { buildCustomFieldsValues } from '../../helpers/customFields';
+import { mapTagsToField } from '../../helpers/tagMapping';
+import type { TagException } from '../../helpers/tagMapping';
+import { parseEntityId, parseNameList } from '../../helpers/values';
+import { kommoApiRequest } from '../../transport';
+import type { ExecutionShared } from '../common';
+import { customFieldsProperty, readCustomFieldRows } from '../common';
+import { leadIdProperty } from './common';
+
+const properties: INodeProperties[] = [
+	leadIdProperty,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'Lead Name', name: 'name', type: 'string', default: '' },
+			{
+				displayName: 'Pipeline Name or ID',
+				name: 'pipelineId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getPipelines' },
+				default: '',
+				description:
+					'Moves the lead to this pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Price',
+				name: 'price',
+				type: 'number',
+				default: 0,
+			},
+			{
+				displayName: 'Responsible User Name or ID',
+				name: 'responsibleUserId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: '',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Stage Name or ID',
+				name: 'statusId',
+				type: 'options',
+				typeOptions: {
+					loadOptionsMethod: 'getStages',
+					loadOptionsDependsOn: ['updateFields.pipelineId'],
+				},
+				default: '',
+				description:
+					'Moves the lead to this stage. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Tags to Add',
+				name: 'tagsToAdd',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. intercom, vip',
+				description:
+					"Tag names, comma-separated (or a list from an expression). Added next to the lead's existing tags, which are kept.",
+			},
+		],
+	},
+	customFieldsProperty,
+	{
+		displayName: 'Map Intercom Tags to a Field',
+		name: 'mapTags',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to write Intercom conversation tags into one lead field: a choice field gets the options named like the tags, a checkbox is ticked when a tag is present, a text field gets the tag names',
+	},
+	{
+		displayName: 'Lead Field Name or ID',
+		name: 'tagFieldId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTagMappingFields' },
+		default: '',
+		required: true,
+		description:
+			'A select, multi-select, radio, checkbox or text field of leads. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { mapTags: [true] } },
+	},
+	{
+		displayName: 'Tag Names',
+		name: 'tagNames',
+		type: 'string',
+		default: '={{ ($json.tags?.tags ?? $json.tags ?? []).map(tag => tag.name ?? tag) }}',
+		description:
+			'The Intercom tags: a list, or names separated by commas. The default reads the tags of an Intercom conversation in the input.',
+		displayOptions: { show: { mapTags: [true] } },
+	},
+	{
+		displayName: 'Tag → Option Exceptions',
+		name: 'tagExceptions',
+		type: 'fixedCollection',
+		placeholder: 'Add Exception',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description:
+			"Tags are matched to the field's options by name, ignoring case. List here the tags whose option has a different name, or that should be ignored. For a checkbox, only listed tags tick it (any tag does when the list is empty); for a text field, the option replaces the tag name.",
+		displayOptions: { show: { mapTags: [true] } },
+		options: [
+			{
+				displayName: 'Exception',
+				name: 'exception',
+				values: [
+					{
+						displayName: 'Intercom Tag',
+						name: 'tag',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. vip-customer',
+					},
+					{
+						displayName: 'Field Option Name or ID',
+						name: 'option',
+						type: 'options',
+						typeOptions: {
+							loadOptionsMethod: 'getTagFieldOptions',
+							loadOptionsDependsOn: ['tagFieldId'],
+						},
+						default: '',
+						description:
+							'The option this tag stands for, or "(Ignore This Tag)". Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'When No Tag Matches',
+		name: 'whenNoTagMatches',
+		type: 'options',
+		default: 'keep',
+		options: [
+			{ name: 'Keep the Field as It Is', value: 'keep' },
+			{ name: 'Clear the Field', value: 'clear' },
+		],
+		displayOptions: { show: { mapTags: [true] } },
+	},
+];
+
+const displayOptions = { show: { resource: ['lead'], operation: ['update'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function optionalId(value: unknown): number | undefined {
+	const id = Number(value);
+	return value !== '' && value !== undefined && value !== null && Number.isInteger(id) && id > 0
+		? id
+		: undefined;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const leadId = parseEntityId(
+		node,
+		this.getNodeParameter('leadId', itemIndex),
+		'Lead ID',
+		itemIndex,
+	);
+	const updates = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+
+	const body: IDataObject = {};
+	if (typeof updates.name === 'string' && updates.name.trim()) body.name = updates.name.trim();
+	if (updates.price !== undefined && updates.price !== '') body.price = Number(updates.price);
+	const pipelineId = optionalId(updates.pipelineId);
+	if (pipelineId !== undefined) body.pipeline_id = pipelineId;
+	const statusId = optionalId(updates.statusId);
+	if (statusId !== undefined) body.status_id = statusId;
+	const responsibleUserId = optionalId(updates.responsibleUserId);
+	if (responsibleUserId !== undefined) body.responsible_user_id = responsibleUserId;
+	// `_embedded.tags` would replace every tag on the lead; `tags_to_add` keeps the existing ones
+	const tagsToAdd = parseNameList(updates.tagsToAdd);
+	if (tagsToAdd.length) body.tags_to_add = tagsToAdd.map((tag) => ({ name: tag }));
+
+	const customFields = await buildCustomFieldsValues(
+		this,
+		shared.fields,
+		readCustomFieldRows(this, itemIndex),
+		itemIndex,
+	);
+
+	let tagMapping: IDataObject | undefined;
+	if (this.getNodeParameter('mapTags', itemIndex, false) === true) {
+		const fieldId = optionalId(this.getNodeParameter('tagFieldId', itemIndex, ''));
+		if (fieldId === undefined) {
+			throw new NodeOperationError(node, 'Choose the lead field the Intercom tags go into', {
+				itemIndex,
+			});
+		}
+		const field = await shared.fields.get(fieldId, itemIndex);
+		const tags = parseNameList(this.getNodeParameter('tagNames', itemIndex, []));
+		const table = this.getNodeParameter('tagExceptions', itemIndex, {}) as IDataObject;
+		const exceptions: TagException[] = ((table.exception ?? []) as IDataObject[])
+			.map((row) => ({ tag: String(row.tag ?? ''), option: String(row.option ?? '') }))
+			.filter((row) => row.tag.trim() !== '');
+		const clear = this.getNodeParameter('whenNoTagMatches', itemIndex, 'keep') === 'clear';
+		const result = mapTagsToField(field, tags, exceptions, clear);
+		if (result.values !== null) {
+			const existing = customFields.findIndex((entry) => entry.field_id === fieldId);
+			if (existing !== -1) customFields.splice(existing, 1);
+			// an empty value list clears the field; Kommo wants null for that
+			customFields.push({ field_id: fieldId, values: result.values.length ? result.values : null });
+		}
+		tagMapping = {
+			fieldId,
+			fieldName: field.name,
+			fieldType: field.type,
+			written: result.values !== null,
+			mappedTags: result.mappedTags,
+			unmatchedTags: result.unmatchedTags,
+		};
+	}
+	if (customFields.length) body.custom_fields_values = customFields;
+
+	if (!Object.keys(body).length) {
+		return [{ id: leadId, updated: false, ...(tagMapping ? { tagMapping } : {}) }];
+	}
+	const response = (await kommoApiRequest.call(
+		this,
+		'PATCH',
+		`/api/v4/leads/${leadId}`,
+		body,
+		undefined,
+		{
+			itemIndex,
+		},
+	)) as IDataObject | undefined;
+	return [
+		{
+			id: response?.id ?? leadId,
+			updated: true,
+			updated_at: response?.updated_at ?? null,
+			...(tagMapping ? { tagMapping } : {}),
+		},
+	];
+}

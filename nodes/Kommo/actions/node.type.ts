@@ -1,0 +1,9 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	contact: 'findByEmail' | 'findByPhone' | 'create';
+	lead: 'create' | 'get' | 'update';
+	note: 'add';
+};
+
+export type KommoType = AllEntities<NodeMap>;

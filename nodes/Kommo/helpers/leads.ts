@@ -1,0 +1,101 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { kommoApiRequest, kommoApiRequestAllItems } from '../transport';
+import { isClosedStatus } from './constants';
+
+interface StageNames {
+	pipelines: Map<number, string>;
+	stages: Map<number, string>;
+}
+
+/** Pipeline and stage names, fetched at most once per execution and only when a lead needs them. */
+export class PipelineDirectory {
+	private names?: Promise<StageNames>;
+
+	constructor(private readonly context: IExecuteFunctions) {}
+
+	async lookup(itemIndex: number): Promise<StageNames> {
+		if (!this.names) {
+			this.names = this.fetch(itemIndex);
+			this.names.catch(() => (this.names = undefined));
+		}
+		return await this.names;
+	}
+
+	private async fetch(itemIndex: number): Promise<StageNames> {
+		const response = (await kommoApiRequest.call(
+			this.context,
+			'GET',
+			'/api/v4/leads/pipelines',
+			undefined,
+			undefined,
+			{ itemIndex },
+		)) as IDataObject | undefined;
+		const pipelines = ((response?._embedded as IDataObject | undefined)?.pipelines ??
+			[]) as IDataObject[];
+		const names: StageNames = { pipelines: new Map(), stages: new Map() };
+		for (const pipeline of pipelines) {
+			names.pipelines.set(Number(pipeline.id), String(pipeline.name));
+			const statuses = ((pipeline._embedded as IDataObject | undefined)?.statuses ??
+				[]) as IDataObject[];
+			for (const status of statuses) names.stages.set(Number(status.id), String(status.name));
+		}
+		return names;
+	}
+}
+
+/** Open means neither won (142) nor lost (143) and not deleted. */
+export function isLeadOpen(lead: IDataObject): boolean {
+	return !isClosedStatus(lead.status_id) && lead.is_deleted !== true;
+}
+
+export function describeLead(lead: IDataObject, names?: StageNames): IDataObject {
+	const statusId = Number(lead.status_id);
+	const pipelineId = Number(lead.pipeline_id);
+	const stageName =
+		statusId === 142
+			? 'Closed - Won'
+			: statusId === 143
+				? 'Closed - Lost'
+				: names?.stages.get(statusId);
+	return {
+		id: lead.id,
+		name: lead.name,
+		price: lead.price,
+		status_id: lead.status_id,
+		status_name: stageName ?? null,
+		pipeline_id: lead.pipeline_id,
+		pipeline_name: names?.pipelines.get(pipelineId) ?? null,
+		responsible_user_id: lead.responsible_user_id,
+		created_at: lead.created_at,
+		updated_at: lead.updated_at,
+		closed_at: lead.closed_at ?? null,
+		isOpen: isLeadOpen(lead),
+	};
+}
+
+/** How many ids go into one `filter[id][]` request, keeping the URL short. */
+const IDS_PER_REQUEST = 100;
+
+/** Leads by id with as few calls as possible: `GET /api/v4/leads?filter[id][]=…`. */
+export async function fetchLeadsByIds(
+	context: IExecuteFunctions,
+	ids: number[],
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const unique = [...new Set(ids)];
+	const leads: IDataObject[] = [];
+	for (let start = 0; start < unique.length; start += IDS_PER_REQUEST) {
+		const chunk = unique.slice(start, start + IDS_PER_REQUEST);
+		leads.push(
+			...(await kommoApiRequestAllItems.call(
+				context,
+				'/api/v4/leads',
+				'leads',
+				{ 'filter[id]': chunk },
+				{ itemIndex },
+			)),
+		);
+	}
+	return leads;
+}

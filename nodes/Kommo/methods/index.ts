@@ -1,0 +1,17 @@
+import {
+	getLeadCustomFields,
+	getPipelines,
+	getStages,
+	getTagFieldOptions,
+	getTagMappingFields,
+	getUsers,
+} from './loadOptions';
+
+export const loadOptions = {
+	getPipelines,
+	getStages,
+	getUsers,
+	getLeadCustomFields,
+	getTagMappingFields,
+	getTagFieldOptions,
+};

@@ -1,0 +1,177 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { normalizeSubdomain } from './events';
+import type { PayloadAccount } from './events';
+
+/**
+ * What the trigger remembers about the Kommo account, in the node's static data. Both entries are
+ * keyed by the account URL so that switching the credential to another account never reuses them.
+ */
+export interface CachedAccount {
+	baseUrl: string;
+	id: number;
+	subdomain: string;
+}
+
+export interface CachedPipelines {
+	baseUrl: string;
+	fetchedAt: number;
+	pipelines: Array<{ id: number; name: string; statuses: Array<{ id: number; name: string }> }>;
+}
+
+/** Stage names change rarely; ten minutes keeps a burst of webhooks to one pipelines request. */
+export const PIPELINE_CACHE_TTL_MS = 10 * 60 * 1000;
+/** A stage id missing from a cache at least this old is worth one refetch (a stage added since). */
+export const PIPELINE_CACHE_MIN_REFRESH_MS = 60 * 1000;
+
+const ACCOUNT_KEY = 'kommoAccount';
+const PIPELINES_KEY = 'kommoPipelines';
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function readCachedAccount(
+	staticData: IDataObject,
+	baseUrl: string,
+): CachedAccount | undefined {
+	const cached = staticData[ACCOUNT_KEY];
+	if (!isObject(cached) || cached.baseUrl !== baseUrl) return undefined;
+	if (typeof cached.id !== 'number' || typeof cached.subdomain !== 'string') return undefined;
+	return cached as unknown as CachedAccount;
+}
+
+/** From `GET /api/v4/account` (reference §1.4). */
+export function storeAccount(
+	staticData: IDataObject,
+	baseUrl: string,
+	response: unknown,
+): CachedAccount {
+	const body = isObject(response) ? response : {};
+	const id = Number(body.id);
+	const subdomain = normalizeSubdomain(body.subdomain);
+	if (!Number.isSafeInteger(id) || id <= 0 || subdomain === null) {
+		throw new Error('Kommo answered GET /api/v4/account without an account id and subdomain');
+	}
+	const account: CachedAccount = { baseUrl, id, subdomain };
+	staticData[ACCOUNT_KEY] = account as unknown as IDataObject;
+	return account;
+}
+
+export interface ExpectedAccount {
+	id: number | null;
+	subdomain: string | null;
+}
+
+export type AccountVerdict = 'match' | 'mismatch' | 'needAccount';
+
+/**
+ * Compares the payload's `account[…]` with the credential's account. Whatever the payload names
+ * must match; `needAccount` means a value is there that we cannot check without the account's id
+ * (or subdomain, for a custom base URL) — the caller fetches it once and asks again.
+ */
+export function compareAccount(payload: PayloadAccount, expected: ExpectedAccount): AccountVerdict {
+	if (payload.subdomain !== null) {
+		if (expected.subdomain === null) return 'needAccount';
+		if (payload.subdomain !== expected.subdomain) return 'mismatch';
+	}
+	if (payload.id !== null) {
+		if (expected.id === null) return 'needAccount';
+		if (payload.id !== expected.id) return 'mismatch';
+	}
+	return 'match';
+}
+
+export function readCachedPipelines(
+	staticData: IDataObject,
+	baseUrl: string,
+): CachedPipelines | undefined {
+	const cached = staticData[PIPELINES_KEY];
+	if (!isObject(cached) || cached.baseUrl !== baseUrl || typeof cached.fetchedAt !== 'number') {
+		return undefined;
+	}
+	if (!Array.isArray(cached.pipelines)) return undefined;
+	return cached as unknown as CachedPipelines;
+}
+
+/**
+ * Whether the cached names can be used as they are: younger than the TTL, and not missing an id the
+ * events mention unless it was fetched moments ago (then the id is simply unknown to Kommo's list).
+ */
+export function isPipelineCacheUsable(
+	cache: CachedPipelines | undefined,
+	references: Array<{ pipelineId: number | null; statusId: number | null }>,
+	now: number,
+): boolean {
+	if (!cache) return false;
+	const age = now - cache.fetchedAt;
+	if (age < 0 || age > PIPELINE_CACHE_TTL_MS) return false;
+	return age < PIPELINE_CACHE_MIN_REFRESH_MS || !cacheLacks(cache, references);
+}
+
+/** Keeps ids and names only, from `GET /api/v4/leads/pipelines` (reference §5). */
+export function storePipelines(
+	staticData: IDataObject,
+	baseUrl: string,
+	pipelines: unknown[],
+	now: number,
+): CachedPipelines {
+	const named = (value: unknown) =>
+		isObject(value) && typeof value.name === 'string' && Number.isSafeInteger(Number(value.id));
+	const cache: CachedPipelines = {
+		baseUrl,
+		fetchedAt: now,
+		pipelines: pipelines.filter(named).map((pipeline) => {
+			const statuses = ((pipeline as IDataObject)._embedded as IDataObject | undefined)?.statuses;
+			return {
+				id: Number((pipeline as IDataObject).id),
+				name: (pipeline as IDataObject).name as string,
+				statuses: (Array.isArray(statuses) ? statuses : [])
+					.filter(named)
+					.map((status) => ({ id: Number(status.id), name: status.name as string })),
+			};
+		}),
+	};
+	staticData[PIPELINES_KEY] = cache as unknown as IDataObject;
+	return cache;
+}
+
+export interface ResolvedNames {
+	pipelineName: string | null;
+	statusName: string | null;
+	oldStatusName: string | null;
+}
+
+/** Stage ids 142/143 exist in every pipeline, so a stage is always looked up inside its pipeline. */
+export function resolveNames(
+	cache: CachedPipelines | undefined,
+	pipelineId: number | null,
+	statusId: number | null,
+	oldPipelineId: number | null,
+	oldStatusId: number | null,
+): ResolvedNames {
+	const pipelineOf = (id: number | null) =>
+		id === null ? undefined : cache?.pipelines.find((pipeline) => pipeline.id === id);
+	const statusName = (inPipeline: number | null, id: number | null) =>
+		id === null
+			? null
+			: (pipelineOf(inPipeline)?.statuses.find((status) => status.id === id)?.name ?? null);
+	return {
+		pipelineName: pipelineOf(pipelineId)?.name ?? null,
+		statusName: statusName(pipelineId, statusId),
+		oldStatusName: statusName(oldPipelineId ?? pipelineId, oldStatusId),
+	};
+}
+
+/** True when an id the events mention is missing from the cache (a pipeline or stage added since). */
+export function cacheLacks(
+	cache: CachedPipelines,
+	references: Array<{ pipelineId: number | null; statusId: number | null }>,
+): boolean {
+	return references.some(({ pipelineId, statusId }) => {
+		if (pipelineId === null) return false;
+		const pipeline = cache.pipelines.find((entry) => entry.id === pipelineId);
+		if (!pipeline) return true;
+		return statusId !== null && !pipeline.statuses.some((status) => status.id === statusId);
+	});
+}

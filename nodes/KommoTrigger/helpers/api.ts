@@ -1,0 +1,112 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import {
+	getKommoAuthentication,
+	getKommoBaseUrl,
+	kommoApiRequest,
+	kommoCredentialType,
+} from '../../Kommo/transport';
+import type { KommoContext } from '../../Kommo/transport';
+
+/**
+ * The Kommo calls the trigger makes, all through the Kommo node's transport (the only
+ * authenticated HTTP call in the package: rate limit, retries, error wording).
+ */
+
+export interface KommoWebhook {
+	destination: string;
+	settings: string[];
+	disabled: boolean;
+}
+
+export interface AccountIdentity {
+	baseUrl: string;
+	/** known without a request unless the credential uses a custom base URL */
+	subdomain: string | null;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export async function getAccountIdentity(this: KommoContext): Promise<AccountIdentity> {
+	const credentials: ICredentialDataDecryptedObject = await this.getCredentials(
+		kommoCredentialType(getKommoAuthentication.call(this)),
+	);
+	const baseUrl = getKommoBaseUrl(credentials);
+	const subdomain =
+		credentials.domain === 'custom'
+			? null
+			: String(credentials.subdomain ?? '')
+					.trim()
+					.toLowerCase()
+					.replace(/^https?:\/\//, '')
+					.split('.')[0] || null;
+	return { baseUrl, subdomain };
+}
+
+export async function fetchAccount(this: KommoContext): Promise<unknown> {
+	return await kommoApiRequest.call(this, 'GET', '/api/v4/account');
+}
+
+export async function fetchPipelines(this: KommoContext): Promise<unknown[]> {
+	const response = (await kommoApiRequest.call(this, 'GET', '/api/v4/leads/pipelines')) as unknown;
+	const embedded = isObject(response) ? response._embedded : undefined;
+	const pipelines = isObject(embedded) ? embedded.pipelines : undefined;
+	return Array.isArray(pipelines) ? pipelines : [];
+}
+
+export async function fetchLead(this: KommoContext, leadId: number): Promise<IDataObject> {
+	return (await kommoApiRequest.call(this, 'GET', `/api/v4/leads/${leadId}`, undefined, {
+		with: 'contacts',
+	})) as IDataObject;
+}
+
+/** `GET /api/v4/webhooks?filter[destination]=…`; an empty list comes back as 204 (reference §6.2). */
+export async function listWebhooks(
+	this: KommoContext,
+	destination: string,
+): Promise<KommoWebhook[]> {
+	const response = (await kommoApiRequest.call(this, 'GET', '/api/v4/webhooks', undefined, {
+		'filter[destination]': destination,
+	})) as unknown;
+	const embedded = isObject(response) ? response._embedded : undefined;
+	const webhooks = isObject(embedded) ? embedded.webhooks : undefined;
+	if (!Array.isArray(webhooks)) return [];
+	return webhooks.filter(isObject).map((webhook) => ({
+		destination: String(webhook.destination ?? ''),
+		settings: Array.isArray(webhook.settings) ? webhook.settings.map(String) : [],
+		disabled: webhook.disabled === true,
+	}));
+}
+
+export async function registerWebhook(
+	this: KommoContext,
+	destination: string,
+	settings: string[],
+): Promise<void> {
+	await kommoApiRequest.call(this, 'POST', '/api/v4/webhooks', { destination, settings });
+}
+
+/** Kommo unsubscribes by destination, with a JSON body on DELETE (reference §6.2). */
+export async function unregisterWebhook(this: KommoContext, destination: string): Promise<void> {
+	await kommoApiRequest.call(this, 'DELETE', '/api/v4/webhooks', { destination });
+}
+
+/** The HTTP status behind an error thrown by the transport or n8n's request helpers. */
+export function httpStatusOf(error: unknown): number | undefined {
+	if (!isObject(error)) return undefined;
+	const candidates = [
+		error.httpCode,
+		error.statusCode,
+		error.status,
+		isObject(error.cause) ? error.cause.status : undefined,
+		isObject(error.cause) ? error.cause.statusCode : undefined,
+		isObject(error.response) ? error.response.status : undefined,
+	];
+	for (const candidate of candidates) {
+		const status = Number(candidate);
+		if (Number.isInteger(status) && status >= 100 && status < 600) return status;
+	}
+	return undefined;
+}

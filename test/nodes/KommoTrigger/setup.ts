@@ -1,0 +1,102 @@
+import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoApi.credentials';
+import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
+import { kommoThrottle } from '../../../nodes/Kommo/transport';
+import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
+import {
+	createWorkflow,
+	deliverWebhook,
+	registerCredentials,
+	registerNodes,
+} from '../../helpers/n8n';
+
+export const KOMMO = 'https://devteam.kommo.com';
+export const TOKEN = 'kommo-test-token';
+export const DESTINATION = 'https://n8n.example.com/webhook/4f1c2b9e-kommo/webhook';
+
+export const CREDENTIALS = {
+	intercomKommoKommoApi: {
+		subdomain: 'devteam',
+		domain: 'kommo.com',
+		baseUrl: '',
+		accessToken: TOKEN,
+		maxRequestsPerSecond: 7,
+	},
+};
+
+export const FORM_HEADERS = {
+	'content-type': 'application/x-www-form-urlencoded',
+	'user-agent': 'amoCRM-WebHook-client/1.0',
+};
+
+/** A plain test node downstream of the trigger: passes its input on unchanged. */
+class Passthrough implements INodeType {
+	description = {
+		displayName: 'Passthrough',
+		name: 'passthrough',
+		group: ['transform'],
+		version: 1,
+		defaults: { name: 'Passthrough' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions) {
+		return [
+			this.getInputData().map((item, index) => ({ json: item.json, pairedItem: { item: index } })),
+		];
+	}
+}
+
+registerNodes(KommoTrigger, Passthrough);
+registerCredentials(IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
+
+export function triggerWorkflow(parameters: IDataObject = {}, staticData: IDataObject = {}) {
+	return createWorkflow({
+		nodes: [
+			{
+				name: 'Kommo Trigger',
+				type: 'kommoTrigger',
+				parameters: { events: ['status_lead'], ...parameters },
+				credentials: { intercomKommoKommoApi: 'kommo' },
+			},
+		],
+		staticData,
+	});
+}
+
+export function triggerStaticData(workflow: ReturnType<typeof createWorkflow>): IDataObject {
+	return workflow.getStaticData('node', workflow.getNode('Kommo Trigger')!);
+}
+
+export async function deliver(
+	workflow: ReturnType<typeof createWorkflow>,
+	body: string,
+	headers: Record<string, string> = FORM_HEADERS,
+) {
+	return await deliverWebhook({
+		workflow,
+		nodeName: 'Kommo Trigger',
+		headers,
+		body,
+		credentials: CREDENTIALS,
+	});
+}
+
+/**
+ * The transport spaces requests 1/7 s apart and backs off on 429/5xx; a fake clock makes those
+ * waits instant and records them.
+ */
+export function useFakeKommoClock() {
+	const clock = { time: 1_000_000, waits: [] as number[] };
+	kommoThrottle.useClock({
+		now: () => clock.time,
+		sleep: async (ms: number) => {
+			clock.waits.push(ms);
+			clock.time += ms;
+		},
+	});
+	return clock;
+}
