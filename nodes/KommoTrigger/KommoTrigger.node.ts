@@ -144,6 +144,44 @@ export class KommoTrigger implements INodeType {
 						description:
 							'Whether to load each lead with its contacts from the API (in "fullLead"). Kommo gets its answer first, so this adds no delay for Kommo but one API call per lead before the workflow starts. Also lets the pipeline/stage filter apply to note events.',
 					},
+					{
+						displayName: 'Stage → Intercom Tag',
+						name: 'stageTags',
+						type: 'fixedCollection',
+						placeholder: 'Add Stage',
+						typeOptions: { multipleValues: true },
+						default: {},
+						description:
+							'The Intercom tag each stage stands for, put on every item as "intercomTag". With at least one row, leads moving to a stage without a row start nothing (like the stage filter).',
+						options: [
+							{
+								displayName: 'Mapping',
+								name: 'mapping',
+								values: [
+									{
+										displayName: 'Stage Name or ID',
+										name: 'stageId',
+										type: 'options',
+										typeOptions: {
+											loadOptionsMethod: 'getStages',
+											loadOptionsDependsOn: ['pipelineId'],
+										},
+										default: '',
+										description:
+											'The stage the lead moved to. Closed - Won (142) and Closed - Lost (143) count in any pipeline; in an expression "pipelineId:stageId" pins a stage to one pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+									},
+									{
+										displayName: 'Intercom Tag',
+										name: 'tag',
+										type: 'string',
+										default: '',
+										placeholder: 'e.g. deal_won',
+										description: 'Name of the Intercom tag for this stage',
+									},
+								],
+							},
+						],
+					},
 				],
 			},
 		],

@@ -2,7 +2,7 @@ import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
 	contact: 'findByEmail' | 'findByPhone' | 'create';
-	lead: 'create' | 'get' | 'update';
+	lead: 'create' | 'get' | 'getIntercomConversation' | 'update';
 	note: 'add';
 };
 

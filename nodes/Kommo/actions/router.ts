@@ -23,7 +23,12 @@ const operations: {
 		findByPhone: contact.findByPhone,
 		create: contact.create,
 	},
-	lead: { create: lead.create, get: lead.get, update: lead.update },
+	lead: {
+		create: lead.create,
+		get: lead.get,
+		getIntercomConversation: lead.getIntercomConversation,
+		update: lead.update,
+	},
 	note: { add: note.add },
 };
 

@@ -340,17 +340,17 @@ function nextEndpoint(href: string): string | undefined {
 }
 
 /**
- * All `_embedded[embeddedKey]` items of a list endpoint, 250 per page, following `_links.next`
- * until it is gone or Kommo answers 204.
+ * The `_embedded[embeddedKey]` items of a list endpoint, one page (250 items) at a time, following
+ * `_links.next` until it is gone or Kommo answers 204. A caller that stops iterating stops paging,
+ * so a search that finds what it wants on page 1 costs one request.
  */
-export async function kommoApiRequestAllItems(
+export async function* kommoApiPages(
 	this: KommoContext,
 	endpoint: string,
 	embeddedKey: string,
 	qs: IDataObject = {},
 	options: KommoRequestOptions = {},
-): Promise<IDataObject[]> {
-	const items: IDataObject[] = [];
+): AsyncGenerator<IDataObject[]> {
 	const visited = new Set<string>();
 	let nextPage: string | undefined = endpoint;
 	let query: IDataObject | undefined = { limit: KOMMO_PAGE_LIMIT, ...qs };
@@ -364,14 +364,28 @@ export async function kommoApiRequestAllItems(
 			query,
 			options,
 		)) as IDataObject | undefined;
-		if (!response) break;
+		if (!response) return;
 		const embedded = (response._embedded as IDataObject | undefined)?.[embeddedKey];
-		if (Array.isArray(embedded)) items.push(...(embedded as IDataObject[]));
+		yield Array.isArray(embedded) ? (embedded as IDataObject[]) : [];
 		const href = ((response._links as IDataObject | undefined)?.next as IDataObject | undefined)
 			?.href;
 		nextPage = typeof href === 'string' ? nextEndpoint(href) : undefined;
 		// the next link already carries every query parameter
 		query = undefined;
+	}
+}
+
+/** All `_embedded[embeddedKey]` items of a list endpoint, every page (see {@link kommoApiPages}). */
+export async function kommoApiRequestAllItems(
+	this: KommoContext,
+	endpoint: string,
+	embeddedKey: string,
+	qs: IDataObject = {},
+	options: KommoRequestOptions = {},
+): Promise<IDataObject[]> {
+	const items: IDataObject[] = [];
+	for await (const page of kommoApiPages.call(this, endpoint, embeddedKey, qs, options)) {
+		items.push(...page);
 	}
 	return items;
 }

@@ -21,13 +21,22 @@ import type { AccountIdentity } from './api';
 import { readPayloadAccount, tryExtractLeadEvents } from './events';
 import type { LeadEvent, PayloadAccount } from './events';
 import { buildLeadFilter, checkFilter, FilterConfigError } from './filters';
-import type { LeadFilter } from './filters';
+import type { FilterVerdict, LeadFilter } from './filters';
 import { tryParseNestedForm } from './formParser';
+import { buildStageTagMap, checkStageTags, combineVerdicts, tagForStage } from './stageTags';
+import type { StageTagRow } from './stageTags';
 
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 interface TriggerOptions {
 	fetchFullLead?: boolean;
+	stageTags?: IDataObject;
+}
+
+/** What decides whether an event starts the workflow: the filters, and the stage → tag rows. */
+interface Selection {
+	filter: LeadFilter;
+	stageTags: StageTagRow[];
 }
 
 interface Candidate {
@@ -60,6 +69,29 @@ function readFilter(this: IWebhookFunctions): LeadFilter {
 		const reason = error instanceof FilterConfigError ? error.message : (error as Error).message;
 		throw new NodeOperationError(this.getNode(), `The trigger's filter is invalid: ${reason}`);
 	}
+}
+
+function readStageTags(this: IWebhookFunctions, options: TriggerOptions): StageTagRow[] {
+	try {
+		return buildStageTagMap(options.stageTags);
+	} catch (error) {
+		const reason = error instanceof FilterConfigError ? error.message : (error as Error).message;
+		throw new NodeOperationError(
+			this.getNode(),
+			`The trigger's Stage → Intercom Tag option is invalid: ${reason}`,
+		);
+	}
+}
+
+function checkSelection(
+	selection: Selection,
+	pipelineId: number | null,
+	statusId: number | null,
+): FilterVerdict {
+	return combineVerdicts(
+		checkFilter(selection.filter, pipelineId, statusId),
+		checkStageTags(selection.stageTags, pipelineId, statusId),
+	);
 }
 
 /**
@@ -138,7 +170,7 @@ function toId(value: unknown): number | null {
 }
 
 /** Events without a position (notes) take it from the fetched lead, then meet the filter. */
-function settlePendingFilters(candidates: Candidate[], filter: LeadFilter): Candidate[] {
+function settlePendingFilters(candidates: Candidate[], selection: Selection): Candidate[] {
 	return candidates.filter((candidate) => {
 		if (!candidate.pendingFilter) return true;
 		const lead = candidate.fullLead;
@@ -148,7 +180,9 @@ function settlePendingFilters(candidates: Candidate[], filter: LeadFilter): Cand
 			pipelineId: candidate.event.pipelineId ?? toId(lead.pipeline_id),
 			statusId: candidate.event.statusId ?? toId(lead.status_id),
 		};
-		return checkFilter(filter, candidate.event.pipelineId, candidate.event.statusId) === 'match';
+		return (
+			checkSelection(selection, candidate.event.pipelineId, candidate.event.statusId) === 'match'
+		);
 	});
 }
 
@@ -157,6 +191,7 @@ function toItem(
 	account: { id: number | null; subdomain: string | null },
 	names: CachedPipelines | undefined,
 	withFullLead: boolean,
+	stageTags: StageTagRow[],
 ): INodeExecutionData {
 	const { event } = candidate;
 	const resolved = resolveNames(
@@ -179,6 +214,10 @@ function toItem(
 		account: { id: account.id, subdomain: account.subdomain },
 		lead: event.lead,
 	};
+	// only with rows: without them the item keeps its earlier shape
+	if (stageTags.length > 0) {
+		json.intercomTag = tagForStage(stageTags, event.pipelineId, event.statusId);
+	}
 	if (withFullLead) {
 		json.fullLead = candidate.fullLead ?? null;
 		if (candidate.fullLeadError !== undefined) json.fullLeadError = candidate.fullLeadError;
@@ -234,10 +273,13 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 
 	const options = this.getNodeParameter('options', {}) as TriggerOptions;
 	const withFullLead = options.fetchFullLead === true;
-	const filter = readFilter.call(this);
+	const selection: Selection = {
+		filter: readFilter.call(this),
+		stageTags: readStageTags.call(this, options),
+	};
 	let candidates: Candidate[] = [];
 	for (const event of events) {
-		const verdict = checkFilter(filter, event.pipelineId, event.statusId);
+		const verdict = checkSelection(selection, event.pipelineId, event.statusId);
 		if (verdict === 'match') candidates.push({ event, pendingFilter: false });
 		// without the full lead there is no way to tell, and an unfiltered event would be a surprise
 		else if (verdict === 'unknown' && withFullLead) candidates.push({ event, pendingFilter: true });
@@ -262,7 +304,7 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 
 	if (withFullLead) {
 		await attachFullLeads.call(this, candidates);
-		candidates = settlePendingFilters(candidates, filter);
+		candidates = settlePendingFilters(candidates, selection);
 	}
 	const names = namesUsable
 		? cachedNames
@@ -277,7 +319,9 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 		id: payloadAccount.id ?? account.id,
 		subdomain: payloadAccount.subdomain ?? account.subdomain,
 	};
-	const items = candidates.map((candidate) => toItem(candidate, accountOut, names, withFullLead));
+	const items = candidates.map((candidate) =>
+		toItem(candidate, accountOut, names, withFullLead, selection.stageTags),
+	);
 	return acknowledged
 		? { workflowData: [items], noWebhookResponse: true }
 		: { workflowData: [items] };

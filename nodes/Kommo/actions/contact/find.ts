@@ -1,12 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { findTranscriptNote, parseConversationId } from '../../helpers/conversationLink';
 import { describeLead, fetchLeadsByIds } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
 import { kommoApiRequestAllItems } from '../../transport';
 import type { ExecutionShared } from '../common';
 
 export type Channel = 'email' | 'phone';
+
+/** How many open leads of one contact are searched for the conversation's transcript notes. */
+export const MAX_LEADS_INSPECTED = 10;
+
+export type LeadChoice = 'linked-to-conversation' | 'latest-open' | null;
 
 export const findOptions: INodeProperties = {
 	displayName: 'Options',
@@ -15,6 +21,14 @@ export const findOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Intercom Conversation ID',
+			name: 'intercomConversationId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 215468',
+			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of each contact. Costs one notes request (or more for long note lists) per lead checked.`,
+		},
 		{
 			displayName: 'Only Open Leads',
 			name: 'onlyOpenLeads',
@@ -63,6 +77,10 @@ function linkedLeadIds(contact: IDataObject): number[] {
  * Kommo's `query` search is fuzzy (it matches any filled field, partially), so every hit is checked
  * against the contact's real EMAIL/PHONE values before it counts. Finding nothing is a normal outcome:
  * one `{ found: false }` item, so a workflow can branch on `found`.
+ *
+ * `leadId` is the lead a workflow should write to: the open lead already holding the Intercom
+ * conversation's transcript notes (only with the "Intercom Conversation ID" option), else the most
+ * recently updated open lead, else null; `leadChoice` says which rule picked it.
  */
 export async function findContacts(
 	this: IExecuteFunctions,
@@ -84,6 +102,13 @@ export async function findContacts(
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const onlyOpen = options.onlyOpenLeads === true;
 	const pipelineIds = ((options.pipelineIds as unknown[]) ?? []).map(Number);
+	const rawConversationId = options.intercomConversationId;
+	const conversationId =
+		rawConversationId === undefined ||
+		rawConversationId === null ||
+		String(rawConversationId).trim() === ''
+			? undefined
+			: parseConversationId(this, rawConversationId, itemIndex);
 
 	const hits = await kommoApiRequestAllItems.call(
 		this,
@@ -95,14 +120,28 @@ export async function findContacts(
 	const matches = hits.filter((contact) =>
 		channelValues(contact, channel).some((value) => sameValue(channel, value, wanted)),
 	);
-	if (!matches.length) return [{ found: false, [channel]: wanted }];
+	if (!matches.length) return [{ found: false, [channel]: wanted, leadId: null, leadChoice: null }];
 
 	const leadIds = matches.flatMap(linkedLeadIds);
 	const leads = leadIds.length ? await fetchLeadsByIds(this, leadIds, itemIndex) : [];
 	const names = leads.length ? await shared.pipelines.lookup(itemIndex) : undefined;
 	const leadsById = new Map(leads.map((lead) => [Number(lead.id), lead]));
 
-	return matches.map((contact) => {
+	// several matching contacts may share a lead: read its notes once
+	const linkChecks = new Map<number, Promise<boolean>>();
+	const isLinked = async (leadId: number): Promise<boolean> => {
+		let check = linkChecks.get(leadId);
+		if (!check) {
+			check = findTranscriptNote(this, leadId, itemIndex, conversationId).then(
+				(note) => note !== null,
+			);
+			linkChecks.set(leadId, check);
+		}
+		return await check;
+	};
+
+	const results: IDataObject[] = [];
+	for (const contact of matches) {
 		const contactLeads = linkedLeadIds(contact)
 			.map((id) => leadsById.get(id))
 			// leads Kommo did not return are deleted or out of the token's reach
@@ -112,10 +151,24 @@ export async function findContacts(
 			.filter((lead) => !onlyOpen || lead.isOpen === true)
 			.sort((a, b) => Number(b.updated_at ?? 0) - Number(a.updated_at ?? 0));
 		const openLeads = contactLeads.filter((lead) => lead.isOpen === true);
+		const latestOpenLeadId = openLeads.length ? openLeads[0].id : null;
+
+		let leadId = latestOpenLeadId;
+		let leadChoice: LeadChoice = openLeads.length ? 'latest-open' : null;
+		if (conversationId !== undefined) {
+			for (const lead of openLeads.slice(0, MAX_LEADS_INSPECTED)) {
+				if (await isLinked(Number(lead.id))) {
+					leadId = lead.id;
+					leadChoice = 'linked-to-conversation';
+					break;
+				}
+			}
+		}
+
 		const fields = { ...contact };
 		delete fields._embedded;
 		delete fields._links;
-		return {
+		results.push({
 			found: true,
 			[channel]: wanted,
 			...fields,
@@ -123,7 +176,10 @@ export async function findContacts(
 			phones: channelValues(contact, 'phone'),
 			leads: contactLeads,
 			hasOpenLead: openLeads.length > 0,
-			latestOpenLeadId: openLeads.length ? openLeads[0].id : null,
-		};
-	});
+			latestOpenLeadId,
+			leadId: leadId ?? null,
+			leadChoice,
+		});
+	}
+	return results;
 }

@@ -2,9 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
 import * as get from './get.operation';
+import * as getIntercomConversation from './getIntercomConversation.operation';
 import * as update from './update.operation';
 
-export { create, get, update };
+export { create, get, getIntercomConversation, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -27,6 +28,14 @@ export const description: INodeProperties[] = [
 				action: 'Get a lead',
 			},
 			{
+				name: 'Get Intercom Conversation',
+				value: 'getIntercomConversation',
+				description:
+					'Find the Intercom conversation whose transcript notes are on the lead (the newest one); "found" is false when there is none',
+				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- Intercom is a name
+				action: 'Get the Intercom conversation linked to a lead',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: 'Change fields, add tags, or map Intercom tags into a field',
@@ -37,5 +46,6 @@ export const description: INodeProperties[] = [
 	},
 	...create.description,
 	...get.description,
+	...getIntercomConversation.description,
 	...update.description,
 ];

@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
@@ -29,6 +29,25 @@ const properties: INodeProperties[] = [
 		description: 'ID of the lead (or contact) the note goes on',
 	},
 	{
+		displayName: 'Text Source',
+		name: 'textSource',
+		type: 'options',
+		default: 'text',
+		options: [
+			{
+				name: 'Text',
+				value: 'text',
+				description: 'One note per input item, from the Text field',
+			},
+			{
+				name: 'Notes List',
+				value: 'notesList',
+				description:
+					'Several notes per input item, written in order to the same lead, e.g. a whole conversation from the Transcript node\'s "One Item per Conversation" mode',
+			},
+		],
+	},
+	{
 		displayName: 'Text',
 		name: 'text',
 		type: 'string',
@@ -36,6 +55,17 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: "The note, shown in the lead's feed as a plain text note",
+		displayOptions: { show: { textSource: ['text'] } },
+	},
+	{
+		displayName: 'Notes',
+		name: 'notes',
+		type: 'json',
+		default: '={{ $json.notes }}',
+		required: true,
+		description:
+			'A list of notes, each { "text": "…", "idempotencyKey": "…" } (the key may be left out). One output item per input item sums them up.',
+		displayOptions: { show: { textSource: ['notesList'] } },
 	},
 	{
 		displayName: 'Skip If Already Written',
@@ -43,7 +73,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the lead's notes first and write nothing when one already carries this note's idempotency key, so a retried or duplicated run never writes the same note twice",
+			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once.",
 	},
 	{
 		displayName: 'Idempotency Key',
@@ -51,7 +81,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.idempotencyKey }}',
 		description: `Identifies this note. When empty, the key in the text's "${MARKER_PREFIX}…" line (written by the Transcript node) is used.`,
-		displayOptions: { show: { skipIfAlreadyWritten: [true] } },
+		displayOptions: { show: { skipIfAlreadyWritten: [true], textSource: ['text'] } },
 	},
 ];
 
@@ -73,9 +103,87 @@ export function noteCarriesKey(text: unknown, key: string): boolean {
 	return new RegExp(`(^|[\\s=])${escapeRegExp(key)}($|\\s)`).test(text);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const node = this.getNode();
-	const entityType = this.getNodeParameter('entityType', itemIndex, 'lead') as string;
+/** One note of a "Notes List", checked for shape. */
+export interface NoteToWrite {
+	text: string;
+	/** from the entry, else from the text's marker line; null when neither has one */
+	idempotencyKey: string | null;
+}
+
+function describeValue(value: unknown): string {
+	if (value === undefined) return 'missing';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'string') return value.trim() === '' ? 'empty text' : 'text';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const LIST_SHAPE = 'a list like [{ "text": "…", "idempotencyKey": "…" }]';
+
+/**
+ * The "Notes" parameter: a list (or its JSON text) of `{ text, idempotencyKey? }` entries, such as
+ * the Transcript node's `notes`. Anything else fails with the position and what was wrong.
+ */
+export function parseNotesList(node: INode, value: unknown, itemIndex: number): NoteToWrite[] {
+	let list = value;
+	if (typeof list === 'string' && list.trim().startsWith('[')) {
+		try {
+			list = JSON.parse(list) as unknown;
+		} catch {
+			throw new NodeOperationError(node, `"Notes" is not valid JSON; it must be ${LIST_SHAPE}`, {
+				itemIndex,
+			});
+		}
+	}
+	if (!Array.isArray(list)) {
+		throw new NodeOperationError(
+			node,
+			`"Notes" must be ${LIST_SHAPE}, but it is ${describeValue(list)}`,
+			{
+				itemIndex,
+				description:
+					'With Text Source "Notes List" the node expects the Transcript node\'s "One Item per Conversation" output, whose items carry "notes". For a single note, set Text Source to "Text".',
+			},
+		);
+	}
+	return list.map((entry: unknown, index) => {
+		const position = `Note ${index + 1} of ${list.length}`;
+		if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+			throw new NodeOperationError(
+				node,
+				`${position} in "Notes" must be an object with "text", but it is ${describeValue(entry)}`,
+				{ itemIndex },
+			);
+		}
+		const { text, idempotencyKey } = entry as IDataObject;
+		if (typeof text !== 'string' || text.trim() === '') {
+			throw new NodeOperationError(node, `${position} in "Notes" has no text`, { itemIndex });
+		}
+		if (
+			idempotencyKey !== undefined &&
+			idempotencyKey !== null &&
+			typeof idempotencyKey !== 'string'
+		) {
+			throw new NodeOperationError(
+				node,
+				`${position} in "Notes" has an idempotencyKey that is not text`,
+				{ itemIndex },
+			);
+		}
+		const typed = typeof idempotencyKey === 'string' ? idempotencyKey.trim() : '';
+		return { text, idempotencyKey: typed || parseMarker(text) };
+	});
+}
+
+interface EntityRef {
+	entityType: string;
+	entityPath: string;
+	entityId: number;
+}
+
+function readEntity(context: IExecuteFunctions, itemIndex: number): EntityRef {
+	const node = context.getNode();
+	const entityType = context.getNodeParameter('entityType', itemIndex, 'lead') as string;
 	const entityPath = ENTITY_PATHS[entityType];
 	if (!entityPath) {
 		throw new NodeOperationError(node, `Notes can go on a lead or a contact, not "${entityType}"`, {
@@ -84,10 +192,55 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const entityId = parseEntityId(
 		node,
-		this.getNodeParameter('entityId', itemIndex),
+		context.getNodeParameter('entityId', itemIndex),
 		entityType === 'lead' ? 'Lead ID' : 'Contact ID',
 		itemIndex,
 	);
+	return { entityType, entityPath, entityId };
+}
+
+/** Kommo cannot search note text, so the entity's text notes (newest first) are read and compared here. */
+async function readTextNotes(
+	context: IExecuteFunctions,
+	entity: EntityRef,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	return await kommoApiRequestAllItems.call(
+		context,
+		`/api/v4/${entity.entityPath}/${entity.entityId}/notes`,
+		'notes',
+		{ 'filter[note_type]': ['common'], 'order[id]': 'desc' },
+		{ itemIndex },
+	);
+}
+
+function findNoteWithKey(notes: IDataObject[], key: string): IDataObject | undefined {
+	return notes.find((note) => noteCarriesKey((note.params as IDataObject | undefined)?.text, key));
+}
+
+async function writeNote(
+	context: IExecuteFunctions,
+	entity: EntityRef,
+	text: string,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const response = (await kommoApiRequest.call(
+		context,
+		'POST',
+		`/api/v4/${entity.entityPath}/notes`,
+		[{ entity_id: entity.entityId, note_type: 'common', params: { text } }],
+		undefined,
+		{ itemIndex },
+	)) as IDataObject | undefined;
+	return (
+		(response?._embedded as IDataObject | undefined)?.notes as IDataObject[] | undefined
+	)?.[0];
+}
+
+async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const entity = readEntity(this, itemIndex);
+	const { entityType, entityId } = entity;
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
 	if (!text.trim()) throw new NodeOperationError(node, 'The note has no text', { itemIndex });
 
@@ -99,17 +252,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	if (idempotencyKey) {
-		// Kommo cannot search note text, so read the entity's text notes (newest first) and compare here
-		const notes = await kommoApiRequestAllItems.call(
-			this,
-			`/api/v4/${entityPath}/${entityId}/notes`,
-			'notes',
-			{ 'filter[note_type]': ['common'], 'order[id]': 'desc' },
-			{ itemIndex },
-		);
-		const existing = notes.find((note) =>
-			noteCarriesKey((note.params as IDataObject | undefined)?.text, idempotencyKey as string),
-		);
+		const existing = findNoteWithKey(await readTextNotes(this, entity, itemIndex), idempotencyKey);
 		if (existing) {
 			return [
 				{
@@ -125,17 +268,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 
-	const response = (await kommoApiRequest.call(
-		this,
-		'POST',
-		`/api/v4/${entityPath}/notes`,
-		[{ entity_id: entityId, note_type: 'common', params: { text } }],
-		undefined,
-		{ itemIndex },
-	)) as IDataObject | undefined;
-	const created = (
-		(response?._embedded as IDataObject | undefined)?.notes as IDataObject[] | undefined
-	)?.[0];
+	const created = await writeNote(this, entity, text, itemIndex);
 	return [
 		{
 			id: created?.id ?? null,
@@ -146,4 +279,90 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			skipped: false,
 		},
 	];
+}
+
+/**
+ * Writes a list of notes in order, one request each, so a failure part-way leaves a clean prefix
+ * written: the item fails, and a retry skips that prefix by its keys. The entity's notes are read
+ * once per item; keys written earlier in the same list count as written too.
+ */
+async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const entity = readEntity(this, itemIndex);
+	const notes = parseNotesList(node, this.getNodeParameter('notes', itemIndex), itemIndex);
+	const skipIfWritten = this.getNodeParameter('skipIfAlreadyWritten', itemIndex, true) === true;
+
+	const needsCheck = skipIfWritten && notes.some((note) => note.idempotencyKey !== null);
+	const existing = needsCheck ? await readTextNotes(this, entity, itemIndex) : [];
+	const writtenNow = new Map<string, unknown>();
+	const results: IDataObject[] = [];
+
+	for (const [index, note] of notes.entries()) {
+		const key = note.idempotencyKey;
+		if (skipIfWritten && key !== null) {
+			const earlier = writtenNow.has(key)
+				? { id: writtenNow.get(key) }
+				: findNoteWithKey(existing, key);
+			if (earlier) {
+				results.push({ id: earlier.id ?? null, skipped: true, idempotencyKey: key });
+				continue;
+			}
+		}
+		let created: IDataObject | undefined;
+		try {
+			created = await writeNote(this, entity, note.text, itemIndex);
+		} catch (error) {
+			const writtenByThisRun = results.filter((result) => result.skipped === false).length;
+			throw explainPartialWrite(node, error, itemIndex, {
+				entityType: entity.entityType,
+				failedIndex: index,
+				total: notes.length,
+				writtenByThisRun,
+			});
+		}
+		const id = created?.id ?? null;
+		if (key !== null) writtenNow.set(key, id);
+		results.push({ id, skipped: false, idempotencyKey: key });
+	}
+
+	const skipped = results.filter((result) => result.skipped === true).length;
+	return [
+		{
+			entityId: entity.entityId,
+			entityType: entity.entityType,
+			notes: results,
+			written: results.length - skipped,
+			skipped,
+		},
+	];
+}
+
+/** Says which notes of the list were already on the entity when writing one of them failed. */
+function explainPartialWrite(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	progress: { entityType: string; failedIndex: number; total: number; writtenByThisRun: number },
+): Error {
+	const { entityType, failedIndex, total, writtenByThisRun } = progress;
+	const before = failedIndex === 1 ? 'note 1 is' : `notes 1–${failedIndex} are`;
+	const summary =
+		failedIndex === 0
+			? `Writing note 1 of ${total} failed; nothing was written.`
+			: `Writing note ${failedIndex + 1} of ${total} failed; ${before} on the ${entityType} (${writtenByThisRun} written by this run). Running again skips the notes already written, by their idempotency keys.`;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.description = error.description ? `${summary}\n${error.description}` : summary;
+		return error;
+	}
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+		itemIndex,
+		description: summary,
+	});
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const source = this.getNodeParameter('textSource', itemIndex, 'text') as string;
+	return source === 'notesList'
+		? await addNotesList.call(this, itemIndex)
+		: await addOneNote.call(this, itemIndex);
 }

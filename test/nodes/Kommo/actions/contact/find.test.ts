@@ -24,7 +24,9 @@ test('204 No Content from the search is "not found", not an error', async () => 
 		.reply(204);
 	const result = await runKommo(findByEmail('nobody@example.com'));
 	expect(result.error()).toBeUndefined();
-	expect(result.json('Kommo')).toEqual([{ found: false, email: 'nobody@example.com' }]);
+	expect(result.json('Kommo')).toEqual([
+		{ found: false, email: 'nobody@example.com', leadId: null, leadChoice: null },
+	]);
 	scope.done();
 });
 
@@ -72,6 +74,8 @@ test('keeps only contacts whose EMAIL really matches the fuzzy search, case-inse
 		emails: ['other@example.com', ' Ann@Example.COM '],
 		hasOpenLead: true,
 		latestOpenLeadId: 501,
+		leadId: 501,
+		leadChoice: 'latest-open',
 	});
 	expect(items[0]._embedded).toBeUndefined();
 	// newest first; 142 (won) is closed
@@ -110,6 +114,8 @@ test('a match without leads makes no lead or pipeline calls', async () => {
 		leads: [],
 		hasOpenLead: false,
 		latestOpenLeadId: null,
+		leadId: null,
+		leadChoice: null,
 	});
 	scope.done();
 });
@@ -238,11 +244,223 @@ test('Find by Phone: nothing matching → found false', async () => {
 		operation: 'findByPhone',
 		phone: '+14155550100',
 	});
-	expect(result.json('Kommo')).toEqual([{ found: false, phone: '+14155550100' }]);
+	expect(result.json('Kommo')).toEqual([
+		{ found: false, phone: '+14155550100', leadId: null, leadChoice: null },
+	]);
 	scope.done();
 });
 
 test('an input that is not an email fails before any request', async () => {
 	const result = await runKommo(findByEmail('not-an-email'));
 	expect(result.error('Kommo')?.message).toBe('"not-an-email" is not an email address');
+});
+
+describe('"Intercom Conversation ID": the lead already linked to the conversation', () => {
+	const CONVERSATION = '215468';
+	const NOTES_QUERY = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
+
+	const note = (id: number, leadId: number, text: string) => ({
+		id,
+		entity_id: leadId,
+		created_by: 0,
+		updated_by: 0,
+		created_at: 1700000000 + id,
+		updated_at: 1700000000 + id,
+		responsible_user_id: 8375357,
+		group_id: 0,
+		note_type: 'common',
+		params: { text },
+		account_id: 31361463,
+		_links: { self: { href: `${BASE}/api/v4/leads/${leadId}/notes/${id}` } },
+	});
+	const notesPage = (leadId: number, notes: object[], next?: string) => ({
+		_page: 1,
+		_links: {
+			self: { href: `${BASE}/api/v4/leads/${leadId}/notes` },
+			...(next ? { next: { href: next } } : {}),
+		},
+		_embedded: { notes },
+	});
+
+	function contactWithLeads(leadIds: number[], leads: object[], contactIds = [2]) {
+		return kommo()
+			.get('/api/v4/contacts')
+			.query({ limit: '250', query: 'ann@example.com', with: 'leads' })
+			.reply(200, {
+				_embedded: {
+					contacts: contactIds.map((id) => contactFixture(id, ['ann@example.com'], leadIds)),
+				},
+			})
+			.get('/api/v4/leads')
+			.query({ limit: '250', 'filter[id][]': leadIds.map(String) })
+			.reply(200, { _embedded: { leads } })
+			.get('/api/v4/leads/pipelines')
+			.reply(200, pipelinesFixture);
+	}
+
+	test('prefers the open lead whose notes carry the marker (found on page 2), newest leads first; closed and filtered-out leads are not read', async () => {
+		const scope = contactWithLeads(
+			[501, 502, 503, 504],
+			[
+				leadFixture(501, 58141807, 6950551, 1700000900),
+				leadFixture(502, 58141803, 6950551, 1700000500),
+				leadFixture(503, 142, 6950551, 1700001000),
+				leadFixture(504, 60000001, 7000001, 1700000950),
+			],
+		)
+			// newest open lead: only notes that merely mention the id, or another conversation's marker
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.reply(
+				200,
+				notesPage(501, [
+					note(30, 501, `Customer wrote in Intercom chat ${CONVERSATION}`),
+					note(29, 501, `Chat\n#intercom-kommo key=intercom:${CONVERSATION}0:1-2`),
+					note(28, 501, `Quoted: intercom:${CONVERSATION}:1-2`),
+				]),
+			)
+			.get('/api/v4/leads/502/notes')
+			.query(NOTES_QUERY)
+			.reply(
+				200,
+				notesPage(
+					502,
+					[note(20, 502, 'Call back tomorrow')],
+					`${BASE}/api/v4/leads/502/notes?filter%5Bnote_type%5D%5B0%5D=common&order%5Bid%5D=desc&limit=250&page=2`,
+				),
+			)
+			.get('/api/v4/leads/502/notes')
+			.query({ 'filter[note_type][0]': 'common', 'order[id]': 'desc', limit: '250', page: '2' })
+			.reply(
+				200,
+				notesPage(502, [
+					note(
+						11,
+						502,
+						`[Intercom] Chat #${CONVERSATION}\n\n#intercom-kommo key=intercom:${CONVERSATION}:403918334-9877`,
+					),
+				]),
+			);
+
+		const result = await runKommo(
+			findByEmail('ann@example.com', {
+				intercomConversationId: CONVERSATION,
+				pipelineIds: [6950551],
+			}),
+		);
+
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')).toEqual([
+			expect.objectContaining({
+				found: true,
+				id: 2,
+				hasOpenLead: true,
+				latestOpenLeadId: 501,
+				leadId: 502,
+				leadChoice: 'linked-to-conversation',
+			}),
+		]);
+		scope.done();
+	});
+
+	test('stops at the first linked lead and the first page that holds the marker', async () => {
+		const scope = contactWithLeads(
+			[501, 502],
+			[
+				leadFixture(501, 58141807, 6950551, 1700000900),
+				leadFixture(502, 58141807, 6950551, 1700000500),
+			],
+		)
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.reply(
+				200,
+				notesPage(
+					501,
+					[note(40, 501, `Chat\n#intercom-kommo key=intercom:${CONVERSATION}:7-9`)],
+					`${BASE}/api/v4/leads/501/notes?page=2`,
+				),
+			);
+		const result = await runKommo(
+			findByEmail('ann@example.com', { intercomConversationId: Number(CONVERSATION) }),
+		);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({
+			leadId: 501,
+			leadChoice: 'linked-to-conversation',
+		});
+		scope.done();
+	});
+
+	test('no linked lead: the most recently updated open lead, after reading at most 10 leads', async () => {
+		const ids = Array.from({ length: 12 }, (_, index) => 601 + index);
+		// lead 601 is the oldest, 612 the newest
+		const leads = ids.map((id, index) => leadFixture(id, 58141807, 6950551, 1700000000 + index));
+		let scope = contactWithLeads(ids, leads);
+		const inspected = [...ids].reverse().slice(0, 10);
+		for (const id of inspected) {
+			scope = scope.get(`/api/v4/leads/${id}/notes`).query(NOTES_QUERY).reply(204);
+		}
+		const result = await runKommo(
+			findByEmail('ann@example.com', { intercomConversationId: CONVERSATION }),
+		);
+		// the two oldest (601, 602) were not read: nock refuses requests nobody expects
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({
+			latestOpenLeadId: 612,
+			leadId: 612,
+			leadChoice: 'latest-open',
+		});
+		scope.done();
+	});
+
+	test('contacts sharing a lead read its notes once; a contact without open leads gets null', async () => {
+		const scope = kommo()
+			.get('/api/v4/contacts')
+			.query(true)
+			.reply(200, {
+				_embedded: {
+					contacts: [
+						contactFixture(2, ['ann@example.com'], [501]),
+						contactFixture(3, ['ann@example.com'], [501]),
+						contactFixture(4, ['ann@example.com'], [503]),
+					],
+				},
+			})
+			.get('/api/v4/leads')
+			.query({ limit: '250', 'filter[id][]': ['501', '503'] })
+			.reply(200, {
+				_embedded: {
+					leads: [leadFixture(501, 58141807, 6950551), leadFixture(503, 143, 6950551)],
+				},
+			})
+			.get('/api/v4/leads/pipelines')
+			.reply(200, pipelinesFixture)
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.once()
+			.reply(
+				200,
+				notesPage(501, [note(5, 501, `x\n#intercom-kommo key=intercom:${CONVERSATION}:1-1`)]),
+			);
+		const result = await runKommo(
+			findByEmail('ann@example.com', { intercomConversationId: CONVERSATION }),
+		);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo').map((item) => [item.id, item.leadId, item.leadChoice])).toEqual([
+			[2, 501, 'linked-to-conversation'],
+			[3, 501, 'linked-to-conversation'],
+			[4, null, null],
+		]);
+		scope.done();
+	});
+
+	test('a conversation ID that cannot be one fails before any request', async () => {
+		const result = await runKommo(
+			findByEmail('ann@example.com', { intercomConversationId: 'intercom:215468:1-2' }),
+		);
+		expect(result.error('Kommo')?.message).toBe(
+			'"intercom:215468:1-2" is not an Intercom conversation ID (expected something like 215468)',
+		);
+	});
 });

@@ -182,3 +182,281 @@ test('no key at all: the note is written without a check', async () => {
 	expect(result.json('Kommo')[0]).toMatchObject({ id: 11, skipped: false, idempotencyKey: null });
 	scope.done();
 });
+
+describe('Text Source "Notes List": one item per conversation', () => {
+	const NOTES_QUERY = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
+	const keyOf = (part: number) => `intercom:215468:${part}00-${part}99`;
+	const transcriptNote = (part: number, parts: number) => ({
+		text: `[Intercom] Chat #215468 (part ${part}/${parts})\n\nAnn: message ${part}\n\n${formatMarker(keyOf(part))}`,
+		idempotencyKey: keyOf(part),
+		part,
+		parts,
+	});
+	/** an item as the Transcript node's "One Item per Conversation" mode emits it */
+	const conversationItem = (leadId: number, parts: number) => ({
+		json: {
+			leadId,
+			conversationId: '215468',
+			notes: Array.from({ length: parts }, (_, index) => transcriptNote(index + 1, parts)),
+			delivery: {
+				workflowKey: 'wf',
+				conversationId: '215468',
+				after: null,
+				upTo: { t: 1, id: 'x' },
+			},
+		},
+	});
+	const addNotes = (extra = {}) => ({
+		resource: 'note',
+		operation: 'add',
+		entityType: 'lead',
+		entityId: '={{ $json.leadId }}',
+		textSource: 'notesList',
+		...extra,
+	});
+	const post = (leadId: number, text: string) => [
+		{ entity_id: leadId, note_type: 'common', params: { text } },
+	];
+	const createdOn = (leadId: number, id: number) => ({
+		_embedded: { notes: [{ id, entity_id: leadId, request_id: '0' }] },
+	});
+
+	test('reads the lead once, skips the note already there, writes the rest in order, one item per input item', async () => {
+		const first = conversationItem(19619, 3);
+		const second = conversationItem(19620, 1);
+		const posted: string[] = [];
+		const scope = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(NOTES_QUERY)
+			.once()
+			.reply(200, {
+				_links: {},
+				_embedded: { notes: [note(7, 'Call back'), note(5, transcriptNote(1, 3).text)] },
+			})
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(2, 3).text))
+			.reply(200, createdOn(19619, 101))
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(3, 3).text))
+			.reply(200, createdOn(19619, 102))
+			.get('/api/v4/leads/19620/notes')
+			.query(NOTES_QUERY)
+			.once()
+			.reply(204)
+			.post('/api/v4/leads/notes', post(19620, transcriptNote(1, 1).text))
+			.reply(200, createdOn(19620, 201));
+		scope.on('request', (_request, _interceptor, body: string) => {
+			if (body)
+				posted.push((JSON.parse(body) as Array<{ params: { text: string } }>)[0].params.text);
+		});
+
+		// "Notes" is left at its default, {{ $json.notes }}
+		const result = await runKommo(addNotes(), [first, second]);
+
+		expect(result.error()).toBeUndefined();
+		expect(result.output('Kommo')[0]).toEqual([
+			{
+				json: {
+					entityId: 19619,
+					entityType: 'lead',
+					notes: [
+						{ id: 5, skipped: true, idempotencyKey: keyOf(1) },
+						{ id: 101, skipped: false, idempotencyKey: keyOf(2) },
+						{ id: 102, skipped: false, idempotencyKey: keyOf(3) },
+					],
+					written: 2,
+					skipped: 1,
+				},
+				pairedItem: { item: 0 },
+			},
+			{
+				json: {
+					entityId: 19620,
+					entityType: 'lead',
+					notes: [{ id: 201, skipped: false, idempotencyKey: keyOf(1) }],
+					written: 1,
+					skipped: 0,
+				},
+				pairedItem: { item: 1 },
+			},
+		]);
+		expect(posted).toEqual([
+			transcriptNote(2, 3).text,
+			transcriptNote(3, 3).text,
+			transcriptNote(1, 1).text,
+		]);
+		scope.done();
+	});
+
+	test('a failure part-way fails the item and says what is written; the retry skips it by its key', async () => {
+		const item = conversationItem(19619, 3);
+		const failing = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(NOTES_QUERY)
+			.reply(204)
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(1, 3).text))
+			.reply(200, createdOn(19619, 101))
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(2, 3).text))
+			.reply(400, {
+				'validation-errors': [
+					{
+						request_id: '0',
+						errors: [{ code: 'InvalidType', path: 'params.text', detail: 'Too long' }],
+					},
+				],
+				title: 'Bad Request',
+				type: 'https://httpstatus.es/400',
+				status: 400,
+				detail: 'Request validation failed',
+			});
+		const failed = await runKommo(addNotes(), [item], { continueOnFail: true });
+		expect(failed.output('Kommo')[0]).toEqual([
+			{
+				json: {
+					error: 'Kommo rejected the data: params.text: Too long',
+					description: expect.stringMatching(
+						/^Writing note 2 of 3 failed; note 1 is on the lead \(1 written by this run\)\. Running again skips the notes already written, by their idempotency keys\.\n/,
+					),
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		failing.done();
+
+		const retry = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(NOTES_QUERY)
+			.reply(200, { _links: {}, _embedded: { notes: [note(101, transcriptNote(1, 3).text)] } })
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(2, 3).text))
+			.reply(200, createdOn(19619, 102))
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(3, 3).text))
+			.reply(200, createdOn(19619, 103));
+		const retried = await runKommo(addNotes(), [item]);
+		expect(retried.error()).toBeUndefined();
+		expect(retried.json('Kommo')).toEqual([
+			{
+				entityId: 19619,
+				entityType: 'lead',
+				notes: [
+					{ id: 101, skipped: true, idempotencyKey: keyOf(1) },
+					{ id: 102, skipped: false, idempotencyKey: keyOf(2) },
+					{ id: 103, skipped: false, idempotencyKey: keyOf(3) },
+				],
+				written: 2,
+				skipped: 1,
+			},
+		]);
+		retry.done();
+	});
+
+	test('keys come from the marker line when an entry has none; a repeated key in the list is written once', async () => {
+		const text = transcriptNote(1, 1).text;
+		const scope = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(NOTES_QUERY)
+			.reply(204)
+			.post('/api/v4/leads/notes', post(19619, text))
+			.once()
+			.reply(200, createdOn(19619, 301))
+			.post('/api/v4/leads/notes', post(19619, 'A plain note'))
+			.reply(200, createdOn(19619, 302));
+		const result = await runKommo(addNotes({ notes: '={{ $json.list }}' }), [
+			{
+				json: {
+					leadId: 19619,
+					list: [{ text }, { text, idempotencyKey: null }, { text: 'A plain note' }],
+				},
+			},
+		]);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toEqual({
+			entityId: 19619,
+			entityType: 'lead',
+			notes: [
+				{ id: 301, skipped: false, idempotencyKey: keyOf(1) },
+				{ id: 301, skipped: true, idempotencyKey: keyOf(1) },
+				{ id: 302, skipped: false, idempotencyKey: null },
+			],
+			written: 2,
+			skipped: 1,
+		});
+		scope.done();
+	});
+
+	test('without "Skip If Already Written" nothing is read and every note is written', async () => {
+		const scope = kommo()
+			.post('/api/v4/contacts/notes', post(406322, transcriptNote(1, 2).text))
+			.reply(200, createdOn(406322, 11))
+			.post('/api/v4/contacts/notes', post(406322, transcriptNote(2, 2).text))
+			.reply(200, createdOn(406322, 12));
+		const result = await runKommo(
+			addNotes({ entityType: 'contact', skipIfAlreadyWritten: false }),
+			[conversationItem(406322, 2)],
+		);
+		expect(result.json('Kommo')).toEqual([
+			{
+				entityId: 406322,
+				entityType: 'contact',
+				notes: [
+					{ id: 11, skipped: false, idempotencyKey: keyOf(1) },
+					{ id: 12, skipped: false, idempotencyKey: keyOf(2) },
+				],
+				written: 2,
+				skipped: 0,
+			},
+		]);
+		scope.done();
+	});
+
+	test('an empty list writes nothing and makes no request', async () => {
+		const result = await runKommo(addNotes(), [{ json: { leadId: 19619, notes: [] } }]);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')).toEqual([
+			{ entityId: 19619, entityType: 'lead', notes: [], written: 0, skipped: 0 },
+		]);
+	});
+
+	test('JSON text typed into "Notes" is read as the list', async () => {
+		const scope = kommo()
+			.post('/api/v4/leads/notes', post(19619, 'Typed by hand'))
+			.reply(200, createdOn(19619, 9));
+		const result = await runKommo(
+			addNotes({ notes: '[{ "text": "Typed by hand" }]', skipIfAlreadyWritten: false }),
+			[{ json: { leadId: 19619 } }],
+		);
+		expect(result.json('Kommo')[0]).toMatchObject({
+			notes: [{ id: 9, skipped: false }],
+			written: 1,
+		});
+		scope.done();
+	});
+
+	test.each([
+		[
+			'no notes on the item',
+			{ leadId: 19619, text: 'x' },
+			'"Notes" must be a list like [{ "text": "…", "idempotencyKey": "…" }], but it is missing',
+		],
+		[
+			'one transcript item instead of a list',
+			{ leadId: 19619, notes: { text: 'x' } },
+			'"Notes" must be a list like [{ "text": "…", "idempotencyKey": "…" }], but it is an object',
+		],
+		[
+			'a list of strings',
+			{ leadId: 19619, notes: ['x'] },
+			'Note 1 of 1 in "Notes" must be an object with "text", but it is text',
+		],
+		[
+			'an entry without text',
+			{ leadId: 19619, notes: [{ text: 'x' }, { text: '  ', idempotencyKey: 'k' }] },
+			'Note 2 of 2 in "Notes" has no text',
+		],
+		[
+			'a key that is not text',
+			{ leadId: 19619, notes: [{ text: 'x', idempotencyKey: 5 }] },
+			'Note 1 of 1 in "Notes" has an idempotencyKey that is not text',
+		],
+	])('%s fails the item with a plain message, before any request', async (_case, json, message) => {
+		const result = await runKommo(addNotes(), [{ json }]);
+		expect(result.error('Kommo')?.message).toBe(message);
+	});
+});

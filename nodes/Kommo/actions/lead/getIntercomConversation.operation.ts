@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { findTranscriptNote } from '../../helpers/conversationLink';
+import { parseEntityId } from '../../helpers/values';
+import { leadIdProperty } from './common';
+
+const properties: INodeProperties[] = [leadIdProperty];
+
+const displayOptions = { show: { resource: ['lead'], operation: ['getIntercomConversation'] } };
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/**
+ * The conversation of the newest transcript note on the lead. A lead without one is a normal
+ * outcome (`found: false`), so a workflow can branch on it instead of failing.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const leadId = parseEntityId(
+		this.getNode(),
+		this.getNodeParameter('leadId', itemIndex),
+		'Lead ID',
+		itemIndex,
+	);
+	const note = await findTranscriptNote(this, leadId, itemIndex);
+	if (!note) return [{ leadId, found: false, conversationId: null }];
+	return [{ leadId, found: true, conversationId: note.conversationId, noteId: note.noteId }];
+}

@@ -1,0 +1,76 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { parseMarker } from '../../Transcript/render/marker';
+import { kommoApiPages } from '../transport';
+
+/**
+ * A lead is linked to an Intercom conversation by the transcript notes on it: their last line is the
+ * Transcript node's marker, `#intercom-kommo key=intercom:<conversationId>:<first>-<last>`. Only those
+ * markers count; a conversation id merely mentioned in a note does not.
+ */
+export function markerConversationId(text: unknown): string | null {
+	const key = parseMarker(text);
+	if (key === null) return null;
+	const conversationId = key.split(':')[1];
+	return conversationId ? conversationId : null;
+}
+
+/** An Intercom conversation id from a parameter: digits or a plain word, never a URL or a key. */
+export function parseConversationId(
+	context: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): string {
+	const text = typeof value === 'number' ? String(value) : String(value ?? '').trim();
+	if (!/^[A-Za-z0-9_-]+$/.test(text)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${text}" is not an Intercom conversation ID (expected something like 215468)`,
+			{ itemIndex },
+		);
+	}
+	return text;
+}
+
+export interface LinkedNote {
+	noteId: number | null;
+	conversationId: string;
+}
+
+/**
+ * The newest transcript note on a lead (of `conversationId`, when given), reading the lead's text
+ * notes newest first, one page at a time, and stopping at the first page that holds one.
+ */
+export async function findTranscriptNote(
+	context: IExecuteFunctions,
+	leadId: number,
+	itemIndex: number,
+	conversationId?: string,
+): Promise<LinkedNote | null> {
+	const pages = kommoApiPages.call(
+		context,
+		`/api/v4/leads/${leadId}/notes`,
+		'notes',
+		{ 'filter[note_type]': ['common'], 'order[id]': 'desc' },
+		{ itemIndex },
+	);
+	for await (const notes of pages) {
+		let newest: { id: number; note: LinkedNote } | undefined;
+		for (const note of notes) {
+			const found = markerConversationId((note.params as IDataObject | undefined)?.text);
+			if (found === null || (conversationId !== undefined && found !== conversationId)) continue;
+			// the order Kommo was asked for already puts the newest first; the id settles it anyway
+			const id = Number(note.id);
+			const rank = Number.isFinite(id) ? id : -1;
+			if (!newest || rank > newest.id) {
+				newest = {
+					id: rank,
+					note: { noteId: Number.isFinite(id) ? id : null, conversationId: found },
+				};
+			}
+		}
+		if (newest) return newest.note;
+	}
+	return null;
+}
