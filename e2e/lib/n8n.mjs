@@ -1,0 +1,324 @@
+// Drives a real n8n install (from scripts/n8n-install.sh) for the end-to-end suite: builds and installs
+// this package as a community package, runs the n8n CLI, starts and stops the server, and talks to
+// its internal REST API as the instance owner.
+import { spawn, execFileSync } from 'node:child_process';
+import { createWriteStream, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const packageName = 'n8n-nodes-intercom-kommo';
+
+const localOnly = '127.0.0.1';
+
+export function log(message) {
+	const time = new Date().toISOString().slice(11, 19);
+	process.stdout.write(`[${time}] ${message}\n`);
+}
+
+/**
+ * Runs a command, streaming stdout and stderr into `logFile`; resolves with stdout, rejects with the
+ * tail of both on failure.
+ */
+export function run(command, args, { cwd, env, logFile, timeoutMs = 15 * 60_000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const out = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
+		let captured = '';
+		let stdout = '';
+		const child = spawn(command, args, { cwd, env: env ?? process.env });
+		const collect = (chunk) => {
+			captured += chunk;
+			if (captured.length > 200_000) captured = captured.slice(-100_000);
+			out?.write(chunk);
+		};
+		child.stdout.on('data', (chunk) => {
+			stdout += chunk;
+			collect(chunk);
+		});
+		child.stderr.on('data', collect);
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			out?.end();
+			if (code === 0) resolve(stdout);
+			else {
+				const tail = captured.split('\n').slice(-25).join('\n');
+				reject(new Error(`${command} ${args.join(' ')} exited ${code ?? signal}\n${tail}`));
+			}
+		});
+	});
+}
+
+export async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, localOnly, () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Installs n8n (or finds the cached install) and returns its folder. */
+export async function ensureN8n(version, logFile) {
+	const started = Date.now();
+	const output = await run('sh', [path.join(repoRoot, 'scripts', 'n8n-install.sh'), version], {
+		logFile,
+		timeoutMs: 30 * 60_000,
+	});
+	const dir = output.trim().split('\n').pop();
+	if (!existsSync(path.join(dir, 'node_modules', '.bin', 'n8n'))) {
+		throw new Error(`n8n-install.sh did not produce an n8n in ${dir}`);
+	}
+	return { dir, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Builds and packs the package from a copy of the working tree, so the build never races with other
+ * work on the repository's own dist/ folder, then installs the tarball where n8n looks for community
+ * packages.
+ */
+export async function installPackage(userFolder, workDir, logFile) {
+	const stage = path.join(workDir, 'package-src');
+	const skip = new Set(['node_modules', 'dist', '.git', '.cache', 'e2e', 'coverage', '.e2e']);
+	mkdirSync(stage, { recursive: true });
+	for (const entry of readdirSync(repoRoot)) {
+		if (skip.has(entry) || entry.endsWith('.tgz')) continue;
+		cpSync(path.join(repoRoot, entry), path.join(stage, entry), {
+			recursive: true,
+			filter: (source) => !source.includes(`${path.sep}results${path.sep}`),
+		});
+	}
+	execFileSync('ln', ['-s', path.join(repoRoot, 'node_modules'), path.join(stage, 'node_modules')]);
+
+	await run('npm', ['run', 'build'], { cwd: stage, logFile });
+	const packDir = path.join(workDir, 'pack');
+	mkdirSync(packDir, { recursive: true });
+	const packed = await run('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], {
+		cwd: stage,
+		logFile,
+	});
+	const tarball = path.join(packDir, packed.trim().split('\n').pop());
+
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, '\t'),
+	);
+	// n8n-workflow is a peer dependency the running n8n provides; npm must not fetch a second copy.
+	await run(
+		'npm',
+		[
+			'install',
+			tarball,
+			'--ignore-scripts',
+			'--legacy-peer-deps',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+		],
+		{ cwd: nodesDir, logFile },
+	);
+	return tarball;
+}
+
+export class N8n {
+	constructor({ installDir, userFolder, outDir }) {
+		this.installDir = installDir;
+		this.userFolder = userFolder;
+		this.outDir = outDir;
+		this.bin = path.join(installDir, 'node_modules', '.bin', 'n8n');
+		this.starts = 0;
+		this.cookie = undefined;
+		this.requireFromN8n = createRequire(path.join(installDir, 'node_modules', 'n8n', 'package.json'));
+	}
+
+	async init() {
+		this.port = await freePort();
+		this.brokerPort = await freePort();
+		this.baseUrl = `http://${localOnly}:${this.port}`;
+	}
+
+	env() {
+		return {
+			...process.env,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: localOnly,
+			N8N_HOST: localOnly,
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: `${this.baseUrl}/`,
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: localOnly,
+			N8N_ENCRYPTION_KEY: 'e2e-only-encryption-key-not-a-secret',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
+			N8N_LOG_OUTPUT: 'console',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			DB_SQLITE_POOL_SIZE: '2',
+		};
+	}
+
+	async cli(args, logName) {
+		const started = Date.now();
+		const output = await run(this.bin, args, {
+			env: this.env(),
+			logFile: path.join(this.outDir, logName),
+			timeoutMs: 5 * 60_000,
+		});
+		log(`n8n ${args[0]} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		return output;
+	}
+
+	/**
+	 * Starts `n8n start` in its own process group and waits for /healthz and the REST API; returns the
+	 * seconds until the REST API answered (`healthySeconds` holds the time to /healthz).
+	 */
+	async start() {
+		this.starts += 1;
+		this.healthySeconds = undefined;
+		this.logFile = path.join(this.outDir, `n8n-start-${this.starts}.log`);
+		const out = createWriteStream(this.logFile);
+		const started = Date.now();
+		this.child = spawn(this.bin, ['start'], { env: this.env(), detached: true });
+		this.child.stdout.pipe(out);
+		this.child.stderr.pipe(out);
+		this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? signal)));
+		let exitCode;
+		this.exited.then((code) => (exitCode = code));
+
+		const deadline = Date.now() + 240_000;
+		while (Date.now() < deadline) {
+			if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}) before it was healthy; see ${this.logFile}`);
+			try {
+				const response = await fetch(`${this.baseUrl}/healthz`);
+				if (response.ok && (await response.json()).status === 'ok') {
+					this.healthySeconds = (Date.now() - started) / 1000;
+					break;
+				}
+			} catch {
+				// not listening yet
+			}
+			await delay(500);
+		}
+		if (this.healthySeconds === undefined) {
+			throw new Error(`n8n was not healthy within 240 s; see ${this.logFile}`);
+		}
+		// /healthz answers before the REST controllers are mounted: wait for those too.
+		while (Date.now() < deadline) {
+			if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}); see ${this.logFile}`);
+			const response = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
+			if (response?.ok) return (Date.now() - started) / 1000;
+			await delay(500);
+		}
+		throw new Error(`n8n's REST API did not come up within 240 s; see ${this.logFile}`);
+	}
+
+	async stop() {
+		if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const group = -this.child.pid;
+		try {
+			process.kill(group, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const timeout = delay(30_000).then(() => 'timeout');
+		if ((await Promise.race([this.exited, timeout])) === 'timeout') {
+			try {
+				process.kill(group, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+			await this.exited;
+		}
+	}
+
+	/** The n8n log so far (for assertions about loading errors). */
+	async readLog() {
+		const { readFile } = await import('node:fs/promises');
+		return await readFile(this.logFile, 'utf8');
+	}
+
+	async rest(method, urlPath, body) {
+		const response = await fetch(`${this.baseUrl}/rest${urlPath}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': 'e2e-browser',
+				...(this.cookie ? { cookie: this.cookie } : {}),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.getSetCookie?.() ?? [];
+		const auth = setCookie.find((c) => c.startsWith('n8n-auth='));
+		if (auth) this.cookie = auth.split(';')[0];
+		const text = await response.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		if (!response.ok) {
+			throw new Error(`${method} /rest${urlPath} → ${response.status}: ${text.slice(0, 300)}`);
+		}
+		return json;
+	}
+
+	/** Creates the owner on a fresh instance, or logs in as it after a restart. */
+	async signIn(owner) {
+		this.cookie = undefined;
+		const settings = (await this.rest('GET', '/settings')).data;
+		if (settings?.userManagement?.showSetupOnFirstLoad !== false) {
+			await this.rest('POST', '/owner/setup', owner);
+		} else {
+			await this.rest('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		}
+		if (!this.cookie) throw new Error('n8n did not hand out an auth cookie');
+	}
+
+	/** Names of the node or credential types the editor is offered (`kind`: nodes | credentials). */
+	async typeNames(kind) {
+		const response = await fetch(`${this.baseUrl}/types/${kind}.json`, {
+			headers: { cookie: this.cookie, 'browser-id': 'e2e-browser' },
+		});
+		if (!response.ok) throw new Error(`GET /types/${kind}.json → ${response.status}`);
+		return (await response.json()).map((type) => type.name);
+	}
+
+	async executions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const answer = await this.rest('GET', `/executions?filter=${filter}&limit=100`);
+		return answer.data.results;
+	}
+
+	/** One execution with its run data, decoded from n8n's `flatted` storage format. */
+	async execution(id) {
+		const answer = await this.rest('GET', `/executions/${id}`);
+		const { parse } = this.requireFromN8n('flatted');
+		const record = answer.data;
+		return { ...record, data: typeof record.data === 'string' ? parse(record.data) : record.data };
+	}
+
+	async workflow(id) {
+		return (await this.rest('GET', `/workflows/${id}`)).data;
+	}
+}
+
+export function makeWorkDir(name) {
+	const dir = path.join(tmpdir(), `${packageName}-e2e-${name}-${process.pid}`);
+	mkdirSync(dir, { recursive: true });
+	return dir;
+}
