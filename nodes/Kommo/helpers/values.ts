@@ -45,3 +45,11 @@ export function normalizeEmail(value: unknown): string {
 export function phoneDigits(value: unknown): string {
 	return String(value ?? '').replace(/\D+/g, '');
 }
+
+/** A positive integer id, or undefined for an empty/invalid optional field. */
+export function optionalId(value: unknown): number | undefined {
+	const id = Number(value);
+	return value !== '' && value !== undefined && value !== null && Number.isInteger(id) && id > 0
+		? id
+		: undefined;
+}

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
-import { parseEntityId, parseNameList } from '../../helpers/values';
+import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
 import { kommoApiRequest } from '../../transport';
 import type { ExecutionShared } from '../common';
 import { contactChannels, customFieldsProperty, readCustomFieldRows } from '../common';
@@ -127,13 +127,6 @@ const properties: INodeProperties[] = [
 const displayOptions = { show: { resource: ['lead'], operation: ['create'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
-
-function optionalId(value: unknown): number | undefined {
-	const id = Number(value);
-	return value !== '' && value !== undefined && value !== null && Number.isInteger(id) && id > 0
-		? id
-		: undefined;
-}
 
 export async function execute(
 	this: IExecuteFunctions,

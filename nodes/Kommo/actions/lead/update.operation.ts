@@ -5,7 +5,7 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
 import { mapTagsToField } from '../../helpers/tagMapping';
 import type { TagException } from '../../helpers/tagMapping';
-import { parseEntityId, parseNameList } from '../../helpers/values';
+import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
 import { kommoApiRequest } from '../../transport';
 import type { ExecutionShared } from '../common';
 import { customFieldsProperty, readCustomFieldRows } from '../common';
@@ -151,13 +151,6 @@ const properties: INodeProperties[] = [
 const displayOptions = { show: { resource: ['lead'], operation: ['update'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
-
-function optionalId(value: unknown): number | undefined {
-	const id = Number(value);
-	return value !== '' && value !== undefined && value !== null && Number.isInteger(id) && id > 0
-		? id
-		: undefined;
-}
 
 export async function execute(
 	this: IExecuteFunctions,
