@@ -138,24 +138,34 @@ const WRITABLE_FIELD_TYPES = new Set([
 	'streetaddress',
 ]);
 
-export async function getLeadCustomFields(
-	this: ILoadOptionsFunctions,
+/** The account's lead fields of the given types, named "Field (type)". */
+async function leadFieldOptions(
+	context: ILoadOptionsFunctions,
+	types: Set<string>,
+	listEnums: boolean,
 ): Promise<INodePropertyOptions[]> {
 	const fields = await kommoApiRequestAllItems.call(
-		this,
+		context,
 		'/api/v4/leads/custom_fields',
 		'custom_fields',
 	);
 	return fields
-		.filter((field) => WRITABLE_FIELD_TYPES.has(String(field.type)))
+		.filter((field) => types.has(String(field.type)))
 		.map((field) => ({
 			name: `${String(field.name)} (${String(field.type)})`,
 			value: field.id as number,
-			description: Array.isArray(field.enums)
-				? `Options: ${(field.enums as IDataObject[]).map((option) => String(option.value)).join(', ')}`
-				: undefined,
+			description:
+				listEnums && Array.isArray(field.enums)
+					? `Options: ${(field.enums as IDataObject[]).map((option) => String(option.value)).join(', ')}`
+					: undefined,
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function getLeadCustomFields(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return await leadFieldOptions(this, WRITABLE_FIELD_TYPES, true);
 }
 
 /** Fields a tag mapping can fill: one choice, several choices, yes/no, or text. */
@@ -171,18 +181,7 @@ const TAG_FIELD_TYPES = new Set([
 export async function getTagMappingFields(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const fields = await kommoApiRequestAllItems.call(
-		this,
-		'/api/v4/leads/custom_fields',
-		'custom_fields',
-	);
-	return fields
-		.filter((field) => TAG_FIELD_TYPES.has(String(field.type)))
-		.map((field) => ({
-			name: `${String(field.name)} (${String(field.type)})`,
-			value: field.id as number,
-		}))
-		.sort((a, b) => a.name.localeCompare(b.name));
+	return await leadFieldOptions(this, TAG_FIELD_TYPES, false);
 }
 
 /** Options of the field chosen in `tagFieldId`, for the Tag → Option exceptions table. */
