@@ -1,0 +1,145 @@
+'use strict';
+// Deterministic fault injection and the sliding-window rate limiter.
+
+const FAULT_KINDS = ['429', '500', '502', '503', 'timeout', 'reset'];
+const APIS = ['intercom', 'kommo'];
+
+/** mulberry32: a tiny seeded PRNG, so a fault run with the same seed hits the same requests. */
+function createRandom(seed) {
+	let state = Number(seed) >>> 0 || 0x9e3779b9;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * Validates and normalises a fault configuration:
+ * `{ rate: 0.2, kinds: ['429','500','502','timeout','reset'], apis: ['intercom','kommo'], seed: 42,
+ *    timeoutMs: 30000, sequence: ['429'] }`.
+ * `sequence` forces the listed faults on the next matching requests (one each, in order) before
+ * the random rate applies; `'none'` in it lets one request through untouched.
+ */
+function normalizeFaultConfig(input = {}) {
+	const rate = input.rate === undefined ? 0 : Number(input.rate);
+	if (!Number.isFinite(rate) || rate < 0 || rate > 1)
+		throw new Error('faults.rate must be between 0 and 1');
+	const kinds = (input.kinds ?? ['429', '500', '502', 'timeout', 'reset']).map(String);
+	for (const kind of kinds) {
+		if (!FAULT_KINDS.includes(kind))
+			throw new Error(`Unknown fault kind "${kind}" (known: ${FAULT_KINDS.join(', ')})`);
+	}
+	if (rate > 0 && kinds.length === 0)
+		throw new Error('faults.kinds must not be empty when rate > 0');
+	const apis = (input.apis ?? APIS).map(String);
+	for (const api of apis) {
+		if (!APIS.includes(api)) throw new Error(`Unknown api "${api}" (known: ${APIS.join(', ')})`);
+	}
+	const sequence = (input.sequence ?? []).map(String);
+	for (const kind of sequence) {
+		if (kind !== 'none' && !FAULT_KINDS.includes(kind))
+			throw new Error(`Unknown fault kind "${kind}" in sequence`);
+	}
+	const timeoutMs = input.timeoutMs === undefined ? 30000 : Number(input.timeoutMs);
+	if (!Number.isFinite(timeoutMs) || timeoutMs < 0)
+		throw new Error('faults.timeoutMs must be >= 0');
+	const seed = input.seed === undefined ? 1 : Number(input.seed);
+	return { rate, kinds, apis, seed, timeoutMs, sequence };
+}
+
+class FaultInjector {
+	constructor(config) {
+		this.configure(config);
+	}
+
+	configure(config) {
+		this.config = normalizeFaultConfig(config);
+		this.random = createRandom(this.config.seed);
+		this.pending = [...this.config.sequence];
+	}
+
+	/** The fault to inject for one request of `api`, or undefined. Draws from the PRNG per request. */
+	pick(api) {
+		if (!this.config.apis.includes(api)) return undefined;
+		if (this.pending.length) {
+			const forced = this.pending.shift();
+			return forced === 'none' ? undefined : forced;
+		}
+		if (this.config.rate <= 0) return undefined;
+		const roll = this.random();
+		const which = this.random();
+		if (roll >= this.config.rate) return undefined;
+		return this.config.kinds[Math.floor(which * this.config.kinds.length)];
+	}
+
+	describe() {
+		return { ...this.config, pendingSequence: [...this.pending] };
+	}
+}
+
+/**
+ * Sliding-window limiter: at most `limit` accepted requests in any `windowMs`. Rejected requests
+ * do not count, so a client that backs off gets through as soon as the oldest request ages out.
+ */
+class SlidingWindowLimiter {
+	constructor({ limit, windowMs }) {
+		this.limit = limit;
+		this.windowMs = windowMs;
+		this.accepted = [];
+	}
+
+	/** `{ allowed, retryAfterMs }`; records the request when allowed. */
+	take(now = Date.now()) {
+		while (this.accepted.length && this.accepted[0] <= now - this.windowMs) this.accepted.shift();
+		if (this.accepted.length >= this.limit) {
+			return { allowed: false, retryAfterMs: this.accepted[0] + this.windowMs - now };
+		}
+		this.accepted.push(now);
+		return { allowed: true, retryAfterMs: 0 };
+	}
+
+	reset() {
+		this.accepted = [];
+	}
+}
+
+/**
+ * Intercom's quota is per minute but enforced in 10-second slices (one sixth each); this counts
+ * requests per fixed slice and yields the X-RateLimit-* header values.
+ */
+class FixedWindowCounter {
+	constructor({ limit, windowMs }) {
+		this.limit = limit;
+		this.windowMs = windowMs;
+		this.windowStart = 0;
+		this.used = 0;
+	}
+
+	take(now = Date.now()) {
+		const start = Math.floor(now / this.windowMs) * this.windowMs;
+		if (start !== this.windowStart) {
+			this.windowStart = start;
+			this.used = 0;
+		}
+		const allowed = this.used < this.limit;
+		if (allowed) this.used++;
+		return {
+			allowed,
+			limit: this.limit,
+			remaining: Math.max(0, this.limit - this.used),
+			resetAt: Math.ceil((start + this.windowMs) / 1000),
+		};
+	}
+}
+
+module.exports = {
+	FAULT_KINDS,
+	createRandom,
+	normalizeFaultConfig,
+	FaultInjector,
+	SlidingWindowLimiter,
+	FixedWindowCounter,
+};

@@ -1,0 +1,292 @@
+// Types for the sandbox (plain CommonJS in index.js), for TypeScript tests and scripts.
+
+export type FaultKind = '429' | '500' | '502' | '503' | 'timeout' | 'reset';
+export type SandboxApi = 'intercom' | 'kommo';
+
+export interface FaultConfig {
+	/** probability 0..1 that a request of a listed api gets a fault */
+	rate?: number;
+	kinds?: FaultKind[];
+	apis?: SandboxApi[];
+	/** PRNG seed: the same seed and request order inject the same faults */
+	seed?: number;
+	/** how long a 'timeout' fault holds the request before dropping the connection */
+	timeoutMs?: number;
+	/** faults forced on the next matching requests, in order ('none' lets one through) */
+	sequence?: Array<FaultKind | 'none'>;
+}
+
+export interface SandboxOptions {
+	host?: string;
+	/** 0 = a free port */
+	port?: number;
+	/** a preset name ('default' | 'empty') or seed data */
+	seed?: string | SeedData;
+	intercomToken?: string;
+	kommoToken?: string;
+	clientSecret?: string;
+	kommoRateLimit?: { perSecond?: number; windowMs?: number } | false;
+	intercomRateLimit?: { limit?: number; windowMs?: number } | false;
+	kommoDuplicateControl?: boolean;
+	faults?: FaultConfig;
+	webhookTimeoutMs?: number;
+	logLimit?: number;
+}
+
+/** Seed input: see sandbox/seed.js for the accepted shapes (ids, names, parts, leads, ...). */
+export interface SeedData {
+	intercom?: Record<string, unknown>;
+	kommo?: Record<string, unknown>;
+}
+
+/** A stored record: the documented API fields plus whatever else the model carries. */
+export interface StoredRecord {
+	id: string | number;
+	[field: string]: unknown;
+}
+
+export interface IntercomTagRef {
+	id: string;
+	applied_at: number;
+	applied_by: { type: string; id: string };
+}
+
+export interface IntercomPart extends StoredRecord {
+	id: string;
+	part_type: string;
+	body: string | null;
+	created_at: number;
+	author: {
+		type: string;
+		id: string;
+		name: string | null;
+		email: string | null;
+		from_ai_agent: boolean;
+		is_ai_answer: boolean;
+	};
+}
+
+/** Stored conversation: every part in `parts`, contact ids and tag references (rendered on GET). */
+export interface IntercomConversation extends StoredRecord {
+	id: string;
+	source: {
+		id: string;
+		body: string;
+		author: { type: string; id: string; name: string | null; email: string | null };
+	};
+	contacts: string[];
+	tags: IntercomTagRef[];
+	parts: IntercomPart[];
+}
+
+export interface IntercomState {
+	app: { id_code: string; name: string; region: string; [field: string]: unknown } | null;
+	me: string | null;
+	admins: Array<StoredRecord & { id: string; name: string | null; email: string | null }>;
+	contacts: Array<
+		StoredRecord & { id: string; name: string | null; email: string | null; role: string }
+	>;
+	tags: Array<{ type: 'tag'; id: string; name: string }>;
+	conversations: IntercomConversation[];
+}
+
+export interface KommoCustomFieldValue {
+	field_id: number;
+	field_name: string;
+	field_code: string | null;
+	field_type: string;
+	values: Array<{ value: unknown; enum_id?: number; enum_code?: string | null }>;
+}
+
+export interface KommoLead extends StoredRecord {
+	id: number;
+	name: string;
+	price: number;
+	status_id: number;
+	pipeline_id: number;
+	closed_at: number | null;
+	custom_fields_values: KommoCustomFieldValue[] | null;
+	_embedded: { tags: Array<{ id: number; name: string }>; companies: Array<{ id: number }> };
+}
+
+export interface KommoContact extends StoredRecord {
+	id: number;
+	name: string;
+	custom_fields_values: KommoCustomFieldValue[] | null;
+}
+
+export interface KommoNote extends StoredRecord {
+	id: number;
+	entity_id: number;
+	entity_type: 'leads' | 'contacts';
+	note_type: string;
+	params: { text?: string; [field: string]: unknown };
+}
+
+export interface KommoWebhook extends StoredRecord {
+	id: number;
+	destination: string;
+	settings: string[];
+	disabled: boolean;
+}
+
+export interface KommoState {
+	account: {
+		id: number;
+		subdomain: string;
+		current_user_id: number;
+		[field: string]: unknown;
+	} | null;
+	users: Array<StoredRecord & { id: number; name: string; email: string | null }>;
+	pipelines: Array<
+		StoredRecord & {
+			id: number;
+			name: string;
+			statuses: Array<StoredRecord & { id: number; name: string; type: number }>;
+		}
+	>;
+	customFields: { leads: StoredRecord[]; contacts: StoredRecord[] };
+	contacts: KommoContact[];
+	companies: Array<{ id: number; name: string }>;
+	leads: KommoLead[];
+	/** lead ↔ contact links */
+	links: Array<{ lead_id: number; contact_id: number; is_main: boolean }>;
+	notes: KommoNote[];
+	tags: Array<{ id: number; name: string; color: string | null }>;
+	webhooks: KommoWebhook[];
+}
+
+export interface SandboxState {
+	intercom: IntercomState;
+	kommo: KommoState;
+}
+
+export interface LogEntry {
+	seq: number;
+	time: string;
+	api: 'intercom' | 'kommo' | 'control' | 'other';
+	method: string;
+	path: string;
+	status: number | null;
+	fault: FaultKind | null;
+	durationMs: number | null;
+	intercomVersion?: string;
+}
+
+export interface Counters {
+	total: number;
+	byApi: Record<string, number>;
+	byStatus: Record<string, number>;
+	faults: Record<string, number>;
+	rateLimited: { intercom: number; kommo: number };
+	webhooks: { intercom: number; kommo: number; failed: number };
+}
+
+export interface Delivery {
+	time: string;
+	kind: 'intercom' | 'kommo';
+	url: string;
+	status: number | null;
+	error: string | null;
+	[key: string]: unknown;
+}
+
+export interface WebhookResult {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+	rawBody: string;
+}
+
+export interface IntercomWebhookResult extends WebhookResult {
+	signature?: string;
+	notification: Record<string, unknown> & { id: string; topic: string };
+}
+
+export interface SendIntercomWebhookOptions {
+	url: string;
+	topic?: string;
+	conversationId?: string;
+	/** defaults to the sandbox's client secret */
+	clientSecret?: string;
+	notificationId?: string;
+	deliveryAttempts?: number;
+	/** overrides `data.item` */
+	item?: Record<string, unknown>;
+	/** bodies as plain text (webhook payloads of API 2.15+) */
+	plaintext?: boolean;
+	sign?: boolean;
+	/** sends this X-Hub-Signature instead of the computed one */
+	signature?: string;
+}
+
+export interface SendKommoStatusWebhookOptions {
+	url: string;
+	leadId?: number;
+	lead?: Record<string, unknown>;
+	statusId?: number;
+	pipelineId?: number;
+	oldStatusId?: number;
+	oldPipelineId?: number;
+	host?: string;
+}
+
+export interface Sandbox {
+	server: import('node:http').Server;
+	port: number;
+	url: string;
+	intercomUrl: string;
+	kommoUrl: string;
+	tokens: { intercom: string; kommo: string; intercomClientSecret: string };
+	readonly state: SandboxState;
+	readonly log: LogEntry[];
+	readonly counters: Counters;
+	readonly deliveries: Delivery[];
+	reset(preset?: string | SeedData): void;
+	seed(data: SeedData, options?: { merge?: boolean; preset?: string }): void;
+	setFaults(faults: FaultConfig): void;
+	configure(
+		changes: Partial<
+			Pick<
+				SandboxOptions,
+				| 'kommoRateLimit'
+				| 'intercomRateLimit'
+				| 'kommoDuplicateControl'
+				| 'webhookTimeoutMs'
+				| 'faults'
+			>
+		>,
+	): void;
+	sendIntercomWebhook(options: SendIntercomWebhookOptions): Promise<IntercomWebhookResult>;
+	sendKommoStatusWebhook(options: SendKommoStatusWebhookOptions): Promise<WebhookResult>;
+	appendIntercomPart(
+		conversationId: string,
+		part: {
+			kind?: 'customer' | 'admin' | 'bot' | 'note';
+			body?: string;
+			adminId?: string;
+			createdAt?: number;
+			partType?: string;
+		},
+	): IntercomPart;
+	flushWebhooks(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export const DEFAULTS: Required<Omit<SandboxOptions, 'seed'>> & { seed: string };
+
+export function createSandbox(options?: SandboxOptions): Promise<Sandbox>;
+export function signIntercomBody(rawBody: string | Buffer, clientSecret: string): string;
+export function buildIntercomNotification(options: {
+	appId: string | null;
+	topic: string;
+	item: unknown;
+	notificationId?: string;
+	deliveryAttempts?: number;
+	createdAt?: number;
+}): Record<string, unknown>;
+export function buildKommoLeadForm(
+	events: Array<Record<string, unknown>>,
+	kommoState: KommoState,
+	host?: string,
+): string;
