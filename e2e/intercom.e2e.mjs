@@ -8,7 +8,15 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { fixture, startIntercomStub } from './lib/intercom-stub.mjs';
-import { N8n, ensureN8n, installPackage, log, makeWorkDir, packageName, repoRoot } from './lib/n8n.mjs';
+import {
+	N8n,
+	ensureN8n,
+	installPackage,
+	log,
+	makeWorkDir,
+	packageName,
+	repoRoot,
+} from './lib/n8n.mjs';
 
 const version = process.env.N8N_VERSION ?? '2.41.1';
 const outDir = path.join(repoRoot, 'e2e', '.out', 'intercom');
@@ -51,7 +59,9 @@ function credentialFile(stubUrl) {
 }
 
 function workflowFile() {
-	const credentials = { intercomKommoIntercomApi: { id: credentialId, name: 'Intercom (e2e stub)' } };
+	const credentials = {
+		intercomKommoIntercomApi: { id: credentialId, name: 'Intercom (e2e stub)' },
+	};
 	return [
 		{
 			id: workflowId,
@@ -164,12 +174,17 @@ async function main() {
 		writeFileSync(credentialsPath, JSON.stringify(credentialFile(stub.baseUrl), null, '\t'));
 		writeFileSync(workflowPath, JSON.stringify(workflowFile(), null, '\t'));
 		writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflowFile(), null, '\t'));
-		await n8n.cli(['import:credentials', `--input=${credentialsPath}`], 'cli-import-credentials.log');
+		await n8n.cli(
+			['import:credentials', `--input=${credentialsPath}`],
+			'cli-import-credentials.log',
+		);
 		await n8n.cli(['import:workflow', `--input=${workflowPath}`], 'cli-import-workflow.log');
 		await n8n.cli(['publish:workflow', `--id=${workflowId}`], 'cli-publish-workflow.log');
 
 		const startSeconds = await n8n.start();
-		log(`n8n /healthz ok after ${n8n.healthySeconds.toFixed(1)} s, REST API after ${startSeconds.toFixed(1)} s (port ${n8n.port})`);
+		log(
+			`n8n /healthz ok after ${n8n.healthySeconds.toFixed(1)} s, REST API after ${startSeconds.toFixed(1)} s (port ${n8n.port})`,
+		);
 		const webhookUrl = `${n8n.baseUrl}/webhook/${webhookId}/webhook`;
 		const registeredAfter = await waitForWebhook(webhookUrl);
 		log(`production webhook registered ${registeredAfter.toFixed(1)} s after /healthz`);
@@ -183,12 +198,21 @@ async function main() {
 		// Dedup ids must survive a restart (workflow static data), not only live in process memory.
 		await n8n.stop();
 		const restartSeconds = await n8n.start();
-		log(`n8n restarted: /healthz ok after ${n8n.healthySeconds.toFixed(1)} s, REST API after ${restartSeconds.toFixed(1)} s`);
+		log(
+			`n8n restarted: /healthz ok after ${n8n.healthySeconds.toFixed(1)} s, REST API after ${restartSeconds.toFixed(1)} s`,
+		);
 		await waitForWebhook(webhookUrl);
 		await n8n.signIn(owner);
 		await afterRestartChecks(n8n, webhookUrl, delivered);
 	} catch (error) {
-		check('suite ran to the end', false, String(error?.stack ?? error).split('\n').slice(0, 12).join('\n'));
+		check(
+			'suite ran to the end',
+			false,
+			String(error?.stack ?? error)
+				.split('\n')
+				.slice(0, 12)
+				.join('\n'),
+		);
 	} finally {
 		await n8n?.stop().catch(() => undefined);
 		await stub?.close().catch(() => undefined);
@@ -196,7 +220,9 @@ async function main() {
 	}
 
 	const failed = results.filter((r) => !r.ok);
-	process.stdout.write(`\nSummary: ${results.length - failed.length}/${results.length} checks passed\n`);
+	process.stdout.write(
+		`\nSummary: ${results.length - failed.length}/${results.length} checks passed\n`,
+	);
 	for (const r of results) process.stdout.write(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}\n`);
 	process.stdout.write(`Logs: ${path.relative(repoRoot, outDir)}/\n`);
 	writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, '\t'));
@@ -224,7 +250,9 @@ async function waitForWebhook(url) {
 async function loadingChecks(n8n, installDir) {
 	const nodeTypes = await n8n.typeNames('nodes');
 	const ours = nodeTypes.filter((name) => name.startsWith(`${packageName}.`));
-	const wanted = ['intercomTrigger', 'intercom', 'intercomTranscript'].map((n) => `${packageName}.${n}`);
+	const wanted = ['intercomTrigger', 'intercom', 'intercomTranscript'].map(
+		(n) => `${packageName}.${n}`,
+	);
 	check(
 		'n8n loaded the Intercom node types from the community package',
 		wanted.every((name) => ours.includes(name)),
@@ -241,13 +269,20 @@ async function loadingChecks(n8n, installDir) {
 		.map((line) => line.split(installDir).join('<n8n>'))
 		.filter((line) => /n8n-nodes-intercom-kommo|intercomKommo/i.test(line))
 		.filter((line) => /error|fail|warn|could not|unrecognized|unknown/i.test(line));
-	check('n8n log: no error or warning about the package', complaints.length === 0, complaints.slice(0, 5).join(' | '));
+	check(
+		'n8n log: no error or warning about the package',
+		complaints.length === 0,
+		complaints.slice(0, 5).join(' | '),
+	);
 }
 
 async function post(url, raw, signature) {
 	const response = await fetch(url, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature': signature } : {}) },
+		headers: {
+			'content-type': 'application/json',
+			...(signature ? { 'x-hub-signature': signature } : {}),
+		},
 		body: raw,
 	});
 	return { status: response.status, text: await response.text() };
@@ -284,7 +319,11 @@ async function runChecks(n8n, stub, url) {
 	const first = JSON.stringify(notification(stub.conversation.id));
 
 	const forged = await post(url, first, sign(first, 'not-the-client-secret'));
-	check('POST with forged X-Hub-Signature → 401', forged.status === 401, `got ${forged.status} ${forged.text.slice(0, 120)}`);
+	check(
+		'POST with forged X-Hub-Signature → 401',
+		forged.status === 401,
+		`got ${forged.status} ${forged.text.slice(0, 120)}`,
+	);
 	check('forged POST started no execution', (await quietCount(n8n)) === 0);
 
 	const unsigned = await post(url, first);
@@ -292,22 +331,37 @@ async function runChecks(n8n, stub, url) {
 
 	const requestsBefore = stub.requests.length;
 	const valid = await post(url, first, sign(first));
-	check('POST with valid sha1 HMAC → 200', valid.status === 200, `got ${valid.status} ${valid.text.slice(0, 120)}`);
+	check(
+		'POST with valid sha1 HMAC → 200',
+		valid.status === 200,
+		`got ${valid.status} ${valid.text.slice(0, 120)}`,
+	);
 	const executions = await waitForExecutions(n8n, 1);
-	check('valid POST started exactly one execution', executions.length === 1, `${executions.length} execution(s)`);
+	check(
+		'valid POST started exactly one execution',
+		executions.length === 1,
+		`${executions.length} execution(s)`,
+	);
 	const execution = executions[0] && (await n8n.execution(executions[0].id));
-	writeFileSync(path.join(outDir, 'execution-1.json'), JSON.stringify(execution ?? null, null, '\t'));
+	writeFileSync(
+		path.join(outDir, 'execution-1.json'),
+		JSON.stringify(execution ?? null, null, '\t'),
+	);
 	check(
 		'execution succeeded',
 		execution?.status === 'success',
 		`status ${execution?.status}${execution?.data?.resultData?.error ? `: ${execution.data.resultData.error.message}` : ''}`,
 	);
 	const apiCalls = stub.requests.slice(requestsBefore);
-	const get = apiCalls.find((r) => r.method === 'GET' && r.path === `/conversations/${stub.conversation.id}`);
+	const get = apiCalls.find(
+		(r) => r.method === 'GET' && r.path === `/conversations/${stub.conversation.id}`,
+	);
 	check(
 		'Get Conversation called the stub with the token and Intercom-Version',
-		get?.headers.authorization === `Bearer ${accessToken}` && get?.headers['intercom-version'] === '2.14',
-		apiCalls.map((r) => `${r.method} ${r.path}${r.query}`).join(', ') || 'no request reached the stub',
+		get?.headers.authorization === `Bearer ${accessToken}` &&
+			get?.headers['intercom-version'] === '2.14',
+		apiCalls.map((r) => `${r.method} ${r.path}${r.query}`).join(', ') ||
+			'no request reached the stub',
 	);
 	const items = execution ? transcriptItems(execution) : [];
 	const expected = firstMessageText(stub.conversation);
@@ -319,7 +373,11 @@ async function runChecks(n8n, stub, url) {
 	if (items[0]?.text) writeFileSync(path.join(outDir, 'transcript.txt'), items[0].text);
 
 	const again = await post(url, first, sign(first));
-	check('same notification id again → 200', again.status === 200, `got ${again.status} ${again.text.slice(0, 120)}`);
+	check(
+		'same notification id again → 200',
+		again.status === 200,
+		`got ${again.status} ${again.text.slice(0, 120)}`,
+	);
 	check('redelivery started no second execution', (await quietCount(n8n)) === 1);
 
 	const ping = JSON.stringify({ ...fixture('webhooks', 'ping.json') });
@@ -338,11 +396,16 @@ async function runChecks(n8n, stub, url) {
 	);
 
 	const staticData = (await n8n.workflow(workflowId))?.staticData;
-	writeFileSync(path.join(outDir, 'static-data-before-burst.json'), JSON.stringify(staticData ?? null, null, '\t'));
+	writeFileSync(
+		path.join(outDir, 'static-data-before-burst.json'),
+		JSON.stringify(staticData ?? null, null, '\t'),
+	);
 	const stored = JSON.stringify(staticData ?? {});
 	// Measured: n8n 2.41.1 does not reliably persist static data written inside webhook() (the
 	// execution that follows saves its own copy, last writer wins), so this is reported, not required.
-	log(`trigger's notification ids in saved static data: first ${stored.includes(JSON.parse(first).id)}, second ${stored.includes(JSON.parse(second).id)}`);
+	log(
+		`trigger's notification ids in saved static data: first ${stored.includes(JSON.parse(first).id)}, second ${stored.includes(JSON.parse(second).id)}`,
+	);
 	check(
 		'delivered watermark persisted in workflow static data',
 		stored.includes('intercomTranscript') && stored.includes(String(stub.conversation.id)),
@@ -369,15 +432,31 @@ async function burstChecks(n8n, stub, url) {
 	const before = (await n8n.executions(workflowId)).length;
 
 	const repeated = JSON.stringify(notification(stub.conversation.id));
-	const copies = await Promise.all(Array.from({ length: 5 }, () => post(url, repeated, sign(repeated))));
-	check('5 concurrent deliveries of one id → all 200', copies.every((r) => r.status === 200), copies.map((r) => r.status).join(','));
+	const copies = await Promise.all(
+		Array.from({ length: 5 }, () => post(url, repeated, sign(repeated))),
+	);
+	check(
+		'5 concurrent deliveries of one id → all 200',
+		copies.every((r) => r.status === 200),
+		copies.map((r) => r.status).join(','),
+	);
 	await waitForExecutions(n8n, before + 1);
 	const afterRepeated = await quietCount(n8n);
-	check('5 concurrent deliveries of one id started exactly one execution', afterRepeated === before + 1, `${afterRepeated - before} execution(s)`);
+	check(
+		'5 concurrent deliveries of one id started exactly one execution',
+		afterRepeated === before + 1,
+		`${afterRepeated - before} execution(s)`,
+	);
 
-	const distinct = Array.from({ length: 5 }, () => JSON.stringify(notification(stub.conversation.id)));
+	const distinct = Array.from({ length: 5 }, () =>
+		JSON.stringify(notification(stub.conversation.id)),
+	);
 	const answers = await Promise.all(distinct.map((raw) => post(url, raw, sign(raw))));
-	check('5 concurrent distinct notifications → all 200', answers.every((r) => r.status === 200), answers.map((r) => r.status).join(','));
+	check(
+		'5 concurrent distinct notifications → all 200',
+		answers.every((r) => r.status === 200),
+		answers.map((r) => r.status).join(','),
+	);
 	const executions = await waitForExecutions(n8n, afterRepeated + 5);
 	check(
 		'5 concurrent distinct notifications started 5 executions, all successful',
@@ -386,9 +465,16 @@ async function burstChecks(n8n, stub, url) {
 	);
 
 	const staticData = (await n8n.workflow(workflowId))?.staticData;
-	writeFileSync(path.join(outDir, 'static-data-after-burst.json'), JSON.stringify(staticData ?? null, null, '\t'));
+	writeFileSync(
+		path.join(outDir, 'static-data-after-burst.json'),
+		JSON.stringify(staticData ?? null, null, '\t'),
+	);
 	const rendered = await renderedItems(n8n, newest(executions, executions.length - before));
-	check('the burst (nothing new in the chat) rendered nothing to write again', rendered === 0, `${rendered} transcript item(s)`);
+	check(
+		'the burst (nothing new in the chat) rendered nothing to write again',
+		rendered === 0,
+		`${rendered} transcript item(s)`,
+	);
 	return [repeated, ...distinct];
 }
 
@@ -398,12 +484,20 @@ async function afterRestartChecks(n8n, url, delivered) {
 	// execution must still find nothing new to write.
 	const answers = [];
 	for (const raw of delivered) answers.push(await post(url, raw, sign(raw)));
-	check('after restart: redeliveries → all 200', answers.every((r) => r.status === 200), answers.map((r) => r.status).join(','));
+	check(
+		'after restart: redeliveries → all 200',
+		answers.every((r) => r.status === 200),
+		answers.map((r) => r.status).join(','),
+	);
 	const after = await quietCount(n8n);
 	const executions = await n8n.executions(workflowId);
 	const rendered = await renderedItems(n8n, newest(executions, after - before));
 	log(`after restart: ${delivered.length} redeliveries started ${after - before} execution(s)`);
-	check('after restart: redeliveries rendered nothing to write twice', rendered === 0, `${rendered} transcript item(s)`);
+	check(
+		'after restart: redeliveries rendered nothing to write twice',
+		rendered === 0,
+		`${rendered} transcript item(s)`,
+	);
 }
 
 /** The `count` most recent executions (ids grow with every execution). */

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { repoRoot } from './n8n.mjs';
 
 export function fixture(...parts) {
-	return JSON.parse(readFileSync(path.join(repoRoot, 'test', 'fixtures', 'intercom', ...parts), 'utf8'));
+	return JSON.parse(
+		readFileSync(path.join(repoRoot, 'test', 'fixtures', 'intercom', ...parts), 'utf8'),
+	);
 }
 
 export async function startIntercomStub() {
@@ -18,7 +20,12 @@ export async function startIntercomStub() {
 
 	const server = createServer((req, res) => {
 		const url = new URL(req.url, 'http://stub');
-		requests.push({ method: req.method, path: url.pathname, query: url.search, headers: req.headers });
+		requests.push({
+			method: req.method,
+			path: url.pathname,
+			query: url.search,
+			headers: req.headers,
+		});
 		const send = (status, body) => {
 			res.writeHead(status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(body));

@@ -2,7 +2,14 @@
 // this package as a community package, runs the n8n CLI, starts and stops the server, and talks to
 // its internal REST API as the instance owner.
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+	createWriteStream,
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -137,7 +144,9 @@ export class N8n {
 		this.bin = path.join(installDir, 'node_modules', '.bin', 'n8n');
 		this.starts = 0;
 		this.cookie = undefined;
-		this.requireFromN8n = createRequire(path.join(installDir, 'node_modules', 'n8n', 'package.json'));
+		this.requireFromN8n = createRequire(
+			path.join(installDir, 'node_modules', 'n8n', 'package.json'),
+		);
 	}
 
 	async init() {
@@ -195,13 +204,16 @@ export class N8n {
 		this.child = spawn(this.bin, ['start'], { env: this.env(), detached: true });
 		this.child.stdout.pipe(out);
 		this.child.stderr.pipe(out);
-		this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve(code ?? signal)));
+		this.exited = new Promise((resolve) =>
+			this.child.on('exit', (code, signal) => resolve(code ?? signal)),
+		);
 		let exitCode;
 		this.exited.then((code) => (exitCode = code));
 
 		const deadline = Date.now() + 240_000;
 		while (Date.now() < deadline) {
-			if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}) before it was healthy; see ${this.logFile}`);
+			if (exitCode !== undefined)
+				throw new Error(`n8n exited (${exitCode}) before it was healthy; see ${this.logFile}`);
 			try {
 				const response = await fetch(`${this.baseUrl}/healthz`);
 				if (response.ok && (await response.json()).status === 'ok') {
@@ -284,7 +296,10 @@ export class N8n {
 		if (settings?.userManagement?.showSetupOnFirstLoad !== false) {
 			await this.rest('POST', '/owner/setup', owner);
 		} else {
-			await this.rest('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+			await this.rest('POST', '/login', {
+				emailOrLdapLoginId: owner.email,
+				password: owner.password,
+			});
 		}
 		if (!this.cookie) throw new Error('n8n did not hand out an auth cookie');
 	}

@@ -59,6 +59,14 @@ export function registerCredentials(...classes: CredentialClass[]) {
 	}
 }
 
+/**
+ * Registers a node class under a full type name, e.g. a test double for `n8n-nodes-base.if` when a
+ * test runs a workflow that uses n8n's own nodes.
+ */
+export function registerNodeTypeAs(type: string, NodeClass: NodeClass) {
+	registry.nodes.set(type, new NodeClass());
+}
+
 const nodeTypes: INodeTypes = {
 	getByName: (type) => {
 		const nodeType = registry.nodes.get(type);
@@ -236,6 +244,25 @@ export function createWorkflow(options: {
 		staticData: options.staticData ?? {},
 		active: true,
 		settings: options.timezone ? { timezone: options.timezone } : {},
+	});
+}
+
+/** A workflow from nodes as n8n stores them (e.g. the nodes of an exported workflow file). */
+export function createWorkflowFromNodes(options: {
+	nodes: INode[];
+	connections: IConnections;
+	staticData?: IDataObject;
+	id?: string;
+}): Workflow {
+	return new Workflow({
+		id: options.id ?? 'wf-test',
+		name: 'test',
+		nodes: options.nodes,
+		connections: options.connections,
+		nodeTypes,
+		staticData: options.staticData ?? {},
+		active: true,
+		settings: {},
 	});
 }
 

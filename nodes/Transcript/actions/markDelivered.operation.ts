@@ -7,7 +7,7 @@ import type { RunContext } from './common';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Place this after the step that writes the note (e.g. Kommo › Add Note). Each note it receives counts as written, so the next run of the Transcript node shows only newer messages. Items with an error are not counted.',
+			'Place this after the step that writes the note (e.g. Kommo › Add Note). Each item it receives counts as written (one note, or all notes of a conversation with Output "One Item per Conversation"), so the next run of the Transcript node shows only newer messages. Items with an error are not counted.',
 		name: 'markDeliveredNotice',
 		type: 'notice',
 		default: '',
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 		default: "={{ $('Transcript').item.json.delivery }}",
 		required: true,
 		description:
-			'The "delivery" field of the note this item wrote. If your Transcript node has another name, put that name in place of Transcript.',
+			'The "delivery" field of the Transcript item this item wrote (a note, or a whole conversation). If your Transcript node has another name, put that name in place of Transcript.',
 	},
 ];
 

@@ -50,6 +50,27 @@ const properties: INodeProperties[] = [
 			'Longer transcripts are split into several notes of at most this many characters, never inside a message line. Kommo does not publish a limit for note text; 8000 stays well below the sizes known to work and keeps a note readable in the deal feed.',
 	},
 	{
+		displayName: 'Output',
+		name: 'outputMode',
+		type: 'options',
+		default: 'perNote',
+		options: [
+			{
+				name: 'One Item per Note',
+				value: 'perNote',
+				description:
+					'Each note is its own item, with its own delivery receipt. A long transcript gives several items.',
+			},
+			{
+				name: 'One Item per Conversation',
+				value: 'perConversation',
+				description:
+					'One item per conversation with all its notes in "notes" and one delivery receipt for all of them. Use it when the next steps must run once per conversation, e.g. find or create the Kommo lead once and then add every note.',
+			},
+		],
+		description: 'Whether to output one item per note or one item per conversation',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -135,6 +156,53 @@ interface ConversationInput {
 	conversation: IntercomConversation;
 	customer: Customer | null;
 	appId: string;
+}
+
+type OutputMode = 'perNote' | 'perConversation';
+
+/**
+ * All notes of a conversation as one item. Its single receipt spans the notes: from what was
+ * delivered before the first note to the last message of the last note, so Mark as Delivered
+ * advances the watermark only when every note of the conversation was written.
+ */
+function perConversationItem(
+	transcript: Transcript,
+	conversationId: string,
+	customer: Customer | null,
+	run: RunContext,
+): IDataObject {
+	const { notes } = transcript;
+	const first = notes[0];
+	const last = notes[notes.length - 1];
+	// a message split across notes ends one note and starts the next: count it once
+	let messageCount = 0;
+	for (let i = 0; i < notes.length; i++) {
+		messageCount += notes[i].messageCount;
+		if (i > 0 && notes[i].firstPartId === notes[i - 1].lastPartId) messageCount--;
+	}
+	return {
+		conversationId,
+		notes: notes.map((note) => ({
+			text: note.text,
+			idempotencyKey: note.idempotencyKey,
+			part: note.part,
+			parts: note.parts,
+			firstPartId: note.firstPartId,
+			lastPartId: note.lastPartId,
+			messageCount: note.messageCount,
+		})),
+		noteCount: notes.length,
+		messageCount,
+		truncated: transcript.truncated,
+		customer,
+		text: first.text,
+		delivery: {
+			workflowKey: run.workflowKey,
+			conversationId,
+			after: first.after,
+			upTo: last.upTo,
+		} as unknown as IDataObject,
+	};
 }
 
 const NOT_A_CONVERSATION =
@@ -276,6 +344,14 @@ export async function execute(
 						: 'The conversation has no messages to show with the chosen options.',
 				},
 			],
+		};
+	}
+
+	const outputMode = this.getNodeParameter('outputMode', itemIndex, 'perNote') as OutputMode;
+	if (outputMode === 'perConversation') {
+		return {
+			transcript: [perConversationItem(transcript, conversationId, customer, run)],
+			noNewMessages: [],
 		};
 	}
 
