@@ -1,0 +1,14 @@
+#!/usr/bin/env sh
+# End-to-end suite of the two template workflows in a real n8n against the local Intercom + Kommo
+# sandbox (e2e/templates.e2e.mjs). Exits non-zero on any failed check. Logs: e2e/.out/templates-<version>/
+#
+#   scripts/e2e.sh [n8n-version]     default 2.41.1 (Node 24); 1.x LTS (e.g. 1.123.81) on the machine's Node
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+version=${1:-${N8N_VERSION:-2.41.1}}
+export N8N_VERSION="$version"
+case "$version" in
+1.*) exec node e2e/templates.e2e.mjs ;;
+*) exec sh scripts/node24.sh node e2e/templates.e2e.mjs ;;
+esac
