@@ -322,6 +322,18 @@ export interface IntercomRequestOptions {
  * The package's only authenticated call to Intercom: region-aware base URL, retries on rate limits and
  * server errors, Intercom's error.list turned into a readable NodeApiError.
  */
+/**
+ * n8n's own default is 300 s; with 5 attempts a hung Intercom call would hold an execution for
+ * 25 minutes. Intercom answers in well under a second, so 30 s means "not coming back".
+ */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+
+/** Tests shorten the timeout so a held connection fails fast; no argument restores the default. */
+export function setIntercomRequestTimeout(ms: number = DEFAULT_REQUEST_TIMEOUT_MS): void {
+	requestTimeoutMs = ms;
+}
+
 export async function intercomApiRequest(
 	this: IntercomContext,
 	method: IHttpRequestMethods,
@@ -336,6 +348,7 @@ export async function intercomApiRequest(
 		baseURL,
 		url: path,
 		json: true,
+		timeout: requestTimeoutMs,
 		...(body !== undefined ? { body } : {}),
 		...(qs !== undefined && Object.keys(qs).length ? { qs } : {}),
 		...(options.returnFullResponse ? { returnFullResponse: true } : {}),

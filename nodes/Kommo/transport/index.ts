@@ -265,6 +265,18 @@ function buildError(
 }
 
 /**
+ * n8n's own default is 300 s; with 4 attempts a hung Kommo call would hold an execution for
+ * 20 minutes. Kommo answers in well under a second, so 30 s means "not coming back".
+ */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+
+/** Tests shorten the timeout so a held connection fails fast; no argument restores the default. */
+export function setKommoRequestTimeout(ms: number = DEFAULT_REQUEST_TIMEOUT_MS): void {
+	requestTimeoutMs = ms;
+}
+
+/**
  * The one authenticated call to Kommo: throttled per account, retried on 429/5xx (and network errors
  * of GETs), Kommo's errors turned into readable NodeApiErrors. Returns the parsed body, or undefined
  * for 204 No Content (Kommo's answer to an empty search or list).
@@ -284,6 +296,7 @@ export async function kommoApiRequest(
 		method,
 		url: `${account.baseUrl}${path}`,
 		json: true,
+		timeout: requestTimeoutMs,
 		returnFullResponse: true,
 		arrayFormat: 'brackets',
 		headers: { Accept: 'application/json', ...(options.headers ?? {}) },

@@ -7,6 +7,7 @@ import {
 	DEFAULT_RETRY_POLICY,
 	describeHttpFailure,
 	parseRateLimitReset,
+	setIntercomRequestTimeout,
 	setIntercomRetryPolicy,
 } from '../../../nodes/Intercom/transport';
 import {
@@ -374,6 +375,28 @@ describe('retries', () => {
 		expect(result.items[0].json.id).toBe('215468');
 		expect(server.requests).toEqual(['GET /conversations/215468', 'GET /conversations/215468']);
 		expect(waits).toHaveLength(1);
+	});
+
+	test('a request Intercom never answers times out and is retried for reads', async () => {
+		const waits = recordRetryWaits();
+		setIntercomRequestTimeout(100);
+		try {
+			const scope = nock('https://api.intercom.io')
+				.get('/conversations/215468')
+				.delay(5000)
+				.reply(200, {})
+				.get('/conversations/215468')
+				.reply(200, conversation);
+			const started = Date.now();
+			const result = await runIntercom(getConversation());
+			expect(result.nodeError).toBeUndefined();
+			expect(result.items[0].json.id).toBe('215468');
+			expect(Date.now() - started).toBeLessThan(4000);
+			expect(waits).toHaveLength(1);
+			scope.done();
+		} finally {
+			setIntercomRequestTimeout();
+		}
 	});
 
 	test('a reset connection is not retried for writes, and is reported', async () => {

@@ -1,7 +1,11 @@
 import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { getKommoBaseUrl, kommoThrottle } from '../../../../nodes/Kommo/transport';
+import {
+	getKommoBaseUrl,
+	kommoThrottle,
+	setKommoRequestTimeout,
+} from '../../../../nodes/Kommo/transport';
 import {
 	BASE,
 	TOKEN,
@@ -236,6 +240,27 @@ describe('kommoApiRequest through the node', () => {
 		const result = await runKommo(getLead);
 		expect(result.error()).toBeUndefined();
 		scope.done();
+	});
+
+	test('a request Kommo never answers times out and is retried for GET', async () => {
+		setKommoRequestTimeout(100);
+		try {
+			const scope = kommo()
+				.get('/api/v4/leads/19619')
+				.query(true)
+				.delay(5000)
+				.reply(200, {})
+				.get('/api/v4/leads/19619')
+				.query(true)
+				.reply(200, leadFixture(19619, 58141807, 6950551));
+			const started = Date.now();
+			const result = await runKommo(getLead);
+			expect(result.error()).toBeUndefined();
+			expect(Date.now() - started).toBeLessThan(4000);
+			scope.done();
+		} finally {
+			setKommoRequestTimeout();
+		}
 	});
 
 	test('network errors are not retried for writes', async () => {
