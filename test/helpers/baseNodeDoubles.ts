@@ -2,7 +2,7 @@
  * Test doubles for the n8n-nodes-base nodes the template workflows use (n8n's own nodes are not
  * installed here). The IF double declares IF v2's "conditions" filter parameter and asks n8n-core
  * for its value with `extractValue: true`, as IF v2 does, so the template's conditions are evaluated
- * by n8n-workflow's own filter code. Same doubles as in test/workflows/templates.test.ts.
+ * by n8n-workflow's own filter code.
  */
 import type {
 	IExecuteFunctions,
