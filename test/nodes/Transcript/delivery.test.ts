@@ -13,35 +13,15 @@ import {
 	markDeliveredNode,
 	messageNumbers,
 	noteWriterNode,
+	resetDeliveryStateAroundEachTest,
 	transcriptNode,
+	useFakeClock,
 	writtenNotes,
 } from './helpers';
 
-const realRuntime = { ...deliveryRuntime };
 let workflowCounter = 0;
 
-beforeEach(() => {
-	forgetDeliveryMemory();
-	writtenNotes.length = 0;
-});
-
-afterEach(() => Object.assign(deliveryRuntime, realRuntime));
-
-/** Time that moves only when the code sleeps (or the test says so): expiries without real waits. */
-function useFakeClock(start = 1_800_000_000_000) {
-	let now = start;
-	const sleeps: number[] = [];
-	deliveryRuntime.now = () => now;
-	deliveryRuntime.sleep = async (ms: number) => {
-		sleeps.push(ms);
-		now += ms;
-		await Promise.resolve();
-	};
-	return {
-		advance: (ms: number) => (now += ms),
-		waitedMs: () => sleeps.reduce((sum, ms) => sum + ms, 0),
-	};
-}
+resetDeliveryStateAroundEachTest();
 
 interface Pipeline {
 	nodes: TestNode[];

@@ -11,6 +11,10 @@ import { join } from 'node:path';
 
 import { IntercomTranscript as Transcript } from '../../../nodes/Transcript/IntercomTranscript.node';
 import type { IntercomConversation, IntercomPart } from '../../../nodes/Transcript/render/messages';
+import {
+	deliveryRuntime,
+	forgetDeliveryMemory,
+} from '../../../nodes/Transcript/delivery/watermark';
 import { registerNodes } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 
@@ -158,4 +162,33 @@ export function messageNumbers(texts: string[]): number[] {
 		for (const match of text.matchAll(/\]: Message (\d+) /g)) numbers.push(Number(match[1]));
 	}
 	return numbers;
+}
+
+/**
+ * Registers the hooks every delivery test needs: fresh in-memory delivery state and written notes
+ * before each test, and the real clock and sleep back after it.
+ */
+export function resetDeliveryStateAroundEachTest() {
+	const realRuntime = { ...deliveryRuntime };
+	beforeEach(() => {
+		forgetDeliveryMemory();
+		writtenNotes.length = 0;
+	});
+	afterEach(() => Object.assign(deliveryRuntime, realRuntime));
+}
+
+/** Time that moves only when the code sleeps (or the test says so): expiries without real waits. */
+export function useFakeClock(start = 1_800_000_000_000) {
+	let now = start;
+	const sleeps: number[] = [];
+	deliveryRuntime.now = () => now;
+	deliveryRuntime.sleep = async (ms: number) => {
+		sleeps.push(ms);
+		now += ms;
+		await Promise.resolve();
+	};
+	return {
+		advance: (ms: number) => (now += ms),
+		waitedMs: () => sleeps.reduce((sum, ms) => sum + ms, 0),
+	};
 }

@@ -8,11 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	deliveryRuntime,
-	forgetDeliveryMemory,
-	STATIC_DATA_KEY,
-} from '../../../nodes/Transcript/delivery/watermark';
+import { deliveryRuntime, STATIC_DATA_KEY } from '../../../nodes/Transcript/delivery/watermark';
 import { createWorkflow, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 import {
@@ -20,7 +16,9 @@ import {
 	generatedConversation,
 	markDeliveredNode,
 	messageNumbers,
+	resetDeliveryStateAroundEachTest,
 	transcriptNode,
+	useFakeClock,
 	writtenNotes,
 } from './helpers';
 
@@ -72,27 +70,9 @@ class FakeNotesListWriter implements INodeType {
 
 registerNodes(FakeNotesListWriter);
 
-const realRuntime = { ...deliveryRuntime };
 let workflowCounter = 0;
 
-beforeEach(() => {
-	forgetDeliveryMemory();
-	writtenNotes.length = 0;
-});
-
-afterEach(() => Object.assign(deliveryRuntime, realRuntime));
-
-function useFakeClock(start = 1_800_000_000_000) {
-	let now = start;
-	const sleeps: number[] = [];
-	deliveryRuntime.now = () => now;
-	deliveryRuntime.sleep = async (ms: number) => {
-		sleeps.push(ms);
-		now += ms;
-		await Promise.resolve();
-	};
-	return { waitedMs: () => sleeps.reduce((sum, ms) => sum + ms, 0) };
-}
+resetDeliveryStateAroundEachTest();
 
 /** 1000-character notes: 30 generated messages come out as exactly three notes. */
 const THREE_NOTES = { maxNoteLength: 1000 };
