@@ -1,19 +1,20 @@
-import type { IDataObject, Workflow } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import {
 	deliveryRuntime,
 	forgetDeliveryMemory,
-	STATIC_DATA_KEY,
 } from '../../../nodes/Transcript/delivery/watermark';
 import { createWorkflow, runWorkflow } from '../../helpers/n8n';
-import type { TestNode } from '../../helpers/n8n';
 import {
 	feed,
 	generatedConversation,
 	markDeliveredNode,
 	messageNumbers,
 	noteWriterNode,
+	Pipeline,
 	resetDeliveryStateAroundEachTest,
+	runOnce,
+	storedWatermarks,
 	transcriptNode,
 	useFakeClock,
 	writtenNotes,
@@ -22,11 +23,6 @@ import {
 let workflowCounter = 0;
 
 resetDeliveryStateAroundEachTest();
-
-interface Pipeline {
-	nodes: TestNode[];
-	workflow: Workflow;
-}
 
 /** Feed → Transcript (only new) → Add Note → Mark as Delivered, as the templates wire it. */
 function pipeline(
@@ -50,20 +46,6 @@ function pipeline(
 		staticData: options.staticData,
 	});
 	return { nodes, workflow };
-}
-
-async function runOnce(target: Pipeline, ...conversations: IDataObject[]) {
-	return await runWorkflow({
-		nodes: target.nodes,
-		workflow: target.workflow,
-		input: conversations.map((json) => ({ json })),
-	});
-}
-
-function storedWatermarks(workflow: Workflow): IDataObject {
-	const global = workflow.staticData.global as IDataObject | undefined;
-	return ((global?.[STATIC_DATA_KEY] as IDataObject | undefined)?.conversations ??
-		{}) as IDataObject;
 }
 
 const opening = 0; // messageNumbers() does not count the opening message

@@ -4,6 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	Workflow,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
@@ -14,8 +15,9 @@ import type { IntercomConversation, IntercomPart } from '../../../nodes/Transcri
 import {
 	deliveryRuntime,
 	forgetDeliveryMemory,
+	STATIC_DATA_KEY,
 } from '../../../nodes/Transcript/delivery/watermark';
-import { registerNodes } from '../../helpers/n8n';
+import { registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 
 /** First node of every test workflow: hands the test's items on, like a trigger would. */
@@ -191,4 +193,25 @@ export function useFakeClock(start = 1_800_000_000_000) {
 		advance: (ms: number) => (now += ms),
 		waitedMs: () => sleeps.reduce((sum, ms) => sum + ms, 0),
 	};
+}
+
+/** A workflow built once and run again and again, as n8n runs an active workflow. */
+export interface Pipeline {
+	nodes: TestNode[];
+	workflow: Workflow;
+}
+
+export async function runOnce(target: Pipeline, ...conversations: IDataObject[]) {
+	return await runWorkflow({
+		nodes: target.nodes,
+		workflow: target.workflow,
+		input: conversations.map((json) => ({ json })),
+	});
+}
+
+/** The per-conversation watermarks the Transcript keeps in the workflow's static data. */
+export function storedWatermarks(workflow: Workflow): IDataObject {
+	const global = workflow.staticData.global as IDataObject | undefined;
+	return ((global?.[STATIC_DATA_KEY] as IDataObject | undefined)?.conversations ??
+		{}) as IDataObject;
 }

@@ -4,11 +4,10 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	Workflow,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { deliveryRuntime, STATIC_DATA_KEY } from '../../../nodes/Transcript/delivery/watermark';
+import { deliveryRuntime } from '../../../nodes/Transcript/delivery/watermark';
 import { createWorkflow, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 import {
@@ -16,7 +15,10 @@ import {
 	generatedConversation,
 	markDeliveredNode,
 	messageNumbers,
+	Pipeline,
 	resetDeliveryStateAroundEachTest,
+	runOnce,
+	storedWatermarks,
 	transcriptNode,
 	useFakeClock,
 	writtenNotes,
@@ -87,11 +89,6 @@ const perConversation = (extra: IDataObject = {}) =>
 		...extra,
 	});
 
-interface Pipeline {
-	nodes: TestNode[];
-	workflow: Workflow;
-}
-
 /** Feed → Transcript (per conversation) → Add Notes (the whole list) → Mark as Delivered. */
 function pipeline(
 	options: {
@@ -119,20 +116,6 @@ function pipeline(
 		staticData: options.staticData,
 	});
 	return { nodes, workflow };
-}
-
-async function runOnce(target: Pipeline, ...conversations: IDataObject[]) {
-	return await runWorkflow({
-		nodes: target.nodes,
-		workflow: target.workflow,
-		input: conversations.map((json) => ({ json })),
-	});
-}
-
-function storedWatermarks(workflow: Workflow): IDataObject {
-	const global = workflow.staticData.global as IDataObject | undefined;
-	return ((global?.[STATIC_DATA_KEY] as IDataObject | undefined)?.conversations ??
-		{}) as IDataObject;
 }
 
 describe('Output: One Item per Conversation', () => {
