@@ -1,7 +1,15 @@
 'use strict';
 // Deterministic fault injection and the sliding-window rate limiter.
 
-const FAULT_KINDS = ['429', '500', '502', '503', 'timeout', 'reset'];
+const FAULT_KINDS = ['429', '500', '502', '503', 'timeout', 'reset', 'lost-reset', 'lost-502'];
+
+/**
+ * "Lost response" faults: a write (any method but GET) is carried out and stored, then its answer
+ * is lost: the connection drops (`lost-reset`) or a proxy answers 502 (`lost-502`). The client
+ * cannot tell this from a request that never arrived. A GET has nothing to store, so on a GET they
+ * are the plain fault.
+ */
+const LOST_RESPONSE_KINDS = { 'lost-reset': 'reset', 'lost-502': '502' };
 const APIS = ['intercom', 'kommo'];
 
 /** mulberry32: a tiny seeded PRNG, so a fault run with the same seed hits the same requests. */
@@ -136,6 +144,7 @@ class FixedWindowCounter {
 }
 
 module.exports = {
+	LOST_RESPONSE_KINDS,
 	FAULT_KINDS,
 	createRandom,
 	normalizeFaultConfig,

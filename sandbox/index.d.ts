@@ -1,6 +1,15 @@
 // Types for the sandbox (plain CommonJS in index.js), for TypeScript tests and scripts.
 
-export type FaultKind = '429' | '500' | '502' | '503' | 'timeout' | 'reset';
+/** `lost-*`: a write is stored, then its answer is dropped or replaced by a 502 (plain fault on a GET). */
+export type FaultKind =
+	| '429'
+	| '500'
+	| '502'
+	| '503'
+	| 'timeout'
+	| 'reset'
+	| 'lost-reset'
+	| 'lost-502';
 export type SandboxApi = 'intercom' | 'kommo';
 
 export interface FaultConfig {

@@ -9,7 +9,12 @@
 const http = require('node:http');
 
 const { readBody, parseJson, send, clone } = require('./http');
-const { FaultInjector, SlidingWindowLimiter, FixedWindowCounter } = require('./faults');
+const {
+	FaultInjector,
+	LOST_RESPONSE_KINDS,
+	SlidingWindowLimiter,
+	FixedWindowCounter,
+} = require('./faults');
 const intercom = require('./intercom');
 const kommo = require('./kommo');
 const webhooks = require('./webhooks');
@@ -143,6 +148,27 @@ async function createSandbox(options = {}) {
 		ctx.pending.add(promise);
 		promise.finally(() => ctx.pending.delete(promise)).catch(() => undefined);
 		return promise;
+	}
+
+	/** The handler runs and stores as usual; what it answers is swapped for a drop or a 502. */
+	function loseResponse(kind, req, res) {
+		const writeHead = res.writeHead;
+		const end = res.end;
+		res.writeHead = () => res;
+		res.end = () => {
+			res.writeHead = writeHead;
+			res.end = end;
+			if (kind === 'lost-reset') req.socket.destroy();
+			else
+				send(
+					res,
+					502,
+					'<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>',
+					{},
+					'text/html',
+				);
+			return res;
+		};
 	}
 
 	function injectFault(kind, api, req, res) {
@@ -550,9 +576,13 @@ async function createSandbox(options = {}) {
 		try {
 			if (api === 'intercom' || api === 'kommo') {
 				const fault = ctx.faults.pick(api);
-				if (fault) {
+				if (fault && LOST_RESPONSE_KINDS[fault] && req.method !== 'GET') {
+					// handled below as usual; only its answer never reaches the client
 					entry.fault = fault;
-					return injectFault(fault, api, req, res);
+					loseResponse(fault, req, res);
+				} else if (fault) {
+					entry.fault = LOST_RESPONSE_KINDS[fault] ?? fault;
+					return injectFault(entry.fault, api, req, res);
 				}
 			}
 			const rawBody = await readBody(req);

@@ -1,7 +1,8 @@
 /**
  * The forward template under faults: 100 chats, each opened (conversation.user.created) and answered
  * at least once (conversation.user.replied), while 20 % of all Intercom and Kommo calls fail with
- * 429, 500, 502, a timeout or a reset connection (fixed seed). Executions that still fail after the
+ * 429, 500, 502, a timeout, a reset connection, or a write that Kommo stores but whose answer is
+ * lost (fixed seed). Executions that still fail after the
  * transports' retries are re-run with the same trigger item until they succeed. Afterwards every
  * message of every chat must be in Kommo exactly once, on one deal of the customer.
  */
@@ -23,7 +24,7 @@ import type { Chat, TimeCounters } from './forwardHarness';
 const CHATS = 100;
 const FAULT_RATE = 0.2;
 const FAULT_SEED = 20240605;
-const KINDS = ['429', '500', '502', 'timeout', 'reset'] as const;
+const KINDS = ['429', '500', '502', 'timeout', 'reset', 'lost-reset', 'lost-502'] as const;
 
 describe('forward template: 100 chats with 20 % of Intercom and Kommo calls failing', () => {
 	let sandbox: Sandbox;

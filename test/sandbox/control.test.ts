@@ -187,6 +187,38 @@ describe('sandbox: control endpoints', () => {
 		for (let i = 0; i < 4; i++) outcomes.push(await call(sandbox, 'kommo'));
 		expect(outcomes).toEqual([429, 200, 500, 200]);
 
+		await controlCall(sandbox, 'POST', '/faults', { rate: 0 });
+	});
+
+	it('a lost response stores the write but the client sees a drop or a 502; on a GET it is the plain fault', async () => {
+		const notesOn = () =>
+			sandbox.state.kommo.notes.filter(
+				(note: { params?: { text?: string } }) => note.params?.text === 'lost answer',
+			).length;
+		const before = notesOn();
+		const write = [{ entity_id: 30000001, note_type: 'common', params: { text: 'lost answer' } }];
+
+		await controlCall(sandbox, 'POST', '/faults', { sequence: ['lost-502'], apis: ['kommo'] });
+		const proxied = await kommoCall(sandbox, 'POST', '/api/v4/leads/notes', write);
+		expect(proxied.status).toBe(502);
+		expect(notesOn()).toBe(before + 1);
+
+		await controlCall(sandbox, 'POST', '/faults', { sequence: ['lost-reset'], apis: ['kommo'] });
+		await expect(kommoCall(sandbox, 'POST', '/api/v4/leads/notes', write)).rejects.toThrow();
+		expect(notesOn()).toBe(before + 2);
+
+		await controlCall(sandbox, 'POST', '/faults', { sequence: ['lost-502'], apis: ['kommo'] });
+		expect((await kommoCall(sandbox, 'GET', '/api/v4/leads/30000001')).status).toBe(502);
+		const log = (await controlCall(sandbox, 'GET', '/log')).body as {
+			entries: Array<{ fault: string | null }>;
+		};
+		expect(log.entries.map((entry) => entry.fault).filter(Boolean)).toEqual(
+			expect.arrayContaining(['lost-502', 'lost-reset', '502']),
+		);
+		await controlCall(sandbox, 'POST', '/faults', { rate: 0 });
+	});
+
+	it('refuses fault settings it does not know', async () => {
 		const invalid = await controlCall(sandbox, 'POST', '/faults', { rate: 2 });
 		expect(invalid.status).toBe(400);
 		const unknownKind = await controlCall(sandbox, 'POST', '/faults', {

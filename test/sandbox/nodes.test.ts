@@ -103,7 +103,7 @@ describe('sandbox: driven by the package nodes', () => {
 			'POST /intercom/conversations/1001/tags 200',
 			'POST /intercom/tags 200',
 			'POST /intercom/conversations/1001/tags 200',
-			'GET /intercom/me 200',
+			// the Remove Tag run reuses the token owner the Add Tag run looked up
 			'GET /intercom/tags 200',
 			'DELETE /intercom/conversations/1001/tags/9000001 200',
 			'DELETE /intercom/conversations/1001/tags/9000004 404',

@@ -1,7 +1,23 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { intercomApiRequest } from '../transport';
+import { createHash } from 'node:crypto';
+
+import { getIntercomBaseUrl, INTERCOM_CREDENTIAL, intercomApiRequest } from '../transport';
+
+/** Who owns a token changes only when the token does; ten minutes bounds a stale answer anyway. */
+export const TOKEN_OWNER_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * Token owner per workspace and token, shared by every Intercom node of this process, so tagging a
+ * conversation costs no `GET /me` after the first. Keyed by a hash: the token itself is not kept.
+ */
+const ownersByToken = new Map<string, { fetchedAt: number; adminId: Promise<string> }>();
+
+/** Test hook: forget the token owners this process has looked up. */
+export function forgetTokenOwners(): void {
+	ownersByToken.clear();
+}
 
 /** Intercom records every tag change against an admin; by default the one who owns the access token. */
 export class AdminResolver {
@@ -23,18 +39,36 @@ export class AdminResolver {
 			return chosen;
 		}
 		if (!this.tokenOwner) {
-			this.tokenOwner = intercomApiRequest.call(this.context, 'GET', '/me').then((me) => {
-				if (me.id === undefined || me.id === null || me.id === '') {
-					throw new NodeOperationError(
-						this.context.getNode(),
-						'Intercom did not say which admin owns the access token (GET /me returned no id)',
-						{ itemIndex, description: 'Set "Act As" to "Chosen Admin" and pick an admin instead' },
-					);
-				}
-				return String(me.id);
-			});
+			this.tokenOwner = this.lookUpTokenOwner(itemIndex);
 			this.tokenOwner.catch(() => (this.tokenOwner = undefined));
 		}
 		return await this.tokenOwner;
+	}
+
+	private async lookUpTokenOwner(itemIndex: number): Promise<string> {
+		const credentials = await this.context.getCredentials(INTERCOM_CREDENTIAL);
+		const key = createHash('sha256')
+			.update(`${await getIntercomBaseUrl.call(this.context)}\n${String(credentials.accessToken)}`)
+			.digest('hex');
+		const now = Date.now();
+		const cached = ownersByToken.get(key);
+		if (cached && now - cached.fetchedAt >= 0 && now - cached.fetchedAt < TOKEN_OWNER_TTL_MS) {
+			return await cached.adminId;
+		}
+		const adminId = intercomApiRequest.call(this.context, 'GET', '/me').then((me) => {
+			if (me.id === undefined || me.id === null || me.id === '') {
+				throw new NodeOperationError(
+					this.context.getNode(),
+					'Intercom did not say which admin owns the access token (GET /me returned no id)',
+					{ itemIndex, description: 'Set "Act As" to "Chosen Admin" and pick an admin instead' },
+				);
+			}
+			return String(me.id);
+		});
+		ownersByToken.set(key, { fetchedAt: now, adminId });
+		adminId.catch(() => {
+			if (ownersByToken.get(key)?.adminId === adminId) ownersByToken.delete(key);
+		});
+		return await adminId;
 	}
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { kommoApiRequest, kommoApiRequestAllItems } from '../transport';
+import { currentClock } from '../transport/throttle';
+import { kommoAccountUrl, kommoApiRequest, kommoApiRequestAllItems } from '../transport';
 import { isClosedStatus } from './constants';
 
 interface StageNames {
@@ -8,18 +9,38 @@ interface StageNames {
 	stages: Map<number, string>;
 }
 
-/** Pipeline and stage names, fetched at most once per execution and only when a lead needs them. */
-export class PipelineDirectory {
-	private names?: Promise<StageNames>;
+/** Names change rarely; ten minutes keeps every chat of a busy day from re-reading them. */
+export const PIPELINE_NAMES_TTL_MS = 10 * 60 * 1000;
 
+/** Per account URL, shared by every Kommo node of this process. */
+const namesByAccount = new Map<string, { fetchedAt: number; names: Promise<StageNames> }>();
+
+/** Test hook: forget the pipeline and stage names this process has read. */
+export function forgetPipelineNames(): void {
+	namesByAccount.clear();
+}
+
+/**
+ * Pipeline and stage names, only for labelling leads in the output: read when a lead needs them and
+ * kept per account for {@link PIPELINE_NAMES_TTL_MS}, so a chat costs no pipelines request. A name
+ * a few minutes stale is harmless; whether a lead is open never depends on it (142/143 are fixed).
+ */
+export class PipelineDirectory {
 	constructor(private readonly context: IExecuteFunctions) {}
 
 	async lookup(itemIndex: number): Promise<StageNames> {
-		if (!this.names) {
-			this.names = this.fetch(itemIndex);
-			this.names.catch(() => (this.names = undefined));
+		const account = await kommoAccountUrl.call(this.context);
+		const now = currentClock().now();
+		const cached = namesByAccount.get(account);
+		if (cached && now - cached.fetchedAt >= 0 && now - cached.fetchedAt < PIPELINE_NAMES_TTL_MS) {
+			return await cached.names;
 		}
-		return await this.names;
+		const names = this.fetch(itemIndex);
+		namesByAccount.set(account, { fetchedAt: now, names });
+		names.catch(() => {
+			if (namesByAccount.get(account)?.names === names) namesByAccount.delete(account);
+		});
+		return await names;
 	}
 
 	private async fetch(itemIndex: number): Promise<StageNames> {

@@ -41,6 +41,24 @@ export interface KommoRequestOptions {
 	/** item the request belongs to, for error reporting */
 	itemIndex?: number;
 	headers?: IDataObject;
+	/**
+	 * Whether sending the request twice does no harm, so a 5xx or a broken connection may be retried.
+	 * Defaults to true for every method but POST: a POST that failed that way may still have been
+	 * stored (only the answer was lost), and a blind retry would create it twice. A 429 is always
+	 * retried: Kommo turned the request away before doing anything.
+	 */
+	idempotent?: boolean;
+}
+
+/**
+ * True for a failed request whose fate is unknown: a 5xx or a network error. Kommo may have stored
+ * the write; a caller that can check (a note's idempotency key) looks before writing again.
+ */
+export function isUncertainFailure(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status =
+		error.httpCode === null || error.httpCode === undefined ? NaN : Number(error.httpCode);
+	return Number.isNaN(status) || status >= 500;
 }
 
 /** Attempts per request (the first included) and the backoff used on 429, 5xx and GET network errors. */
@@ -99,6 +117,11 @@ async function getKommoAccount(this: KommoContext): Promise<KommoAccount> {
 		baseUrl: getKommoBaseUrl(credentials),
 		requestsPerSecond: effectiveRate(credentials.maxRequestsPerSecond),
 	};
+}
+
+/** The account URL a context's credential points at: the key of per-account caches. */
+export async function kommoAccountUrl(this: KommoContext): Promise<string> {
+	return (await getKommoAccount.call(this)).baseUrl;
 }
 
 interface HttpFailure {
@@ -196,6 +219,7 @@ function buildError(
 		baseUrl: string;
 		attempts: number;
 		authentication: KommoAuthentication;
+		idempotent: boolean;
 	},
 	itemIndex?: number,
 ): NodeApiError {
@@ -210,10 +234,9 @@ function buildError(
 		// the raw code stays out of the message: n8n would swap such a message for a generic one
 		message = `Could not reach Kommo at ${context.baseUrl}`;
 		const cause = `Network error${failure.code ? ` ${failure.code}` : ''}.`;
-		description =
-			context.method === 'GET'
-				? `${cause} Tried ${context.attempts} time(s). Check the subdomain/domain in the Kommo credential and the network of your n8n instance.`
-				: `${cause} Not retried, because Kommo may have received and stored the change before the connection broke. Check Kommo before running it again.`;
+		description = context.idempotent
+			? `${cause} Tried ${context.attempts} time(s). Check the subdomain/domain in the Kommo credential and the network of your n8n instance.`
+			: `${cause} Not retried, because Kommo may have received and stored the change before the connection broke. Check Kommo before running it again.`;
 	} else if (status === 400 && describeValidationErrors(body).length) {
 		const fields = describeValidationErrors(body);
 		message = `Kommo rejected the data: ${fields.join('; ')}`;
@@ -243,7 +266,9 @@ function buildError(
 			'Kommo allows 7 requests per second per account across all integrations. Lower "Max Requests per Second" in the credential if other workers or integrations use the same account.';
 	} else if (status >= 500) {
 		message = `Kommo had a server error (HTTP ${status}) ${context.attempts} time(s) in a row`;
-		description = `${where}${detail ? `: ${detail}` : ''}. Kommo may be down; try again later.`;
+		description = context.idempotent
+			? `${where}${detail ? `: ${detail}` : ''}. Kommo may be down; try again later.`
+			: `${where}${detail ? `: ${detail}` : ''}. Not retried, because Kommo may have stored the change before the error. Check Kommo before running it again.`;
 	} else {
 		message = `Kommo answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
 		description = `${where} failed.`;
@@ -304,6 +329,7 @@ export async function kommoApiRequest(
 	if (body !== undefined) request.body = body;
 	if (qs && Object.keys(qs).length) request.qs = qs;
 
+	const idempotent = options.idempotent ?? method !== 'POST';
 	let attempts = 0;
 	try {
 		const { value } = await withRetry(
@@ -319,8 +345,9 @@ export async function kommoApiRequest(
 			},
 			(error) => {
 				const failure = readHttpFailure(error);
-				if (failure.status === undefined) return { retry: method === 'GET' };
+				if (failure.status === undefined) return { retry: idempotent };
 				if (!isRetryableStatus(failure.status)) return { retry: false };
+				if (failure.status !== 429 && !idempotent) return { retry: false };
 				return {
 					retry: true,
 					waitMs: parseRetryAfter(headerValue(failure.headers, 'retry-after')),
@@ -340,6 +367,7 @@ export async function kommoApiRequest(
 				baseUrl: account.baseUrl,
 				attempts,
 				authentication: account.authentication,
+				idempotent,
 			},
 			options.itemIndex,
 		);

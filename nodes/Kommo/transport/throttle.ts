@@ -13,18 +13,27 @@ let clock: KommoClock = realClock;
 /** Kommo's documented limit: "not more than 7 requests per second" per account. */
 export const KOMMO_MAX_REQUESTS_PER_SECOND = 7;
 
-/** How many send times each account keeps for inspection (the scheduler itself needs one). */
+/** How many send times each account keeps for inspection (the scheduler needs at most `rate`). */
 const SEND_LOG_SIZE = 200;
 
 /**
- * One queue per Kommo account. Callers line up on a promise chain and each takes the next send slot,
- * spaced 1000/rate ms after the previous *actual* send, so any 1-second window holds at most `rate`
- * sends even when a timer fires late. Only the wait for a slot is serialised, never the HTTP call.
+ * Added to Kommo's 1-second window. The slot is taken before n8n's HTTP helper loads the credential
+ * and opens the socket, so two sends 1000 ms apart here can reach Kommo a few ms closer together.
+ */
+export const WINDOW_MARGIN_MS = 20;
+
+/**
+ * One queue per Kommo account, holding a sliding-window log: a request goes out as soon as fewer
+ * than `limit` sends happened in the last window. An idle account therefore sends a chat's few calls
+ * at once instead of spacing them 143 ms apart, and a busy one settles at the limit. Callers line up
+ * on a promise chain so slots go out in arrival order; only the wait for a slot is serialised,
+ * never the HTTP call.
  */
 class AccountScheduler {
 	private tail: Promise<unknown> = Promise.resolve();
 
-	private lastSendAt = Number.NEGATIVE_INFINITY;
+	/** send times inside the current window, oldest first */
+	private recent: number[] = [];
 
 	readonly sendLog: number[] = [];
 
@@ -35,15 +44,18 @@ class AccountScheduler {
 	}
 
 	private async waitForSlot(requestsPerSecond: number): Promise<number> {
-		const spacingMs = 1000 / requestsPerSecond;
+		// a fractional rate such as 2.5/s becomes 2 sends per 800 ms; below 1/s, 1 send per 1/rate s
+		const limit = Math.max(1, Math.floor(requestsPerSecond));
+		const windowMs = (limit * 1000) / requestsPerSecond + WINDOW_MARGIN_MS;
 		for (;;) {
-			const waitMs = this.lastSendAt + spacingMs - clock.now();
-			if (waitMs <= 0) break;
+			const now = clock.now();
+			while (this.recent.length && this.recent[0] <= now - windowMs) this.recent.shift();
+			if (this.recent.length < limit) break;
 			// a timer may fire a little early; the loop re-checks rather than trusting it
-			await clock.sleep(Math.ceil(waitMs));
+			await clock.sleep(Math.max(1, Math.ceil(this.recent[0] + windowMs - now)));
 		}
 		const sentAt = clock.now();
-		this.lastSendAt = sentAt;
+		this.recent.push(sentAt);
 		this.sendLog.push(sentAt);
 		if (this.sendLog.length > SEND_LOG_SIZE) this.sendLog.shift();
 		return sentAt;

@@ -27,6 +27,32 @@ export const PIPELINE_CACHE_MIN_REFRESH_MS = 60 * 1000;
 const ACCOUNT_KEY = 'kommoAccount';
 const PIPELINES_KEY = 'kommoPipelines';
 
+/**
+ * n8n does not reliably save static data written inside `webhook()`: the execution that follows
+ * saves its own copy of the workflow's static data, and the last writer wins. So the process keeps
+ * a copy too, keyed by entry and account URL, and reads fall back to it.
+ */
+const processCopy = new Map<string, IDataObject>();
+
+function remember(staticData: IDataObject, key: string, baseUrl: string, entry: IDataObject): void {
+	staticData[key] = entry;
+	processCopy.set(`${key} ${baseUrl}`, entry);
+}
+
+function recall(staticData: IDataObject, key: string, baseUrl: string): unknown {
+	const stored = staticData[key];
+	const kept = processCopy.get(`${key} ${baseUrl}`);
+	if (!isObject(stored) || stored.baseUrl !== baseUrl) return kept;
+	// the newer of the two: static data may be a stale copy a finished execution saved
+	if (kept && Number(kept.fetchedAt ?? 0) > Number(stored.fetchedAt ?? 0)) return kept;
+	return stored;
+}
+
+/** Test hook: forget what this process remembers about Kommo accounts. */
+export function forgetCachedAccounts(): void {
+	processCopy.clear();
+}
+
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -35,7 +61,7 @@ export function readCachedAccount(
 	staticData: IDataObject,
 	baseUrl: string,
 ): CachedAccount | undefined {
-	const cached = staticData[ACCOUNT_KEY];
+	const cached = recall(staticData, ACCOUNT_KEY, baseUrl);
 	if (!isObject(cached) || cached.baseUrl !== baseUrl) return undefined;
 	if (typeof cached.id !== 'number' || typeof cached.subdomain !== 'string') return undefined;
 	return cached as unknown as CachedAccount;
@@ -54,7 +80,7 @@ export function storeAccount(
 		throw new Error('Kommo answered GET /api/v4/account without an account id and subdomain');
 	}
 	const account: CachedAccount = { baseUrl, id, subdomain };
-	staticData[ACCOUNT_KEY] = account as unknown as IDataObject;
+	remember(staticData, ACCOUNT_KEY, baseUrl, account as unknown as IDataObject);
 	return account;
 }
 
@@ -86,7 +112,7 @@ export function readCachedPipelines(
 	staticData: IDataObject,
 	baseUrl: string,
 ): CachedPipelines | undefined {
-	const cached = staticData[PIPELINES_KEY];
+	const cached = recall(staticData, PIPELINES_KEY, baseUrl);
 	if (!isObject(cached) || cached.baseUrl !== baseUrl || typeof cached.fetchedAt !== 'number') {
 		return undefined;
 	}
@@ -132,7 +158,7 @@ export function storePipelines(
 			};
 		}),
 	};
-	staticData[PIPELINES_KEY] = cache as unknown as IDataObject;
+	remember(staticData, PIPELINES_KEY, baseUrl, cache as unknown as IDataObject);
 	return cache;
 }
 

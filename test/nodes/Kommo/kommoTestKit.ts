@@ -18,6 +18,7 @@ import { Kommo } from '../../../nodes/Kommo/Kommo.node';
 import { kommoThrottle } from '../../../nodes/Kommo/transport';
 import { registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { RunResult } from '../../helpers/n8n';
+import { forgetPipelineNames } from '../../../nodes/Kommo/helpers/leads';
 
 export class Passthrough implements INodeType {
 	description = {
@@ -116,6 +117,7 @@ export function setUpKommoTests(): { clock: () => VirtualClock } {
 	afterEach(() => {
 		nock.cleanAll();
 		kommoThrottle.reset();
+		forgetPipelineNames();
 	});
 	// nock patches http once per process through a global guard; a test file that leaves it active
 	// keeps the next file's nock (a fresh module copy under jest) from intercepting anything

@@ -13,6 +13,7 @@ import {
 	triggerWorkflow,
 	useFakeKommoClock,
 } from './setup';
+import { forgetCachedAccounts } from '../../../nodes/KommoTrigger/helpers/accountCache';
 
 const ACCOUNT = loadJson('account.json');
 
@@ -71,6 +72,7 @@ beforeEach(() => {
 });
 afterEach(() => {
 	kommoThrottle.reset();
+	forgetCachedAccounts();
 	nock.cleanAll();
 });
 

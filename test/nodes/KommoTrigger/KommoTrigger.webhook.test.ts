@@ -13,6 +13,7 @@ import {
 	triggerWorkflow,
 	useFakeKommoClock,
 } from './setup';
+import { forgetCachedAccounts } from '../../../nodes/KommoTrigger/helpers/accountCache';
 
 const ALL_EVENTS = ['status_lead', 'add_lead', 'update_lead', 'note_lead'];
 const BATCH = () => loadPairs('batch-status-update-note.pairs.json');
@@ -74,6 +75,7 @@ beforeEach(() => {
 });
 afterEach(() => {
 	kommoThrottle.reset();
+	forgetCachedAccounts();
 	nock.cleanAll();
 	expect(unmatched).toEqual([]);
 });
@@ -149,6 +151,24 @@ describe('Kommo Trigger webhook: payload to items', () => {
 		expect(again.result.noWebhookResponse).toBeUndefined();
 		expect(again.result.workflowData![0]).toHaveLength(4);
 		expect(again.response.body).toBe(JSON.stringify({ message: 'Workflow was started' }));
+	});
+
+	test('account and names survive static data that n8n overwrote with an older copy', async () => {
+		const api = kommoApi()
+			.get('/api/v4/account')
+			.reply(200, ACCOUNT)
+			.get('/api/v4/leads/pipelines')
+			.reply(200, PIPELINES);
+		await deliver(triggerWorkflow({ events: ALL_EVENTS }), kommoForm(BATCH()));
+		api.done();
+
+		// the execution that followed saved its own, empty, copy: the process still remembers
+		const again = await deliver(triggerWorkflow({ events: ALL_EVENTS }, {}), kommoForm(BATCH()));
+		expect(again.result.noWebhookResponse).toBeUndefined();
+		expect(again.result.workflowData![0][0].json).toMatchObject({
+			pipelineName: 'Pipeline',
+			statusName: expect.any(String),
+		});
 	});
 
 	test('the captured 2016 request: subdomain-only account, unknown pipeline names stay null', async () => {

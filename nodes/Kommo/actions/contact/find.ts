@@ -27,7 +27,7 @@ export const findOptions: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 215468',
-			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of each contact. Costs one notes request (or more for long note lists) per lead checked.`,
+			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of each contact. Only a contact with several open leads costs anything: one notes request (or more for long note lists) per lead checked.`,
 		},
 		{
 			displayName: 'Only Open Leads',
@@ -155,7 +155,8 @@ export async function findContacts(
 
 		let leadId = latestOpenLeadId;
 		let leadChoice: LeadChoice = openLeads.length ? 'latest-open' : null;
-		if (conversationId !== undefined) {
+		// with one open lead the answer is that lead either way: its notes are not read
+		if (conversationId !== undefined && openLeads.length > 1) {
 			for (const lead of openLeads.slice(0, MAX_LEADS_INSPECTED)) {
 				if (await isLinked(Number(lead.id))) {
 					leadId = lead.id;

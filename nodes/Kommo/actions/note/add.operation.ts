@@ -4,7 +4,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
 import { parseEntityId } from '../../helpers/values';
-import { kommoApiRequest, kommoApiRequestAllItems } from '../../transport';
+import { withRetry } from '../../../shared/retry';
+import {
+	isUncertainFailure,
+	kommoApiRequest,
+	kommoApiRequestAllItems,
+	kommoRetryPolicy,
+} from '../../transport';
+import { currentClock } from '../../transport/throttle';
 
 const ENTITY_PATHS: Record<string, string> = { lead: 'leads', contact: 'contacts' };
 
@@ -237,6 +244,35 @@ async function writeNote(
 	)?.[0];
 }
 
+/**
+ * Writes a note that has an idempotency key. A POST that failed with a 5xx or a broken connection
+ * may still have been stored (only the answer was lost), so before writing again the entity's notes
+ * are read: a note carrying the key means the earlier attempt went through. Notes without a key
+ * cannot be checked, and such a failure is not retried.
+ */
+async function writeNoteOnce(
+	context: IExecuteFunctions,
+	entity: EntityRef,
+	text: string,
+	key: string | null,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	if (key === null) return await writeNote(context, entity, text, itemIndex);
+	const { value } = await withRetry(
+		kommoRetryPolicy,
+		async (attemptIndex) => {
+			if (attemptIndex > 0) {
+				const stored = findNoteWithKey(await readTextNotes(context, entity, itemIndex), key);
+				if (stored) return stored;
+			}
+			return await writeNote(context, entity, text, itemIndex);
+		},
+		(error) => ({ retry: isUncertainFailure(error) }),
+		async (ms) => await currentClock().sleep(ms),
+	);
+	return value;
+}
+
 async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const node = this.getNode();
 	const entity = readEntity(this, itemIndex);
@@ -268,7 +304,7 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 		}
 	}
 
-	const created = await writeNote(this, entity, text, itemIndex);
+	const created = await writeNoteOnce(this, entity, text, idempotencyKey, itemIndex);
 	return [
 		{
 			id: created?.id ?? null,
@@ -310,7 +346,7 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 		}
 		let created: IDataObject | undefined;
 		try {
-			created = await writeNote(this, entity, note.text, itemIndex);
+			created = await writeNoteOnce(this, entity, note.text, skipIfWritten ? key : null, itemIndex);
 		} catch (error) {
 			const writtenByThisRun = results.filter((result) => result.skipped === false).length;
 			throw explainPartialWrite(node, error, itemIndex, {

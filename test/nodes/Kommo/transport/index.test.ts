@@ -284,6 +284,59 @@ describe('kommoApiRequest through the node', () => {
 		expect(error.description).toMatch(/Not retried/);
 	});
 
+	test('a 5xx on a POST is not retried (Kommo may have stored it); on a PATCH it is; a 429 always is', async () => {
+		const post = kommo()
+			.post('/api/v4/leads/notes')
+			.once()
+			.reply(500, { title: 'Internal Server Error', status: 500 });
+		const noteResult = await runKommo({
+			resource: 'note',
+			operation: 'add',
+			entityType: 'lead',
+			entityId: '19619',
+			text: 'Hello',
+			skipIfAlreadyWritten: false,
+		});
+		expect((noteResult.error('Kommo') as NodeApiError | undefined)?.description).toMatch(
+			/Not retried, because Kommo may/,
+		);
+		post.done();
+
+		const rateLimited = kommo()
+			.post('/api/v4/leads/notes')
+			.once()
+			.reply(429, '<html>429 Too Many Requests</html>', { 'Content-Type': 'text/html' })
+			.post('/api/v4/leads/notes')
+			.once()
+			.reply(200, { _embedded: { notes: [{ id: 5, entity_id: 19619 }] } });
+		const retried = await runKommo({
+			resource: 'note',
+			operation: 'add',
+			entityType: 'lead',
+			entityId: '19619',
+			text: 'Hello',
+			skipIfAlreadyWritten: false,
+		});
+		expect(retried.error()).toBeUndefined();
+		rateLimited.done();
+
+		const patch = kommo()
+			.patch('/api/v4/leads/19619')
+			.once()
+			.reply(502, '<html>502 Bad Gateway</html>', { 'Content-Type': 'text/html' })
+			.patch('/api/v4/leads/19619')
+			.once()
+			.reply(200, { id: 19619, updated_at: 1700001000 });
+		const updated = await runKommo({
+			resource: 'lead',
+			operation: 'update',
+			leadId: 19619,
+			updateFields: { name: 'Renamed' },
+		});
+		expect(updated.error()).toBeUndefined();
+		patch.done();
+	});
+
 	test('continueOnFail turns the error into an item', async () => {
 		kommo()
 			.get('/api/v4/leads/19619')

@@ -1,4 +1,8 @@
-import { effectiveRate, waitForSendSlot } from '../../../../nodes/Kommo/transport/throttle';
+import {
+	effectiveRate,
+	waitForSendSlot,
+	WINDOW_MARGIN_MS,
+} from '../../../../nodes/Kommo/transport/throttle';
 import { kommoThrottle } from '../../../../nodes/Kommo/transport';
 import {
 	BASE,
@@ -59,10 +63,33 @@ test('a burst of 30 requests from three parallel executions holds 7 per second (
 	const sends = kommoThrottle.sendTimes(BASE);
 	expect(sends).toHaveLength(30);
 	expect(maxSendsPerSecond(sends)).toBe(7);
-	for (let index = 1; index < sends.length; index++) {
-		expect(sends[index] - sends[index - 1]).toBeGreaterThanOrEqual(1000 / 7);
+	// the 8th send waits for the 1st to leave the window, and so on down the line
+	for (let index = 7; index < sends.length; index++) {
+		expect(sends[index] - sends[index - 7]).toBeGreaterThanOrEqual(1000 + WINDOW_MARGIN_MS);
 	}
 	scope.done();
+});
+
+test('an idle account sends a burst of up to 7 at once, then waits for the window', async () => {
+	useVirtualClock();
+	for (let index = 0; index < 8; index++) await waitForSendSlot(BASE, 7);
+	const sends = kommoThrottle.sendTimes(BASE);
+	expect(sends[6] - sends[0]).toBe(0);
+	expect(sends[7] - sends[0]).toBe(1000 + WINDOW_MARGIN_MS);
+});
+
+test('a fractional rate keeps its average: 2.5 per second is 2 sends per 800 ms', async () => {
+	useVirtualClock();
+	for (let index = 0; index < 6; index++) await waitForSendSlot(BASE, 2.5);
+	const sends = kommoThrottle.sendTimes(BASE);
+	expect(sends.map((time) => time - sends[0])).toEqual([
+		0,
+		0,
+		800 + WINDOW_MARGIN_MS,
+		800 + WINDOW_MARGIN_MS,
+		2 * (800 + WINDOW_MARGIN_MS),
+		2 * (800 + WINDOW_MARGIN_MS),
+	]);
 });
 
 test('a lower credential setting spaces sends further apart', async () => {
@@ -103,7 +130,7 @@ test('real clock: 30 concurrent requests keep to 7 per second', async () => {
 	const sends = kommoThrottle.sendTimes(BASE);
 	expect(sends).toHaveLength(30);
 	expect(maxSendsPerSecond(sends)).toBeLessThanOrEqual(7);
-	// 29 gaps of 1000/7 ms: the burst cannot finish faster than that
-	expect(sends[29] - sends[0]).toBeGreaterThanOrEqual((29 * 1000) / 7 - 1);
+	// sends 1-7 go at once; each later group of 7 waits a full window: 30 sends span 4 windows
+	expect(sends[29] - sends[0]).toBeGreaterThanOrEqual(4 * (1000 + WINDOW_MARGIN_MS) - 1);
 	scope.done();
 }, 20000);

@@ -7,8 +7,9 @@ import {
 	runKommo,
 	setUpKommoTests,
 } from '../../kommoTestKit';
+import { PIPELINE_NAMES_TTL_MS } from '../../../../../nodes/Kommo/helpers/leads';
 
-setUpKommoTests();
+const { clock } = setUpKommoTests();
 
 const findByEmail = (email: string, options = {}) => ({
 	resource: 'contact',
@@ -181,6 +182,35 @@ test('several matches share one lead request and one pipeline request', async ()
 		{ item: 0 },
 		{ item: 0 },
 	]);
+	scope.done();
+});
+
+test('pipeline names are read once per account for ten minutes, then again', async () => {
+	const searchWithLead = () =>
+		kommo()
+			.get('/api/v4/contacts')
+			.query(true)
+			.reply(200, { _embedded: { contacts: [contactFixture(2, ['ann@example.com'], [501])] } })
+			.get('/api/v4/leads')
+			.query(true)
+			.reply(200, { _embedded: { leads: [leadFixture(501, 58141807, 6950551)] } });
+	const pipelines = kommo().get('/api/v4/leads/pipelines').once().reply(200, pipelinesFixture);
+	for (let run = 0; run < 3; run++) {
+		const scope = searchWithLead();
+		const result = await runKommo(findByEmail('ann@example.com'));
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0].leads).toEqual([
+			expect.objectContaining({ status_name: 'Qualified', pipeline_name: 'Sales' }),
+		]);
+		scope.done();
+	}
+	pipelines.done();
+
+	await clock().sleep(PIPELINE_NAMES_TTL_MS);
+	const refetch = kommo().get('/api/v4/leads/pipelines').once().reply(200, pipelinesFixture);
+	const scope = searchWithLead();
+	expect((await runKommo(findByEmail('ann@example.com'))).error()).toBeUndefined();
+	refetch.done();
 	scope.done();
 });
 
@@ -414,6 +444,20 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 		scope.done();
 	});
 
+	test("a contact's only open lead is the answer either way: its notes are not read", async () => {
+		const scope = contactWithLeads(
+			[701, 702],
+			[leadFixture(701, 58141807, 6950551), leadFixture(702, 142, 6950551)],
+		);
+		const result = await runKommo(
+			findByEmail('ann@example.com', { intercomConversationId: CONVERSATION }),
+		);
+		// a notes request would find no interceptor and fail the run
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({ leadId: 701, leadChoice: 'latest-open' });
+		scope.done();
+	});
+
 	test('contacts sharing a lead read its notes once; a contact without open leads gets null', async () => {
 		const scope = kommo()
 			.get('/api/v4/contacts')
@@ -421,21 +465,30 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 			.reply(200, {
 				_embedded: {
 					contacts: [
-						contactFixture(2, ['ann@example.com'], [501]),
-						contactFixture(3, ['ann@example.com'], [501]),
+						contactFixture(2, ['ann@example.com'], [501, 502]),
+						contactFixture(3, ['ann@example.com'], [501, 502]),
 						contactFixture(4, ['ann@example.com'], [503]),
 					],
 				},
 			})
 			.get('/api/v4/leads')
-			.query({ limit: '250', 'filter[id][]': ['501', '503'] })
+			.query({ limit: '250', 'filter[id][]': ['501', '502', '503'] })
 			.reply(200, {
 				_embedded: {
-					leads: [leadFixture(501, 58141807, 6950551), leadFixture(503, 143, 6950551)],
+					leads: [
+						leadFixture(501, 58141807, 6950551, 1700000500),
+						leadFixture(502, 58141807, 6950551, 1700000900),
+						leadFixture(503, 143, 6950551),
+					],
 				},
 			})
 			.get('/api/v4/leads/pipelines')
 			.reply(200, pipelinesFixture)
+			// the newer open lead is checked first and holds nothing of this chat
+			.get('/api/v4/leads/502/notes')
+			.query(NOTES_QUERY)
+			.once()
+			.reply(204)
 			.get('/api/v4/leads/501/notes')
 			.query(NOTES_QUERY)
 			.once()

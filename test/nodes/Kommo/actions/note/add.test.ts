@@ -1,3 +1,5 @@
+import type { NodeApiError } from 'n8n-workflow';
+
 import { formatMarker } from '../../../../../nodes/Transcript/render/marker';
 import { noteCarriesKey } from '../../../../../nodes/Kommo/actions/note/add.operation';
 import { BASE, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
@@ -138,6 +140,62 @@ test('skip if already written: no note carries the key (204 = no notes) → writ
 	]);
 	expect(result.json('Kommo')[0]).toMatchObject({ id: 77, skipped: false, idempotencyKey: KEY });
 	scope.done();
+});
+
+describe('a write whose answer was lost (5xx or broken connection) is looked for before writing again', () => {
+	const notesQuery = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
+	const writeBody = [{ entity_id: 19619, note_type: 'common', params: { text: transcript } }];
+	const badGateway = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+
+	test('Kommo stored it: the read finds the key, no second POST', async () => {
+		const scope = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(notesQuery)
+			.reply(204)
+			.post('/api/v4/leads/notes', writeBody)
+			.once()
+			.reply(502, badGateway, { 'Content-Type': 'text/html' })
+			.get('/api/v4/leads/19619/notes')
+			.query(notesQuery)
+			.reply(200, { _embedded: { notes: [note(88, transcript)] } });
+		const result = await runKommo(addNote(), [{ json: { leadId: 19619, text: transcript } }]);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({ id: 88, skipped: false, idempotencyKey: KEY });
+		scope.done();
+	});
+
+	test('Kommo did not store it: the read finds nothing, the note is written again', async () => {
+		const scope = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(notesQuery)
+			.twice()
+			.reply(204)
+			.post('/api/v4/leads/notes', writeBody)
+			.once()
+			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+			.post('/api/v4/leads/notes', writeBody)
+			.once()
+			.reply(200, created(89));
+		const result = await runKommo(addNote(), [{ json: { leadId: 19619, text: transcript } }]);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({ id: 89, skipped: false });
+		scope.done();
+	});
+
+	test('a note without a key cannot be checked: one POST, and the error says to look in Kommo', async () => {
+		const scope = kommo()
+			.post('/api/v4/leads/notes')
+			.once()
+			.reply(500, { title: 'Internal Server Error', status: 500 });
+		const result = await runKommo(addNote({ skipIfAlreadyWritten: false }), [
+			{ json: { leadId: 19619, text: 'no key here' } },
+		]);
+		expect(result.error()?.message).toMatch(/server error \(HTTP 500\) 1 time/);
+		expect((result.error() as NodeApiError | undefined)?.description).toMatch(
+			/Not retried.*Check Kommo/,
+		);
+		scope.done();
+	});
 });
 
 test('without an Idempotency Key the key comes from the marker line in the text', async () => {
