@@ -7,7 +7,7 @@
  * every body (roughly the least any transcript code has to do). No thresholds: the figures are for
  * reading, and the 5000/500 ratio shows whether the cost grows linearly (≈10).
  *
- * Run: npm run bench   (builds first; writes bench/results/transcript.json)
+ * Run: npm run bench:transcript   (builds first; writes bench/results/transcript.json)
  */
 'use strict';
 
