@@ -91,6 +91,9 @@ function resolveCredentialExpression(
 		);
 }
 
+/** How often each credential type was read (n8n reads and decrypts it on every `getCredentials`). */
+export const credentialReads = new Map<string, number>();
+
 /** Applies a credential type's `authenticate` the way n8n's CredentialsHelper does for generic auth. */
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
@@ -145,6 +148,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: unknown,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		credentialReads.set(type, (credentialReads.get(type) ?? 0) + 1);
 		const data = this.data[type];
 		if (!data) throw new Error(`No test credentials of type ${type}`);
 		return { ...data };

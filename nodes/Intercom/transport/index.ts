@@ -289,7 +289,23 @@ export function intercomErrorCodes(error: unknown): string[] {
 		: [];
 }
 
+/**
+ * The base URL of each node run, read once: n8n reads the credential from its database and
+ * decrypts it on every `getCredentials`, and a node run makes several requests with the same one.
+ */
+const baseUrlOfRun = new WeakMap<IntercomContext, Promise<string>>();
+
 export async function getIntercomBaseUrl(this: IntercomContext): Promise<string> {
+	let baseUrl = baseUrlOfRun.get(this);
+	if (!baseUrl) {
+		baseUrl = readIntercomBaseUrl.call(this);
+		baseUrlOfRun.set(this, baseUrl);
+		baseUrl.catch(() => baseUrlOfRun.delete(this));
+	}
+	return await baseUrl;
+}
+
+async function readIntercomBaseUrl(this: IntercomContext): Promise<string> {
 	const credentials = await this.getCredentials(INTERCOM_CREDENTIAL);
 	const region = (credentials.region as string | undefined) ?? 'us';
 	if (region === 'custom') {

@@ -107,7 +107,23 @@ interface KommoAccount {
 	requestsPerSecond: number;
 }
 
+/**
+ * The account of each node run, read once: n8n reads the credential from its database and
+ * decrypts it on every `getCredentials`, and a node run makes several requests with the same one.
+ */
+const accountOfRun = new WeakMap<KommoContext, Promise<KommoAccount>>();
+
 async function getKommoAccount(this: KommoContext): Promise<KommoAccount> {
+	let account = accountOfRun.get(this);
+	if (!account) {
+		account = readKommoAccount.call(this);
+		accountOfRun.set(this, account);
+		account.catch(() => accountOfRun.delete(this));
+	}
+	return await account;
+}
+
+async function readKommoAccount(this: KommoContext): Promise<KommoAccount> {
 	const authentication = getKommoAuthentication.call(this);
 	const credentialType = kommoCredentialType(authentication);
 	const credentials = await this.getCredentials(credentialType);

@@ -9,12 +9,15 @@ import {
 import {
 	BASE,
 	TOKEN,
+	contactFixture,
 	credentials,
 	kommo,
 	leadFixture,
+	pipelinesFixture,
 	runKommo,
 	setUpKommoTests,
 } from '../kommoTestKit';
+import { credentialReads } from '../../../helpers/n8n';
 
 const { clock } = setUpKommoTests();
 
@@ -335,6 +338,29 @@ describe('kommoApiRequest through the node', () => {
 		});
 		expect(updated.error()).toBeUndefined();
 		patch.done();
+	});
+
+	test('a node run reads the credential once for itself, whatever number of requests it makes', async () => {
+		const scope = kommo()
+			.get('/api/v4/contacts')
+			.query(true)
+			.reply(200, { _embedded: { contacts: [contactFixture(2, ['ann@example.com'], [501])] } })
+			.get('/api/v4/leads')
+			.query(true)
+			.reply(200, { _embedded: { leads: [leadFixture(501, 58141807, 6950551)] } })
+			.get('/api/v4/leads/pipelines')
+			.reply(200, pipelinesFixture);
+		credentialReads.clear();
+		const result = await runKommo({
+			resource: 'contact',
+			operation: 'findByEmail',
+			email: 'ann@example.com',
+			options: {},
+		});
+		expect(result.error()).toBeUndefined();
+		scope.done();
+		// 3 requests: one read by the transport, and n8n's own one per authenticated request
+		expect(credentialReads.get('intercomKommoKommoApi')).toBe(1 + 3);
 	});
 
 	test('continueOnFail turns the error into an item', async () => {
