@@ -150,23 +150,15 @@ async function createSandbox(options = {}) {
 		return promise;
 	}
 
-	/** The handler runs and stores as usual; what it answers is swapped for a drop or a 502. */
-	function loseResponse(kind, req, res) {
+	/** The handler runs and stores as usual; what it answers is swapped for the plain fault. */
+	function loseResponse(kind, api, req, res) {
 		const writeHead = res.writeHead;
 		const end = res.end;
 		res.writeHead = () => res;
 		res.end = () => {
 			res.writeHead = writeHead;
 			res.end = end;
-			if (kind === 'lost-reset') req.socket.destroy();
-			else
-				send(
-					res,
-					502,
-					'<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>',
-					{},
-					'text/html',
-				);
+			injectFault(LOST_RESPONSE_KINDS[kind], api, req, res);
 			return res;
 		};
 	}
@@ -579,7 +571,7 @@ async function createSandbox(options = {}) {
 				if (fault && LOST_RESPONSE_KINDS[fault] && req.method !== 'GET') {
 					// handled below as usual; only its answer never reaches the client
 					entry.fault = fault;
-					loseResponse(fault, req, res);
+					loseResponse(fault, api, req, res);
 				} else if (fault) {
 					entry.fault = LOST_RESPONSE_KINDS[fault] ?? fault;
 					return injectFault(entry.fault, api, req, res);

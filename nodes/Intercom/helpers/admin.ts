@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createHash } from 'node:crypto';
 
+import { rememberFor } from '../../shared/memo';
+import type { TimedEntries } from '../../shared/memo';
 import { getIntercomBaseUrl, INTERCOM_CREDENTIAL, intercomApiRequest } from '../transport';
 
 /** Who owns a token changes only when the token does; ten minutes bounds a stale answer anyway. */
@@ -12,7 +14,7 @@ export const TOKEN_OWNER_TTL_MS = 10 * 60 * 1000;
  * Token owner per workspace and token, shared by every Intercom node of this process, so tagging a
  * conversation costs no `GET /me` after the first. Keyed by a hash: the token itself is not kept.
  */
-const ownersByToken = new Map<string, { fetchedAt: number; adminId: Promise<string> }>();
+const ownersByToken: TimedEntries<string, string> = new Map();
 
 /** Test hook: forget the token owners this process has looked up. */
 export function forgetTokenOwners(): void {
@@ -50,12 +52,8 @@ export class AdminResolver {
 		const key = createHash('sha256')
 			.update(`${await getIntercomBaseUrl.call(this.context)}\n${String(credentials.accessToken)}`)
 			.digest('hex');
-		const now = Date.now();
-		const cached = ownersByToken.get(key);
-		if (cached && now - cached.fetchedAt >= 0 && now - cached.fetchedAt < TOKEN_OWNER_TTL_MS) {
-			return await cached.adminId;
-		}
-		const adminId = intercomApiRequest.call(this.context, 'GET', '/me').then((me) => {
+		return await rememberFor(ownersByToken, key, TOKEN_OWNER_TTL_MS, Date.now(), async () => {
+			const me = await intercomApiRequest.call(this.context, 'GET', '/me');
 			if (me.id === undefined || me.id === null || me.id === '') {
 				throw new NodeOperationError(
 					this.context.getNode(),
@@ -65,10 +63,5 @@ export class AdminResolver {
 			}
 			return String(me.id);
 		});
-		ownersByToken.set(key, { fetchedAt: now, adminId });
-		adminId.catch(() => {
-			if (ownersByToken.get(key)?.adminId === adminId) ownersByToken.delete(key);
-		});
-		return await adminId;
 	}
 }

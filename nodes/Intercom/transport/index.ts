@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { oncePer } from '../../shared/memo';
 import type { RetryDecision, RetryPolicy } from '../../shared/retry';
 import { parseRetryAfter, withRetry } from '../../shared/retry';
 
@@ -296,13 +297,7 @@ export function intercomErrorCodes(error: unknown): string[] {
 const baseUrlOfRun = new WeakMap<IntercomContext, Promise<string>>();
 
 export async function getIntercomBaseUrl(this: IntercomContext): Promise<string> {
-	let baseUrl = baseUrlOfRun.get(this);
-	if (!baseUrl) {
-		baseUrl = readIntercomBaseUrl.call(this);
-		baseUrlOfRun.set(this, baseUrl);
-		baseUrl.catch(() => baseUrlOfRun.delete(this));
-	}
-	return await baseUrl;
+	return await oncePer(baseUrlOfRun, this, async () => await readIntercomBaseUrl.call(this));
 }
 
 async function readIntercomBaseUrl(this: IntercomContext): Promise<string> {

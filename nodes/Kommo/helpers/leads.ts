@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { rememberFor } from '../../shared/memo';
+import type { TimedEntries } from '../../shared/memo';
 import { currentClock } from '../transport/throttle';
 import { kommoAccountUrl, kommoApiRequest, kommoApiRequestAllItems } from '../transport';
 import { isClosedStatus } from './constants';
@@ -13,7 +15,7 @@ interface StageNames {
 export const PIPELINE_NAMES_TTL_MS = 10 * 60 * 1000;
 
 /** Per account URL, shared by every Kommo node of this process. */
-const namesByAccount = new Map<string, { fetchedAt: number; names: Promise<StageNames> }>();
+const namesByAccount: TimedEntries<string, StageNames> = new Map();
 
 /** Test hook: forget the pipeline and stage names this process has read. */
 export function forgetPipelineNames(): void {
@@ -29,18 +31,13 @@ export class PipelineDirectory {
 	constructor(private readonly context: IExecuteFunctions) {}
 
 	async lookup(itemIndex: number): Promise<StageNames> {
-		const account = await kommoAccountUrl.call(this.context);
-		const now = currentClock().now();
-		const cached = namesByAccount.get(account);
-		if (cached && now - cached.fetchedAt >= 0 && now - cached.fetchedAt < PIPELINE_NAMES_TTL_MS) {
-			return await cached.names;
-		}
-		const names = this.fetch(itemIndex);
-		namesByAccount.set(account, { fetchedAt: now, names });
-		names.catch(() => {
-			if (namesByAccount.get(account)?.names === names) namesByAccount.delete(account);
-		});
-		return await names;
+		return await rememberFor(
+			namesByAccount,
+			await kommoAccountUrl.call(this.context),
+			PIPELINE_NAMES_TTL_MS,
+			currentClock().now(),
+			async () => await this.fetch(itemIndex),
+		);
 	}
 
 	private async fetch(itemIndex: number): Promise<StageNames> {

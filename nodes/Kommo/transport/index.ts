@@ -11,6 +11,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
+import { oncePer } from '../../shared/memo';
 import { parseRetryAfter, withRetry } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';
 import { currentClock, effectiveRate, waitForSendSlot } from './throttle';
@@ -114,13 +115,7 @@ interface KommoAccount {
 const accountOfRun = new WeakMap<KommoContext, Promise<KommoAccount>>();
 
 async function getKommoAccount(this: KommoContext): Promise<KommoAccount> {
-	let account = accountOfRun.get(this);
-	if (!account) {
-		account = readKommoAccount.call(this);
-		accountOfRun.set(this, account);
-		account.catch(() => accountOfRun.delete(this));
-	}
-	return await account;
+	return await oncePer(accountOfRun, this, async () => await readKommoAccount.call(this));
 }
 
 async function readKommoAccount(this: KommoContext): Promise<KommoAccount> {
