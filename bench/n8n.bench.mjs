@@ -23,6 +23,13 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../e2e/lib/n8n.mjs';
+import {
+	importTemplates,
+	productionUrl,
+	publishWithCli,
+	sandboxCredentials,
+	waitForWebhook,
+} from '../e2e/lib/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -46,8 +53,6 @@ const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1100);
 const CONCURRENCY_LIMIT = process.env.N8N_CONCURRENCY_PRODUCTION_LIMIT ?? '-1';
 const outDir = path.join(repoRoot, 'bench', 'results');
 const logDir = path.join(outDir, 'n8n-logs');
-const CHAT_TEMPLATE = 'intercom-chat-to-kommo-deal.json';
-const STAGE_TEMPLATE = 'kommo-stage-to-intercom-tag.json';
 const owner = {
 	email: 'owner@bench.invalid',
 	firstName: 'Bench',
@@ -149,26 +154,6 @@ async function kommoApi(sandbox, method, urlPath, body) {
 	const text = await response.text();
 	if (!response.ok) throw new Error(`${method} /kommo${urlPath} → ${response.status}: ${text}`);
 	return text ? JSON.parse(text) : undefined;
-}
-
-function workflowIdByName(listing, name) {
-	const line = listing
-		.split('\n')
-		.map((l) => l.trim())
-		.find((l) => l.endsWith(`|${name}`));
-	if (!line) throw new Error(`workflow "${name}" not in n8n list:workflow`);
-	return line.slice(0, line.length - name.length - 1);
-}
-
-async function waitForWebhook(url) {
-	const started = Date.now();
-	while (Date.now() - started < 120_000) {
-		const response = await fetch(url);
-		const text = await response.text();
-		if (response.status !== 404 || /POST|HEAD/.test(text)) return;
-		await delay(500);
-	}
-	throw new Error(`webhook ${url} not registered after 120 s`);
 }
 
 // ------------------------------------------------------------------ seed data
@@ -374,69 +359,22 @@ async function main() {
 
 		n8n = new N8n({ installDir: install.dir, userFolder, outDir: logDir });
 		await n8n.init();
-		const credentialsPath = path.join(work, 'credentials.json');
-		writeFileSync(
-			credentialsPath,
-			JSON.stringify([
-				{
-					id: 'benchIntercomCredential',
-					name: 'Intercom account',
-					type: 'intercomKommoIntercomApi',
-					data: {
-						accessToken: sandbox.tokens.intercom,
-						region: 'custom',
-						baseUrl: sandbox.intercomUrl,
-						clientSecret: sandbox.tokens.intercomClientSecret,
-						apiVersion: '2.14',
-					},
-				},
-				{
-					id: 'benchKommoCredential',
-					name: 'Kommo account',
-					type: 'intercomKommoKommoApi',
-					data: {
-						subdomain: 'demo',
-						domain: 'custom',
-						baseUrl: sandbox.kommoUrl,
-						maxRequestsPerSecond: KOMMO_LIMIT,
-						accessToken: sandbox.tokens.kommo,
-					},
-				},
-			]),
+		// The templates exactly as a user imports them (e2e/lib/templates.mjs).
+		const imported = await importTemplates(
+			n8n,
+			sandboxCredentials(sandbox, { kommoLimit: KOMMO_LIMIT }),
+			work,
 		);
-		await n8n.cli(
-			['import:credentials', `--input=${credentialsPath}`],
-			'cli-import-credentials.log',
-		);
-
-		// The templates as a user imports them; the triggers get the webhook ids the editor assigns.
-		const templatesDir = path.join(work, 'templates');
-		mkdirSync(templatesDir, { recursive: true });
-		const read = (name) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
-		const chatTemplate = read(CHAT_TEMPLATE);
-		const chatHook = randomUUID();
-		chatTemplate.nodes.find((n) => n.type.endsWith('.intercomTrigger')).webhookId = chatHook;
-		writeFileSync(path.join(templatesDir, CHAT_TEMPLATE), JSON.stringify(chatTemplate));
-		const stageTemplate = read(STAGE_TEMPLATE);
-		const stageHook = randomUUID();
-		stageTemplate.nodes.find((n) => n.type.endsWith('.kommoTrigger')).webhookId = stageHook;
-		writeFileSync(path.join(templatesDir, STAGE_TEMPLATE), JSON.stringify(stageTemplate));
-		await n8n.cli(
-			['import:workflow', '--separate', `--input=${templatesDir}`],
-			'cli-import-workflows.log',
-		);
-		const listing = await n8n.cli(['list:workflow'], 'cli-list-workflow.log');
-		const chatId = workflowIdByName(listing, chatTemplate.name);
-		const stageId = workflowIdByName(listing, stageTemplate.name);
-		for (const id of [chatId, stageId])
-			await n8n.cli(['publish:workflow', `--id=${id}`], `cli-publish-${id}.log`);
+		const chatId = imported.chat.id;
+		const stageId = imported.stage.id;
+		for (const id of [chatId, stageId]) await publishWithCli(n8n, id);
 
 		await n8n.start();
-		const chatUrl = `${n8n.baseUrl}/webhook/${chatHook}/webhook`;
-		const stageUrl = `${n8n.baseUrl}/webhook/${stageHook}/webhook`;
+		await n8n.signIn(owner);
+		const chatUrl = (await productionUrl(n8n, imported.chat)).url;
+		const stageUrl = (await productionUrl(n8n, imported.stage)).url;
 		await waitForWebhook(chatUrl);
 		await waitForWebhook(stageUrl);
-		await n8n.signIn(owner);
 		log(`n8n ${version} up on ${n8n.baseUrl} (pid ${n8n.child.pid})`);
 		await kommoApi(sandbox, 'POST', '/api/v4/webhooks', {
 			destination: stageUrl,

@@ -3,11 +3,13 @@
 // Run it with scripts/e2e.sh [n8n-version]. Everything listens on 127.0.0.1.
 // Logs, results and the n8n user folder of the last run: e2e/.out/templates-<version>/.
 //
-// The templates are imported unchanged except for what a user does in the editor: the triggers get
-// the webhook ids the editor assigns when a workflow is pasted, and the Kommo Trigger gets one more
-// Stage → Intercom Tag row (Qualified). Credentials are imported under the names the templates use.
-// The Kommo Trigger stays in Manual registration: its production URL is added to the sandbox's
-// webhook list with POST /api/v4/webhooks, as a user would paste it in Kommo's settings.
+// The templates are set up as the README tells a user to (e2e/lib/templates.mjs): credentials
+// under the names the templates use, `n8n import:workflow --separate --input=workflows/` on the
+// unmodified files, published, the Production URL taken from the workflow n8n stored. The one edit
+// a user makes in the canvas, one more Stage → Intercom Tag row (Qualified), is saved and published
+// through n8n's REST API as the editor does it. The Kommo Trigger stays in Manual registration: its
+// production URL is added to the sandbox's webhook list with POST /api/v4/webhooks, as a user
+// would paste it in Kommo's settings.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +17,18 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
+import {
+	CREDENTIAL_NAMES,
+	TEMPLATE_FILES,
+	addStageTagRows,
+	importTemplates,
+	importWorkflowFiles,
+	productionUrl,
+	publishWithCli,
+	readTemplate,
+	sandboxCredentials,
+	waitForWebhook,
+} from './lib/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -30,16 +44,13 @@ const owner = {
 	lastName: 'Owner',
 	password: 'E2e-password-1',
 };
-const CHAT_TEMPLATE = 'intercom-chat-to-kommo-deal.json';
-const STAGE_TEMPLATE = 'kommo-stage-to-intercom-tag.json';
-const INTERCOM_CREDENTIAL = 'Intercom account';
-const KOMMO_CREDENTIAL = 'Kommo account';
 const QUALIFIED_TAG = 'Kommo: Qualified';
 const WON_TAG = 'Kommo: Won';
 // The link's app id: the Transcript's "Intercom App ID" parameter, else the input item's appId. In
 // the template the Transcript reads Get conversation's output, which has no appId, so with the
 // parameter empty the link uses Intercom's "_" placeholder (README, "Conversation link").
-let linkAppId = '_';
+const transcriptNode = readTemplate(TEMPLATE_FILES.chat).nodes.find((n) => n.name === 'Transcript');
+const linkAppId = transcriptNode?.parameters?.appId ? IDS.intercom.appId : '_';
 
 // n8n renders the transcript times in the workflow's timezone, which defaults to GENERIC_TIMEZONE.
 process.env.GENERIC_TIMEZONE = 'UTC';
@@ -116,90 +127,6 @@ function firstDifference(actual, expected) {
 			return `line ${i + 1}: got ${JSON.stringify(a[i])}, expected ${JSON.stringify(e[i])}`;
 	}
 	return '';
-}
-
-// ------------------------------------------------------------------ setup
-
-function credentialsFile(sandbox) {
-	return [
-		{
-			id: 'e2eIntercomCredential',
-			name: INTERCOM_CREDENTIAL,
-			type: 'intercomKommoIntercomApi',
-			data: {
-				accessToken: sandbox.tokens.intercom,
-				region: 'custom',
-				baseUrl: sandbox.intercomUrl,
-				clientSecret: sandbox.tokens.intercomClientSecret,
-				apiVersion: '2.14',
-			},
-		},
-		{
-			id: 'e2eKommoCredential',
-			name: KOMMO_CREDENTIAL,
-			type: 'intercomKommoKommoApi',
-			data: {
-				subdomain: 'demo',
-				domain: 'custom',
-				baseUrl: sandbox.kommoUrl,
-				maxRequestsPerSecond: 7,
-				accessToken: sandbox.tokens.kommo,
-			},
-		},
-	];
-}
-
-/** The template files with what a user sets in the editor; returns the trigger webhook ids. */
-function prepareTemplates(dir) {
-	mkdirSync(dir, { recursive: true });
-	const read = (name) => JSON.parse(readFileSync(path.join(repoRoot, 'workflows', name), 'utf8'));
-
-	const chat = read(CHAT_TEMPLATE);
-	const transcript = chat.nodes.find((n) => n.name === 'Transcript');
-	if (transcript?.parameters?.appId) linkAppId = IDS.intercom.appId;
-	const intercomTrigger = chat.nodes.find((n) => n.type.endsWith('.intercomTrigger'));
-	intercomTrigger.webhookId = randomUUID();
-	writeFileSync(path.join(dir, CHAT_TEMPLATE), JSON.stringify(chat, null, '\t'));
-
-	const stage = read(STAGE_TEMPLATE);
-	const kommoTrigger = stage.nodes.find((n) => n.type.endsWith('.kommoTrigger'));
-	kommoTrigger.webhookId = randomUUID();
-	kommoTrigger.parameters.options.stageTags.mapping.push({
-		stageId: IDS.kommo.status.qualified,
-		tag: QUALIFIED_TAG,
-	});
-	writeFileSync(path.join(dir, STAGE_TEMPLATE), JSON.stringify(stage, null, '\t'));
-
-	return {
-		chat: { name: chat.name, webhookId: intercomTrigger.webhookId },
-		stage: {
-			name: stage.name,
-			webhookId: kommoTrigger.webhookId,
-			registration: kommoTrigger.parameters.registration,
-		},
-	};
-}
-
-/** `n8n list:workflow` prints `id|name` lines. */
-function workflowIdByName(listing, name) {
-	const line = listing
-		.split('\n')
-		.map((l) => l.trim())
-		.find((l) => l.endsWith(`|${name}`));
-	if (!line) throw new Error(`workflow "${name}" not in n8n list:workflow:\n${listing}`);
-	return line.slice(0, line.length - name.length - 1);
-}
-
-async function waitForWebhook(url) {
-	const started = Date.now();
-	let last = '';
-	while (Date.now() - started < 120_000) {
-		const response = await fetch(url);
-		last = `${response.status} ${(await response.text()).slice(0, 200)}`;
-		if (response.status !== 404 || /POST|HEAD/.test(last)) return (Date.now() - started) / 1000;
-		await delay(500);
-	}
-	throw new Error(`webhook ${url} not registered after 120 s; last answer: ${last}`);
 }
 
 // ------------------------------------------------------------------ observation helpers
@@ -569,7 +496,16 @@ async function stageScenarios(n8n, sandbox, stage, { janeLeadId }) {
 		`1001 tags: ${tags1001.join(', ')}; ${list.length} execution(s)`,
 	);
 
-	// Mary Jane's open deal → Qualified: the row a user adds in the editor; tags conversation 1003.
+	// Mary Jane's open deal → Qualified: the row a user adds in the editor (saved and published
+	// again while the workflow is live); tags conversation 1003.
+	await addStageTagRows(n8n, stage, [{ stageId: IDS.kommo.status.qualified, tag: QUALIFIED_TAG }]);
+	const republished = await productionUrl(n8n, stage);
+	check(
+		'6. after the Qualified row is saved and published, the Production URL is unchanged',
+		republished.url === stage.url,
+		`${republished.url} vs ${stage.url}`,
+	);
+	await waitForWebhook(stage.url);
 	await kommoApi(sandbox, 'PATCH', `/api/v4/leads/${IDS.kommo.openLead}`, {
 		status_id: IDS.kommo.status.qualified,
 	});
@@ -606,6 +542,68 @@ async function stageScenarios(n8n, sandbox, stage, { janeLeadId }) {
 	);
 }
 
+/**
+ * 8. The README's import command run a second time on the same n8n (a template upgrade, or a second
+ * try). The files carry their workflow ids, so n8n updates the three workflows in place instead of
+ * adding copies whose triggers would have the same Production URLs. n8n unpublishes what it
+ * imports and replaces the workflow's static data; the user publishes again.
+ */
+async function reimportScenario(n8n, sandbox, imported, { janeLeadId }) {
+	const { chat } = imported;
+	await n8n.stop();
+	const again = await importWorkflowFiles(n8n);
+	const rows = again.listing.split('\n').filter((line) => line.includes('|'));
+	check(
+		'8. a second import:workflow of workflows/ updates the same workflows, adds no copy',
+		rows.length === 3 &&
+			['chat', 'stage', 'errorReport'].every((key) => again[key].id === imported[key].id),
+		rows.join(' ; '),
+	);
+	await publishWithCli(n8n, again.chat.id);
+	await n8n.start();
+	await n8n.signIn(owner);
+	const { url } = await productionUrl(n8n, again.chat);
+	check('8. the Production URL is the same after the second import', url === chat.url, url);
+	await waitForWebhook(url);
+
+	const before = (await n8n.executions(chat.id)).length;
+	const text = 'After the re-import: please also send the invoice.';
+	sandbox.appendIntercomPart(IDS.intercom.conversation, {
+		kind: 'customer',
+		body: `<p>${text}</p>`,
+	});
+	const replied = await sandbox.sendIntercomWebhook({
+		url,
+		topic: 'conversation.user.replied',
+		conversationId: IDS.intercom.conversation,
+	});
+	const list = await settle(n8n, chat.id, before + 1);
+	const state = await sandboxState(sandbox);
+	// Jane's deal is Won by now, so the reply goes to a new open deal of hers: count over every note.
+	const notes = state.kommo.notes.filter((note) =>
+		String(note.params?.text ?? '').startsWith(`[Intercom] Chat #${IDS.intercom.conversation} `),
+	);
+	const all = notes.map((n) => n.params.text).join('\n');
+	const earlier = [
+		'Any news on the quote?',
+		'Also: can we pay by invoice?',
+		'Fifth: and a DPA, please.',
+	];
+	const counts = [text, ...earlier].map((t) => all.split(`]: ${t}`).length - 1);
+	const newLeads = new Set(notes.map((note) => note.entity_id).filter((id) => id !== janeLeadId));
+	check(
+		'8. after it, the next reply lands once (on a new deal: the first is Won), nothing is written twice',
+		replied.status === 200 && counts.every((c) => c === 1) && newLeads.size === 1,
+		`${replied.status}; counts ${counts.join(',')}; ${notes.length} note(s) of chat ${IDS.intercom.conversation}; other deals ${[...newLeads].join(',')}`,
+	);
+	const failures = await executionFailures(n8n, list);
+	check(
+		`8. chat workflow: all ${list.length} executions succeeded`,
+		failures.length === 0,
+		failures.join(' | '),
+	);
+}
+
 // ------------------------------------------------------------------ main
 
 async function main() {
@@ -630,38 +628,26 @@ async function main() {
 
 		n8n = new N8n({ installDir: install.dir, userFolder, outDir });
 		await n8n.init();
-		const credentialsPath = path.join(work, 'credentials.json');
-		writeFileSync(credentialsPath, JSON.stringify(credentialsFile(sandbox), null, '\t'));
-		await n8n.cli(
-			['import:credentials', `--input=${credentialsPath}`],
-			'cli-import-credentials.log',
-		);
-		const templatesDir = path.join(work, 'templates');
-		const wiring = prepareTemplates(templatesDir);
-		await n8n.cli(
-			['import:workflow', '--separate', `--input=${templatesDir}`],
-			'cli-import-workflows.log',
-		);
-		const listing = await n8n.cli(['list:workflow'], 'cli-list-workflow.log');
-		const chat = { ...wiring.chat, id: workflowIdByName(listing, wiring.chat.name) };
-		const stage = { ...wiring.stage, id: workflowIdByName(listing, wiring.stage.name) };
-		for (const workflow of [chat, stage]) {
-			await n8n.cli(
-				legacyLine
-					? ['update:workflow', `--id=${workflow.id}`, '--active=true']
-					: ['publish:workflow', `--id=${workflow.id}`],
-				`cli-publish-${workflow.id}.log`,
-			);
-		}
+		const imported = await importTemplates(n8n, sandboxCredentials(sandbox), work);
+		const { chat, stage } = imported;
+		for (const workflow of [chat, stage]) await publishWithCli(n8n, workflow.id);
 
 		const startSeconds = await n8n.start();
 		log(`n8n REST API up after ${startSeconds.toFixed(1)} s (port ${n8n.port})`);
-		chat.url = `${n8n.baseUrl}/webhook/${chat.webhookId}/webhook`;
-		stage.url = `${n8n.baseUrl}/webhook/${stage.webhookId}/webhook`;
-		await waitForWebhook(chat.url);
-		await waitForWebhook(stage.url);
-		log(`both production webhooks registered (Kommo Trigger registration: ${stage.registration})`);
 		await n8n.signIn(owner);
+		for (const workflow of [chat, stage]) {
+			const template = readTemplate(workflow.file);
+			const shippedId = template.nodes.find((node) => node.webhookId)?.webhookId;
+			Object.assign(workflow, await productionUrl(n8n, workflow));
+			check(
+				`"${workflow.name}": the Production URL uses the template's own webhook id`,
+				shippedId && workflow.webhookId === shippedId,
+				`${workflow.url} (template: ${shippedId})`,
+			);
+			const waited = await waitForWebhook(workflow.url);
+			log(`${workflow.url} answers (${waited.toFixed(1)} s after the REST API)`);
+		}
+		log(`both production webhooks registered (Kommo Trigger registration: manual)`);
 
 		for (const workflow of [chat, stage]) {
 			const stored = await n8n.workflow(workflow.id);
@@ -674,7 +660,7 @@ async function main() {
 						.map(() => node.name),
 				);
 			check(
-				`import attached the credentials by name in "${workflow.name}"`,
+				`import attached the credentials by name in "${workflow.name}" (${Object.values(CREDENTIAL_NAMES).join(', ')})`,
 				unbound.length === 0,
 				unbound.length ? `without a credential: ${unbound.join(', ')}` : '',
 			);
@@ -683,6 +669,7 @@ async function main() {
 
 		const chatResult = await chatScenarios(n8n, sandbox, chat);
 		await stageScenarios(n8n, sandbox, stage, chatResult);
+		await reimportScenario(n8n, sandbox, imported, chatResult);
 		save('sandbox-log.json', sandbox.log);
 	} catch (error) {
 		check(

@@ -9,6 +9,10 @@
 // Everything listens on 127.0.0.1. State lives in `.cache/demo/` (git-ignored): the n8n user folder
 // (database reset on every start, so n8n and the freshly seeded sandbox always agree) and logs.
 //
+// `npm start -- --check` does all of that, then sends the two requests the printed "Try it" lines
+// show (a customer reply; the deal moved to Won), asserts the second note and the Intercom tag, stops
+// everything and exits 0 or 1: the README's start command as CI runs it.
+//
 // Environment: DEMO_N8N_PORT (default 5678, or a free port if taken), DEMO_SANDBOX_PORT (default 5680,
 // likewise), N8N_VERSION (default 2.41.1), N8N_CACHE_DIR (where n8n is installed).
 import { createHash } from 'node:crypto';
@@ -36,6 +40,14 @@ import {
 	repoRoot,
 	run,
 } from '../e2e/lib/n8n.mjs';
+import {
+	addStageTagRows,
+	importTemplates,
+	productionUrl,
+	publishWithCli,
+	sandboxCredentials,
+	waitForWebhook,
+} from '../e2e/lib/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -53,15 +65,6 @@ export const owner = {
 	password: 'Demo-password-1',
 };
 
-// Fixed IDs give stable editor and webhook URLs from one run to the next.
-const ids = {
-	intercomCredential: 'demoCredIntercom',
-	kommoCredential: 'demoCredKommo001',
-	forwardWorkflow: 'demoChatToDeal01',
-	reverseWorkflow: 'demoStageToTag01',
-	intercomWebhook: '6f1c9a52-3d7e-4b8a-9c41-0a5e2f7d1b01',
-	kommoWebhook: '6f1c9a52-3d7e-4b8a-9c41-0a5e2f7d1b02',
-};
 const sampleConversationId = '1001';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -129,13 +132,22 @@ class DemoN8n extends N8n {
 		};
 	}
 
-	/** The n8n CLI, output only into the log (the e2e helper also prints a line per call). */
-	async runCli(args, logName) {
-		return await run(this.bin, args, {
-			env: this.env(),
-			logFile: path.join(this.outDir, logName),
-			timeoutMs: 5 * 60_000,
-		});
+	/** The n8n CLI, output only into the log, one dim line per call (the e2e helper logs louder). */
+	async cli(args, logName) {
+		const started = Date.now();
+		const output = await withHeartbeat(
+			run(this.bin, args, {
+				env: this.env(),
+				logFile: path.join(this.outDir, logName),
+				timeoutMs: 5 * 60_000,
+			}),
+			`n8n ${args[0]}`,
+			20_000,
+		);
+		say(
+			dim(`      n8n ${args.join(' ').replaceAll(repoRoot + path.sep, '')} (${seconds(started)})`),
+		);
+		return output;
 	}
 }
 
@@ -204,53 +216,7 @@ function resetN8nData() {
 
 // ------------------------------------------------------------------------------------ n8n data
 
-function credentialsFile(sandbox) {
-	return [
-		{
-			id: ids.intercomCredential,
-			name: 'Intercom account',
-			type: 'intercomKommoIntercomApi',
-			data: {
-				accessToken: sandbox.tokens.intercom,
-				region: 'custom',
-				baseUrl: sandbox.intercomUrl,
-				clientSecret: sandbox.tokens.intercomClientSecret,
-				apiVersion: '2.14',
-			},
-		},
-		{
-			id: ids.kommoCredential,
-			name: 'Kommo account',
-			type: 'intercomKommoKommoApi',
-			data: {
-				domain: 'custom',
-				subdomain: '',
-				baseUrl: sandbox.kommoUrl,
-				maxRequestsPerSecond: 7,
-				accessToken: sandbox.tokens.kommo,
-			},
-		},
-	];
-}
-
-function readTemplate(file) {
-	return JSON.parse(readFileSync(path.join(repoRoot, 'workflows', file), 'utf8'));
-}
-
-/** Points every node at the demo credentials, as picking them in the editor would. */
-function attachCredentials(workflow) {
-	const byType = {
-		intercomKommoIntercomApi: { id: ids.intercomCredential, name: 'Intercom account' },
-		intercomKommoKommoApi: { id: ids.kommoCredential, name: 'Kommo account' },
-	};
-	for (const node of workflow.nodes) {
-		for (const type of Object.keys(node.credentials ?? {})) {
-			if (byType[type]) node.credentials[type] = byType[type];
-		}
-	}
-}
-
-/** The stage rows a user would add for their own pipeline, next to the template's Won/Lost rows. */
+/** The stage rows a user adds for their own pipeline, next to the template's Won/Lost rows. */
 function demoStageRows(sandbox) {
 	const sales =
 		sandbox.state.kommo.pipelines.find((pipeline) => pipeline.is_main) ??
@@ -262,39 +228,6 @@ function demoStageRows(sandbox) {
 		if (status) rows.push({ stageId: status.id, tag: `Kommo: ${name}` });
 	}
 	return rows;
-}
-
-function workflowFiles(sandbox) {
-	const forward = readTemplate('intercom-chat-to-kommo-deal.json');
-	forward.id = ids.forwardWorkflow;
-	attachCredentials(forward);
-	forward.nodes.find((node) => node.type === `${packageName}.intercomTrigger`).webhookId =
-		ids.intercomWebhook;
-	// The note header links to the chat in Intercom's inbox when the app ID is known.
-	const transcript = forward.nodes.find(
-		(node) => node.type === `${packageName}.intercomTranscript`,
-	);
-	transcript.parameters.appId = sandbox.state.intercom.app?.id_code ?? '';
-
-	const reverse = readTemplate('kommo-stage-to-intercom-tag.json');
-	reverse.id = ids.reverseWorkflow;
-	attachCredentials(reverse);
-	const trigger = reverse.nodes.find((node) => node.type === `${packageName}.kommoTrigger`);
-	trigger.webhookId = ids.kommoWebhook;
-	trigger.parameters.options.stageTags.mapping.unshift(...demoStageRows(sandbox));
-	return { forward, reverse };
-}
-
-/** Production webhooks register a few seconds after n8n is healthy; a GET answers once they are. */
-async function waitForWebhook(url, timeoutMs = 120_000) {
-	const started = Date.now();
-	while (Date.now() - started < timeoutMs) {
-		const response = await fetch(url).catch(() => undefined);
-		const text = response ? await response.text() : '';
-		if (response && (response.status !== 404 || /POST|HEAD/.test(text))) return;
-		await delay(500);
-	}
-	throw new Error(`n8n did not register ${url} within ${timeoutMs / 1000} s`);
 }
 
 // ------------------------------------------------------------------------------------ printing
@@ -430,43 +363,33 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 		});
 		say(`      ${sandbox.url}  (Intercom API under /intercom, Kommo API under /kommo)`);
 
-		step(4, total, 'credentials and both template workflows into n8n');
+		step(4, total, 'credentials, and the templates of workflows/ as shipped, into n8n');
 		n8n = new DemoN8n({ installDir: install.dir, userFolder, outDir: logDir });
 		await n8n.init();
 		const importDir = path.join(demoDir, 'import');
 		rmSync(importDir, { recursive: true, force: true });
-		mkdirSync(path.join(importDir, 'workflows'), { recursive: true });
-		const credentialsPath = path.join(importDir, 'credentials.json');
-		writeFileSync(credentialsPath, JSON.stringify(credentialsFile(sandbox), null, '\t'));
-		const { forward, reverse } = workflowFiles(sandbox);
-		writeFileSync(
-			path.join(importDir, 'workflows', 'forward.json'),
-			JSON.stringify(forward, null, '\t'),
-		);
-		writeFileSync(
-			path.join(importDir, 'workflows', 'reverse.json'),
-			JSON.stringify(reverse, null, '\t'),
-		);
-		const quietCli = async (args, logName) => {
-			const cliStarted = Date.now();
-			await withHeartbeat(n8n.runCli(args, logName), `n8n ${args[0]}`, 20_000);
-			say(
-				dim(`      n8n ${args.join(' ').replace(demoDir, '.cache/demo')} (${seconds(cliStarted)})`),
-			);
-		};
-		await quietCli(
-			['import:credentials', `--input=${credentialsPath}`],
-			'cli-import-credentials.log',
-		);
-		await quietCli(
-			['import:workflow', '--separate', `--input=${path.join(importDir, 'workflows')}`],
-			'cli-import-workflows.log',
-		);
-		await quietCli(['publish:workflow', `--id=${ids.forwardWorkflow}`], 'cli-publish-forward.log');
-		await quietCli(['publish:workflow', `--id=${ids.reverseWorkflow}`], 'cli-publish-reverse.log');
+		mkdirSync(importDir, { recursive: true });
+		const workflows = await importTemplates(n8n, sandboxCredentials(sandbox), importDir);
+		rmSync(importDir, { recursive: true, force: true });
+		for (const workflow of [workflows.chat, workflows.stage])
+			await publishWithCli(n8n, workflow.id);
 
-		const intercomWebhookUrl = `${n8n.baseUrl}/webhook/${ids.intercomWebhook}/webhook`;
-		const kommoWebhookUrl = `${n8n.baseUrl}/webhook/${ids.kommoWebhook}/webhook`;
+		step(5, total, `starting n8n on ${n8n.baseUrl}`);
+		const startSeconds = await withHeartbeat(n8n.start(), 'n8n is starting', 20_000);
+		await n8n.signIn(owner);
+		say(`      ready after ${startSeconds.toFixed(0)} s; owner account ${owner.email} created`);
+		// What a user does next in the editor: stage rows for their own pipeline, saved and published.
+		const rows = demoStageRows(sandbox);
+		await addStageTagRows(n8n, workflows.stage, rows);
+		say(
+			dim(
+				`      Kommo Trigger › Stage → Intercom Tag: added ${rows.map((row) => `"${row.tag}"`).join(', ')}; published again`,
+			),
+		);
+		const intercomWebhookUrl = (await productionUrl(n8n, workflows.chat)).url;
+		const kommoWebhookUrl = (await productionUrl(n8n, workflows.stage)).url;
+		await waitForWebhook(intercomWebhookUrl);
+		await waitForWebhook(kommoWebhookUrl);
 		// Registration "Manual": what a user does in Kommo → Settings → Integrations → Webhooks.
 		const registered = await fetch(`${sandbox.kommoUrl}/api/v4/webhooks`, {
 			method: 'POST',
@@ -481,24 +404,18 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 		}
 		say(dim(`      Kommo webhook "Lead status changed" → ${kommoWebhookUrl}`));
 
-		step(5, total, `starting n8n on ${n8n.baseUrl}`);
-		const startSeconds = await withHeartbeat(n8n.start(), 'n8n is starting', 20_000);
-		await waitForWebhook(intercomWebhookUrl);
-		await waitForWebhook(kommoWebhookUrl);
-		await n8n.signIn(owner);
-		say(`      ready after ${startSeconds.toFixed(0)} s; owner account ${owner.email} created`);
-
+		const workflowIds = { forward: workflows.chat.id, reverse: workflows.stage.id };
 		const urls = {
 			editor: `${n8n.baseUrl}/`,
-			forward: `${n8n.baseUrl}/workflow/${ids.forwardWorkflow}`,
-			reverse: `${n8n.baseUrl}/workflow/${ids.reverseWorkflow}`,
+			forward: `${n8n.baseUrl}/workflow/${workflowIds.forward}`,
+			reverse: `${n8n.baseUrl}/workflow/${workflowIds.reverse}`,
 			intercomWebhook: intercomWebhookUrl,
 			kommoWebhook: kommoWebhookUrl,
 			sandbox: sandbox.url,
 		};
 		writeFileSync(
 			stateFile,
-			JSON.stringify({ pid: process.pid, urls, owner, workflowIds: ids }, null, '\t'),
+			JSON.stringify({ pid: process.pid, urls, owner, workflowIds }, null, '\t'),
 		);
 
 		const demo = {
@@ -506,7 +423,7 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 			sandbox,
 			urls,
 			owner,
-			workflowIds: { forward: ids.forwardWorkflow, reverse: ids.reverseWorkflow },
+			workflowIds,
 			stop,
 			leadId: undefined,
 		};
@@ -562,10 +479,46 @@ async function waitFor(check, timeoutMs) {
 	return undefined;
 }
 
-function printInstructions(demo) {
+/**
+ * The two things the printed instructions invite a user to try, as requests: the `curl` lines are
+ * made from them, and `npm start -- --check` sends exactly these.
+ */
+function tryItRequests(demo) {
 	const { urls, sandbox } = demo;
 	const leadId = demo.leadId ?? 30000001;
-	const wonStage = 142;
+	return {
+		reply: {
+			method: 'POST',
+			url: `${sandbox.url}/_sandbox/intercom/conversations/${sampleConversationId}/reply`,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				kind: 'customer',
+				body: 'Can we also add 5 more seats?',
+				webhook: { url: urls.intercomWebhook },
+			}),
+		},
+		won: {
+			method: 'PATCH',
+			url: `${sandbox.kommoUrl}/api/v4/leads/${leadId}`,
+			headers: {
+				authorization: `Bearer ${sandbox.tokens.kommo}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ status_id: wonStage }),
+		},
+	};
+}
+const wonStage = 142;
+const wonTag = 'Kommo: Won';
+
+function asCurl({ method, url, headers, body }) {
+	const flags = Object.entries(headers).map(([name, value]) => `-H '${name}: ${value}'`);
+	return `curl -sS -o /dev/null -w '%{http_code}\\n' -X ${method} ${url} ${flags.join(' ')} -d '${body}'`;
+}
+
+function printInstructions(demo) {
+	const { urls, sandbox } = demo;
+	const requests = tryItRequests(demo);
 	say();
 	say(bold('The demo is running.'));
 	say();
@@ -582,26 +535,14 @@ function printInstructions(demo) {
 	say(
 		`  The customer writes again (Intercom sends conversation.user.replied; only the new message becomes a note):`,
 	);
-	say(
-		yellow(
-			`    curl -sS -o /dev/null -w '%{http_code}\\n' -X POST ${sandbox.url}/_sandbox/intercom/conversations/${sampleConversationId}/reply ` +
-				`-H 'content-type: application/json' ` +
-				`-d '{"kind":"customer","body":"Can we also add 5 more seats?","webhook":{"url":"${urls.intercomWebhook}"}}'`,
-		),
-	);
+	say(yellow(`    ${asCurl(requests.reply)}`));
 	say();
-	const lead = sandbox.state.kommo.leads.find((entry) => entry.id === leadId);
+	const lead = sandbox.state.kommo.leads.find((entry) => entry.id === (demo.leadId ?? 30000001));
 	say(
 		`  Move the deal${lead ? ` (now in ${stageName(sandbox, lead)})` : ''} to Won in Kommo` +
-			' (Kommo calls the Kommo Trigger; the chat gets the Intercom tag "Kommo: Won"):',
+			` (Kommo calls the Kommo Trigger; the chat gets the Intercom tag "${wonTag}"):`,
 	);
-	say(
-		yellow(
-			`    curl -sS -o /dev/null -w '%{http_code}\\n' -X PATCH ${sandbox.kommoUrl}/api/v4/leads/${leadId} ` +
-				`-H 'authorization: Bearer ${sandbox.tokens.kommo}' -H 'content-type: application/json' ` +
-				`-d '{"status_id":${wonStage}}'`,
-		),
-	);
+	say(yellow(`    ${asCurl(requests.won)}`));
 	const rows = demoStageRows(sandbox)
 		.map((row) => `${row.tag.replace(/^Kommo: /, '')} ${row.stageId}`)
 		.concat(['Lost 143']);
@@ -619,7 +560,72 @@ function printInstructions(demo) {
 	say();
 }
 
+/**
+ * `npm start -- --check`: what a newcomer sees, asserted. The sample chat became one note on a new
+ * deal (startDemo waited for it); then the two "Try it" requests: the reply becomes a second note
+ * holding only the new message, and the deal moved to Won tags the chat. Returns the failures.
+ */
+async function checkDemo(demo) {
+	const { sandbox } = demo;
+	const failures = [];
+	const check = (name, ok, detail = '') => {
+		say(`  ${ok ? green('PASS') : yellow('FAIL')} ${name}${ok || !detail ? '' : ` — ${detail}`}`);
+		if (!ok) failures.push(name);
+	};
+	const notesOnDeal = () =>
+		sandbox.state.kommo.notes.filter(
+			(note) => note.entity_type === 'leads' && note.entity_id === demo.leadId,
+		);
+	say();
+	say(bold('Checking the demo (--check)'));
+
+	const first = notesOnDeal();
+	const firstText = String(first[0]?.params?.text ?? '');
+	check(
+		"the sample chat is one note on a new deal: header, both of Jane's messages, marker",
+		first.length === 1 &&
+			firstText.startsWith(`[Intercom] Chat #${sampleConversationId} from `) &&
+			firstText.includes('Jane Doe]: Hi! We are evaluating Acme Pro for a team of 12.') &&
+			firstText.includes('Jane Doe]: Sounds good. Could you send a formal quote') &&
+			/\n#intercom-kommo key=intercom:1001:\S+$/.test(firstText),
+		`${first.length} note(s) on lead ${demo.leadId}`,
+	);
+
+	const requests = tryItRequests(demo);
+	const send = async ({ url, ...init }) => (await fetch(url, init)).status;
+	const replyStatus = await send(requests.reply);
+	const second = await waitFor(
+		() => (notesOnDeal().length >= 2 ? notesOnDeal() : undefined),
+		60_000,
+	);
+	const secondText = String(second?.[1]?.params?.text ?? '');
+	check(
+		'the reply (first curl line) becomes a second note holding only the new message',
+		replyStatus === 200 &&
+			second?.length === 2 &&
+			secondText.includes('Jane Doe]: Can we also add 5 more seats?') &&
+			!secondText.includes('evaluating Acme Pro'),
+		`answer ${replyStatus}; ${second?.length ?? notesOnDeal().length} note(s)`,
+	);
+
+	const wonStatus = await send(requests.won);
+	const conversation = () =>
+		sandbox.state.intercom.conversations.find((entry) => entry.id === sampleConversationId);
+	const tagged = await waitFor(
+		() => (tagNames(sandbox, conversation()).includes(wonTag) ? true : undefined),
+		60_000,
+	);
+	check(
+		`the deal moved to Won (second curl line) tags the chat "${wonTag}"`,
+		wonStatus === 200 && tagged === true,
+		`Kommo answered ${wonStatus}; chat tags now ${tagNames(sandbox, conversation()).join(', ') || 'none'}`,
+	);
+	return failures;
+}
+
 async function main() {
+	// --check: start, run the "Try it" steps, assert what they write, stop (exit 0 or 1). For CI.
+	const checkOnly = process.argv.slice(2).includes('--check');
 	say(bold('Intercom ↔ Kommo sync: local demo'));
 	say(
 		dim('A real n8n with this package and both template workflows, against a local sandbox of the'),
@@ -664,6 +670,18 @@ async function main() {
 		process.exit(1);
 	}
 	printInstructions(demo);
+	if (checkOnly) {
+		const failures = await checkDemo(demo);
+		say();
+		say(
+			failures.length
+				? `--check: ${failures.length} check(s) failed. Logs: ${path.relative(repoRoot, logDir)}/`
+				: '--check: the demo works; stopping it.',
+		);
+		stopping = true;
+		await demo.stop();
+		process.exit(failures.length ? 1 : 0);
+	}
 	watcher = watchSandbox(demo.sandbox, {
 		onNote: (note) => printNote(demo.sandbox, note),
 		onTags: printTags,

@@ -2,7 +2,7 @@
 # Installs a real n8n (default 2.41.1) into a cache folder outside the repository, so every clone and
 # CI run on the machine reuses it. Prints the install folder on stdout as its last line.
 #
-#   scripts/n8n-install.sh [version]
+#   scripts/n8n-install.sh [version]        N8N_CACHE_DIR chooses the cache folder
 #
 # Two transitive dependencies do not install from the npm registry as published (linkedom 0.18.15 needs
 # an unpublished package, n8n-nodes-base fetches xlsx from a vendor CDN), so they are pinned by
@@ -17,6 +17,20 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 version=${1:-2.41.1}
 cache=${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-intercom-kommo}
+
+# Called through npm (`npm start`, `npm run bench`), this script inherits npm's configuration as
+# npm_config_* variables, this repository's `ignore-scripts=true` among them; it would turn the sqlite3
+# rebuild below into a silent no-op. The install folder is not this repository: drop what npm exported
+# (keeping only the header folder node24.sh chose and a registry the user set), and say on every npm
+# call which scripts run.
+nodedir=${npm_config_nodedir:-}
+registry=${npm_config_registry:-}
+for name in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	unset "$name"
+done
+[ -n "$nodedir" ] && export npm_config_nodedir="$nodedir"
+[ -n "$registry" ] && export npm_config_registry="$registry"
+
 case "$version" in
 1.*)
 	runner=""
@@ -49,15 +63,24 @@ echo "installing n8n $version into $dir (several minutes)" >&2
 (cd "$dir" && nice -n 10 $runner npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
 echo "rebuilding sqlite3 against the headers of $($runner node -v)" >&2
 # node24.sh points npm_config_nodedir at the registry Node's headers; otherwise (the machine's own
-# Node) use that Node's installed headers (no download: there may be no network).
-(cd "$dir" && nice -n 10 $runner sh -c '
+# Node, or a caller that already runs Node 24) use the headers installed next to the running Node
+# (no download: there may be no network).
+if ! (cd "$dir" && nice -n 10 $runner sh -c '
 	if [ -z "${npm_config_nodedir:-}" ]; then
 		prefix=$(dirname "$(dirname "$(command -v node)")")
 		[ -d "$prefix/include/node" ] && export npm_config_nodedir="$prefix"
 	fi
-	exec npm rebuild sqlite3 --loglevel=error' >&2)
-# Fail here rather than at n8n start if the native module did not build.
-(cd "$dir" && $runner node -e "require('sqlite3')" >&2)
+	exec npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --loglevel=error' >&2) ||
+	! (cd "$dir" && $runner node -e "require('sqlite3')" >&2); then
+	cat >&2 <<MSG
+
+n8n $version was installed, but its database driver sqlite3 could not be built for $($runner node -v).
+It is compiled from source and needs Python 3, make and a C++ compiler, plus the Node headers
+(include/node next to the node binary). On Debian or Ubuntu: apt-get install -y python3 make g++
+Then run this again: sh scripts/n8n-install.sh $version  (or delete $dir to start over).
+MSG
+	exit 1
+fi
 date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"
 echo "n8n $version installed in $(($(date +%s) - start)) s" >&2
 echo "$dir"

@@ -147,6 +147,9 @@ export class N8n {
 		this.requireFromN8n = createRequire(
 			path.join(installDir, 'node_modules', 'n8n', 'package.json'),
 		);
+		this.version = this.requireFromN8n('./package.json').version;
+		// The 1.x LTS line: other CLI verbs, and saving an active workflow re-publishes it.
+		this.legacyLine = this.version.startsWith('1.');
 	}
 
 	async init() {
@@ -232,7 +235,9 @@ export class N8n {
 		while (Date.now() < deadline) {
 			if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}); see ${this.logFile}`);
 			const response = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
-			if (response?.ok) return (Date.now() - started) / 1000;
+			// until the controllers are mounted the editor's HTML page answers every path with 200
+			const json = response?.ok && /json/.test(response.headers.get('content-type') ?? '');
+			if (json) return (Date.now() - started) / 1000;
 			await delay(500);
 		}
 		throw new Error(`n8n's REST API did not come up within 240 s; see ${this.logFile}`);

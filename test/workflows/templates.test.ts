@@ -9,7 +9,7 @@
  * evaluated by n8n-workflow's own filter code (`executeFilter`), not by anything written here.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { NodeHelpers } from 'n8n-workflow';
@@ -63,6 +63,7 @@ registerBaseNodeDoubles();
 // the template files
 
 interface ExportedWorkflow {
+	id: string;
 	name: string;
 	nodes: INode[];
 	connections: IConnections;
@@ -217,13 +218,43 @@ function outputCount(node: INode): number {
 	return Array.isArray(outputs) ? outputs.length : 1;
 }
 
+/**
+ * Fixed ids, as in n8n's own template library. Without a `webhookId`, n8n's CLI import leaves the
+ * trigger on the fallback path `<workflowId>/<node name>/webhook`, which n8n 2.41.1 stores encoded
+ * (`intercom%20trigger`) but looks up decoded: every delivery to the Production URL gets 404. The
+ * workflow id makes a second `n8n import:workflow` of the same file update that workflow instead of
+ * adding a copy whose trigger has the same Production URL (which n8n refuses to publish).
+ */
+describe('the fixed ids of every file in workflows/', () => {
+	const files = readdirSync(TEMPLATE_DIR).filter((name) => name.endsWith('.json'));
+	const templates = files.map((file) => ({ file, template: loadTemplate(file) }));
+	const TRIGGERS = [`${PACKAGE}.intercomTrigger`, `${PACKAGE}.kommoTrigger`];
+
+	test('each template has its own n8n-style workflow id', () => {
+		expect(files).toEqual(expect.arrayContaining([FORWARD, REVERSE]));
+		const ids = templates.map(({ template }) => template.id);
+		for (const id of ids) expect(id).toMatch(/^[0-9A-Za-z]{16}$/);
+		expect(new Set(ids).size).toBe(ids.length);
+	});
+
+	test('each of our triggers has a webhook id, and no two share one', () => {
+		const triggers = templates.flatMap(({ template }) =>
+			template.nodes.filter((node) => TRIGGERS.includes(node.type)),
+		);
+		expect(triggers.map((node) => node.type).sort()).toEqual([...TRIGGERS].sort());
+		for (const node of triggers) expect(node.webhookId).toMatch(UUID);
+		const webhookIds = triggers.map((node) => node.webhookId);
+		expect(new Set(webhookIds).size).toBe(webhookIds.length);
+	});
+});
+
 describe.each([FORWARD, REVERSE])('template %s', (file) => {
 	const template = loadTemplate(file);
 	const ours = template.nodes.filter((node) => ourNodeName(node) !== undefined);
 
-	test('is an n8n export: name, nodes, connections, settings (v1 order), empty pin data', () => {
+	test('is an n8n export: id, name, nodes, connections, settings (v1 order), empty pin data', () => {
 		expect(Object.keys(template).sort()).toEqual(
-			['connections', 'name', 'nodes', 'pinData', 'settings'].sort(),
+			['connections', 'id', 'name', 'nodes', 'pinData', 'settings'].sort(),
 		);
 		expect(typeof template.name).toBe('string');
 		expect(template.settings).toEqual({ executionOrder: 'v1' });
@@ -344,10 +375,9 @@ describe.each([FORWARD, REVERSE])('template %s', (file) => {
 			expect(text).not.toMatch(/\.kommo\.com|\.amocrm\.|intercom\.io/);
 			expect(text).not.toMatch(/\d{5,}/);
 		}
-		for (const node of template.nodes) expect(node).not.toHaveProperty('webhookId');
 		const raw = readFileSync(join(TEMPLATE_DIR, file), 'utf8');
 		expect(raw).not.toMatch(/"id":\s*"[^"]*"\s*,\s*"name":\s*"(Intercom|Kommo) account"/);
-		expect(raw).not.toMatch(/"(accessToken|clientSecret|apiKey|password|webhookId)"\s*:/i);
+		expect(raw).not.toMatch(/"(accessToken|clientSecret|apiKey|password)"\s*:/i);
 	});
 
 	test('every node n8n would flag as unfinished is one the sticky notes tell the user to fill', () => {

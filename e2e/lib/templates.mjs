@@ -1,0 +1,190 @@
+// The template workflows set up the way the README tells a user to, shared by `npm start`, the e2e
+// suite and the benchmark, so none of them can drift from what a user gets:
+//
+// - credentials created under the names the templates reference ("Intercom account", "Kommo
+//   account"), here pointing at the sandbox;
+// - `n8n import:workflow --separate --input=workflows/` on the repository's own files, unmodified;
+// - published with the CLI (`publish:workflow`, or `update:workflow --active` on the 1.x line);
+// - the Production URL read off the workflow as n8n stored it (what the editor shows);
+// - the only edits a user makes in the canvas (the Kommo Trigger's Stage → Intercom Tag rows) made
+//   through n8n's REST API, as the editor saves and publishes them.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { packageName, repoRoot } from './n8n.mjs';
+
+export const templatesDir = path.join(repoRoot, 'workflows');
+export const TEMPLATE_FILES = {
+	chat: 'intercom-chat-to-kommo-deal.json',
+	stage: 'kommo-stage-to-intercom-tag.json',
+	errorReport: 'error-report.json',
+};
+export const CREDENTIAL_NAMES = { intercom: 'Intercom account', kommo: 'Kommo account' };
+const TRIGGERS = {
+	chat: `${packageName}.intercomTrigger`,
+	stage: `${packageName}.kommoTrigger`,
+};
+
+export function readTemplate(file) {
+	return JSON.parse(readFileSync(path.join(templatesDir, file), 'utf8'));
+}
+
+/** The two credentials, under the names the templates reference, pointing at the sandbox. */
+export function sandboxCredentials(sandbox, { kommoLimit = 7 } = {}) {
+	return [
+		{
+			id: 'sandboxIntercomCred',
+			name: CREDENTIAL_NAMES.intercom,
+			type: 'intercomKommoIntercomApi',
+			data: {
+				accessToken: sandbox.tokens.intercom,
+				region: 'custom',
+				baseUrl: sandbox.intercomUrl,
+				clientSecret: sandbox.tokens.intercomClientSecret,
+				apiVersion: '2.14',
+			},
+		},
+		{
+			id: 'sandboxKommoCred01',
+			name: CREDENTIAL_NAMES.kommo,
+			type: 'intercomKommoKommoApi',
+			data: {
+				subdomain: 'demo',
+				domain: 'custom',
+				baseUrl: sandbox.kommoUrl,
+				maxRequestsPerSecond: kommoLimit,
+				accessToken: sandbox.tokens.kommo,
+			},
+		},
+	];
+}
+
+/** `n8n list:workflow` prints `id|name` lines. */
+export function workflowIdByName(listing, name) {
+	const line = listing
+		.split('\n')
+		.map((l) => l.trim())
+		.find((l) => l.endsWith(`|${name}`));
+	if (!line) throw new Error(`workflow "${name}" not in n8n list:workflow:\n${listing}`);
+	return line.slice(0, line.length - name.length - 1);
+}
+
+/**
+ * With n8n stopped: the credentials, then every file of `workflows/` exactly as shipped. Returns
+ * `{ chat, stage, errorReport }`, each `{ key, file, name, id }`.
+ */
+export async function importTemplates(n8n, credentials, workDir) {
+	const credentialsPath = path.join(workDir, 'credentials.json');
+	writeFileSync(credentialsPath, JSON.stringify(credentials, null, '\t'));
+	await n8n.cli(['import:credentials', `--input=${credentialsPath}`], 'cli-import-credentials.log');
+	return await importWorkflowFiles(n8n);
+}
+
+/** With n8n stopped: `n8n import:workflow --separate --input=workflows/`, then the ids by name. */
+export async function importWorkflowFiles(n8n) {
+	await n8n.cli(
+		['import:workflow', '--separate', `--input=${templatesDir}`],
+		`cli-import-workflows-${Date.now()}.log`,
+	);
+	const listing = await n8n.cli(['list:workflow'], `cli-list-workflow-${Date.now()}.log`);
+	const imported = { listing };
+	for (const [key, file] of Object.entries(TEMPLATE_FILES)) {
+		const { name } = readTemplate(file);
+		imported[key] = { key, file, name, id: workflowIdByName(listing, name) };
+	}
+	// Every file in workflows/ is one of the templates above: a new one must be added here.
+	const shipped = readdirSync(templatesDir).filter((file) => file.endsWith('.json'));
+	const known = Object.values(TEMPLATE_FILES);
+	const unknown = shipped.filter((file) => !known.includes(file));
+	if (unknown.length) {
+		throw new Error(`workflows/ holds templates this helper does not know: ${unknown}`);
+	}
+	return imported;
+}
+
+/** With n8n stopped: makes the workflow active on the next start (the CLI form of "Publish"). */
+export async function publishWithCli(n8n, workflowId) {
+	await n8n.cli(
+		n8n.legacyLine
+			? ['update:workflow', `--id=${workflowId}`, '--active=true']
+			: ['publish:workflow', `--id=${workflowId}`],
+		`cli-publish-${workflowId}.log`,
+	);
+}
+
+/**
+ * The trigger's Production URL as the editor shows it: `<WEBHOOK_URL>webhook/<webhookId>/<path>`,
+ * from the webhook id n8n stored for the node. Returns `{ url, webhookId }`.
+ */
+export async function productionUrl(n8n, workflow) {
+	const stored = await n8n.workflow(workflow.id);
+	const trigger = stored.nodes.find((node) => node.type === TRIGGERS[workflow.key]);
+	if (!trigger?.webhookId) {
+		throw new Error(`"${workflow.name}" has no trigger with a webhook id after the import`);
+	}
+	return {
+		url: `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook`,
+		webhookId: trigger.webhookId,
+	};
+}
+
+/** Production webhooks register a few seconds after n8n is healthy; a GET answers once they are. */
+export async function waitForWebhook(url, timeoutMs = 120_000) {
+	const started = Date.now();
+	let last = '';
+	while (Date.now() - started < timeoutMs) {
+		const response = await fetch(url).catch(() => undefined);
+		last = response ? `${response.status} ${(await response.text()).slice(0, 200)}` : 'no answer';
+		if (response && (response.status !== 404 || /POST|HEAD/.test(last))) {
+			return (Date.now() - started) / 1000;
+		}
+		await delay(500);
+	}
+	throw new Error(`n8n did not register ${url} within ${timeoutMs / 1000} s; last answer: ${last}`);
+}
+
+/**
+ * What a user does in the editor on a published workflow: change a node, save, publish. `change`
+ * gets the stored nodes and edits them in place. Signed in as the owner, n8n running.
+ */
+export async function editAndRepublish(n8n, workflowId, change) {
+	const stored = await n8n.workflow(workflowId);
+	change(stored.nodes);
+	const body = {
+		name: stored.name,
+		nodes: stored.nodes,
+		connections: stored.connections,
+		settings: stored.settings,
+		versionId: stored.versionId,
+	};
+	if (n8n.legacyLine) {
+		// 1.x: saving an active workflow re-registers its webhooks with the saved nodes.
+		const saved = await n8n.rest('PATCH', `/workflows/${workflowId}`, { ...body, active: true });
+		return saved.data;
+	}
+	// 2.x: a save creates a draft; "Publish" makes that version the active one. n8n 2.41 applies a
+	// publication in the background (an outbox drained every few seconds): until then webhooks still
+	// run the previous version, so wait, as the editor does, until the new version is live.
+	const saved = await n8n.rest('PATCH', `/workflows/${workflowId}`, body);
+	const versionId = saved.data.versionId;
+	await n8n.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
+	const started = Date.now();
+	let status;
+	while (Date.now() - started < 60_000) {
+		status = (await n8n.rest('GET', `/workflows/${workflowId}/publication-status`)).data;
+		if (status?.status === 'published' && status.liveVersionId === versionId) return saved.data;
+		await delay(250);
+	}
+	throw new Error(
+		`version ${versionId} of ${workflowId} not live after 60 s: ${JSON.stringify(status)}`,
+	);
+}
+
+/** The Kommo Trigger's Stage → Intercom Tag rows, added in front of the template's own. */
+export async function addStageTagRows(n8n, stageWorkflow, rows) {
+	return await editAndRepublish(n8n, stageWorkflow.id, (nodes) => {
+		const trigger = nodes.find((node) => node.type === TRIGGERS.stage);
+		trigger.parameters.options.stageTags.mapping.unshift(...rows);
+	});
+}
