@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
+import { isTranscriptKey, MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
 import { parseEntityId } from '../../helpers/values';
 import { withRetry } from '../../../shared/retry';
 import {
@@ -101,12 +101,13 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Does this note carry the key? Transcript markers compare exactly; any other key must appear as a
- * whole word, so `…:1-9` does not match a note holding `…:1-99`.
+ * Does this note carry the key? A transcript key counts only as the note's own marker, its last
+ * marker line: an older marker quoted above it, or a key mentioned in prose, names another note.
+ * Any other key must appear as a whole word, so `…:1-9` does not match a note holding `…:1-99`.
  */
 export function noteCarriesKey(text: unknown, key: string): boolean {
 	if (typeof text !== 'string' || !key) return false;
-	if (parseMarker(text) === key) return true;
+	if (isTranscriptKey(key)) return parseMarker(text) === key;
 	return new RegExp(`(^|[\\s=])${escapeRegExp(key)}($|\\s)`).test(text);
 }
 

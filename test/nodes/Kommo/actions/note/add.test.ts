@@ -227,6 +227,26 @@ test("a key that is only a prefix of an existing note's key does not count as wr
 	scope.done();
 });
 
+test('an older marker line quoted inside a note does not count: the last marker line wins', async () => {
+	const OLDER = 'intercom:215468:1-9';
+	const quoting = `Forwarded from the previous deal:\n> [Intercom] Chat #215468\n${formatMarker(OLDER)}\n\n[Intercom] Chat #215468\n${formatMarker(KEY)}`;
+	const scope = kommo()
+		.get('/api/v4/leads/19619/notes')
+		.query(true)
+		.reply(200, { _links: {}, _embedded: { notes: [note(9, quoting)] } })
+		.post('/api/v4/leads/notes')
+		.reply(200, created(10));
+	const older = `[Intercom] Chat #215468\n\nAnn: hi\n\n${formatMarker(OLDER)}`;
+	const result = await runKommo(addNote(), [{ json: { leadId: 19619, text: older } }]);
+	expect(result.error()).toBeUndefined();
+	expect(result.json('Kommo')[0]).toMatchObject({ id: 10, skipped: false, idempotencyKey: OLDER });
+	scope.done();
+	expect(noteCarriesKey(quoting, KEY)).toBe(true);
+	expect(noteCarriesKey(quoting, OLDER)).toBe(false);
+	// a transcript key mentioned in prose is not a marker either
+	expect(noteCarriesKey(`see ${OLDER} in the old deal`, OLDER)).toBe(false);
+});
+
 test('any key format works when it appears as a word in a note', () => {
 	expect(noteCarriesKey('Synced by n8n [run abc-123]', 'abc-123]')).toBe(true);
 	expect(noteCarriesKey('Synced by n8n run=abc-123', 'abc-123')).toBe(true);
