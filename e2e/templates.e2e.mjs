@@ -548,11 +548,10 @@ async function duplicateContactScenario(n8n, sandbox, chat) {
 	const intercomId = '65f0c0de0000000000000006';
 	const conversationId = '1006';
 	const now = Math.floor(Date.now() / 1000);
-	const seedResponse = await fetch(`${sandbox.url}/_sandbox/seed`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({
-			merge: true,
+	// in-process: the suite runs the sandbox itself (POST /_sandbox/seed and
+	// /_sandbox/kommo/contacts/:id/duplicate do the same over HTTP)
+	sandbox.seed(
+		{
 			intercom: {
 				contacts: [
 					{ id: intercomId, role: 'user', name: 'Dana Duplicate', email, created_at: now - 3600 },
@@ -584,22 +583,12 @@ async function duplicateContactScenario(n8n, sandbox, chat) {
 					},
 				],
 			},
-		}),
-	});
-	if (!seedResponse.ok) throw new Error(`seeding Dana: ${await seedResponse.text()}`);
-	const seeded = await sandboxState(sandbox);
-	const hasEmail = (contact) => JSON.stringify(contact.custom_fields_values ?? []).includes(email);
-	const original = seeded.kommo.contacts.find(hasEmail);
-	const duplicateResponse = await fetch(
-		`${sandbox.url}/_sandbox/kommo/contacts/${original.id}/duplicate`,
-		{
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'Dana Duplicate (import)' }),
 		},
+		{ merge: true },
 	);
-	if (!duplicateResponse.ok) throw new Error(`duplicating Dana: ${await duplicateResponse.text()}`);
-	const duplicate = (await duplicateResponse.json()).contact;
+	const hasEmail = (contact) => JSON.stringify(contact.custom_fields_values ?? []).includes(email);
+	const original = sandbox.state.kommo.contacts.find(hasEmail);
+	const duplicate = sandbox.duplicateKommoContact(original.id, { name: 'Dana Duplicate (import)' });
 
 	const before = await sandboxState(sandbox);
 	const executionsBefore = (await n8n.executions(chat.id)).length;

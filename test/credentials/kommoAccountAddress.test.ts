@@ -11,12 +11,13 @@ import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKomm
 import { kommoThrottle } from '../../nodes/Kommo/transport';
 import { resolveKommoAccount } from '../../nodes/shared/kommoAccount';
 import { forgetCachedAccounts } from '../../nodes/KommoTrigger/helpers/accountCache';
-import { createWorkflow, deliverWebhook, registerNodes, runWorkflow } from '../helpers/n8n';
-import { Passthrough, useVirtualClock } from '../nodes/Kommo/kommoTestKit';
+import { deliverWebhook, runWorkflow } from '../helpers/n8n';
+import {
+	evaluateCredentialExpression,
+	kommoTriggerWorkflow,
+	useVirtualClock,
+} from '../nodes/Kommo/kommoTestKit';
 import { kommoForm } from '../nodes/KommoTrigger/kommoForm';
-import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
-
-registerNodes(Passthrough, KommoTrigger);
 
 const TOKEN = 'kommo-address-token';
 
@@ -30,22 +31,7 @@ afterEach(() => {
 });
 afterAll(() => nock.restore());
 
-function evaluate(expression: string, data: IDataObject, as: '$credentials' | '$self'): unknown {
-	const workflow = createWorkflow({ nodes: [{ name: 'Passthrough', type: 'passthrough' }] });
-	return workflow.expression.getParameterValue(
-		expression,
-		null,
-		0,
-		0,
-		'Passthrough',
-		[],
-		'manual',
-		as === '$credentials' ? ({ $credentials: data } as never) : {},
-		undefined,
-		false,
-		as === '$self' ? data : undefined,
-	);
-}
+const evaluate = evaluateCredentialExpression;
 
 const testRequestBaseUrl = String(new IntercomKommoKommoApi().test.request.baseURL);
 const tokenUrl = String(
@@ -113,16 +99,7 @@ describe.each(accepted)('Subdomain "%s" with Domain %s', (subdomain, domain, url
 			.reply(200, { id: 31361463, subdomain: kommoName })
 			.get('/api/v4/leads/pipelines')
 			.reply(200, { _embedded: { pipelines: [] } });
-		const workflow = createWorkflow({
-			nodes: [
-				{
-					name: 'Kommo Trigger',
-					type: 'kommoTrigger',
-					parameters: { events: ['status_lead'] },
-					credentials: { intercomKommoKommoApi: 'kommo' },
-				},
-			],
-		});
+		const workflow = kommoTriggerWorkflow();
 		const { response, result } = await deliverWebhook({
 			workflow,
 			nodeName: 'Kommo Trigger',

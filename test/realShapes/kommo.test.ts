@@ -10,12 +10,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
-import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { forgetCachedAccounts } from '../../nodes/KommoTrigger/helpers/accountCache';
-import { createWorkflow, deliverWebhook, registerNodes } from '../helpers/n8n';
-import { credentials, kommo, runKommo, setUpKommoTests } from '../nodes/Kommo/kommoTestKit';
+import { deliverWebhook } from '../helpers/n8n';
+import {
+	credentials,
+	kommo,
+	kommoTriggerWorkflow,
+	runKommo,
+	setUpKommoTests,
+} from '../nodes/Kommo/kommoTestKit';
 
-registerNodes(KommoTrigger);
 setUpKommoTests();
 afterEach(() => forgetCachedAccounts());
 
@@ -29,16 +33,7 @@ test('a v3 status webhook with a contact update: one lead item, fields kept as K
 		.reply(200, { id: 31361463, subdomain: 'acme' })
 		.get('/api/v4/leads/pipelines')
 		.reply(200, { _embedded: { pipelines: [] } });
-	const workflow = createWorkflow({
-		nodes: [
-			{
-				name: 'Kommo Trigger',
-				type: 'kommoTrigger',
-				parameters: { events: ['status_lead'] },
-				credentials: { intercomKommoKommoApi: 'kommo' },
-			},
-		],
-	});
+	const workflow = kommoTriggerWorkflow();
 	const body = text('webhooks/status-lead.v3-with-contact.form.txt').replace(
 		/account%5Bsubdomain%5D=devteam/,
 		'account%5Bsubdomain%5D=acme',

@@ -3,32 +3,15 @@
  * failure of an item (a bad expression in those parameters included) into one error item of the
  * same shape.
  */
-import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { Intercom } from '../../../nodes/Intercom/Intercom.node';
-import { Kommo } from '../../../nodes/Kommo/Kommo.node';
 import { IntercomTranscript } from '../../../nodes/Transcript/IntercomTranscript.node';
 import { registerNodes, runWorkflow } from '../../helpers/n8n';
+// registers the Kommo node and a trigger-like Passthrough start node
+import '../Kommo/kommoTestKit';
 
-class RouterTestStart implements INodeType {
-	description = {
-		displayName: 'Start',
-		name: 'routerTestStart',
-		group: ['trigger'],
-		version: 1,
-		defaults: { name: 'Start' },
-		inputs: [],
-		outputs: ['main'],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'in' }],
-		properties: [],
-	} as unknown as INodeTypeDescription;
-
-	async webhook(this: IWebhookFunctions) {
-		return {};
-	}
-}
-
-registerNodes(RouterTestStart, Intercom, Kommo, IntercomTranscript);
+registerNodes(Intercom, IntercomTranscript);
 
 // reading a property of a missing object throws inside n8n's expression evaluator
 const BAD_EXPRESSION = '={{ $json.missing.deeper }}';
@@ -45,7 +28,7 @@ describe.each(cases)('%s with a bad expression in "%s"', (type, _parameter, para
 	const run = async (continueOnFail: boolean) =>
 		await runWorkflow({
 			nodes: [
-				{ name: 'Start', type: 'routerTestStart' },
+				{ name: 'Start', type: 'passthrough' },
 				{ name: 'Node', type, parameters, continueOnFail },
 			],
 			input: [{ json: { n: 1 } }, { json: { n: 2 } }],
