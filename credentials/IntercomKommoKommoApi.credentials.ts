@@ -6,9 +6,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { kommoAccountExpression } from '../nodes/shared/kommoAccount';
+
 /**
- * Fields shared by both Kommo credentials. The transport builds the account URL from them
- * (`getKommoBaseUrl`), so keep the names in sync with nodes/Kommo/transport.
+ * Fields shared by both Kommo credentials. Everything that needs the account URL reads them with
+ * nodes/shared/kommoAccount.ts (the transport, the trigger, and these credentials' expressions).
  */
 export const kommoAccountProperties: INodeProperties[] = [
 	{
@@ -18,7 +20,7 @@ export const kommoAccountProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'mycompany',
 		description:
-			'The first part of your account address: for https://mycompany.kommo.com enter "mycompany"',
+			'The first part of your account address: for https://mycompany.kommo.com enter "mycompany" (the whole address works too)',
 		displayOptions: { hide: { domain: ['custom'] } },
 	},
 	{
@@ -55,13 +57,6 @@ export const kommoAccountProperties: INodeProperties[] = [
 	},
 ];
 
-/** n8n expression giving the account URL, for credential tests and OAuth URLs (`$credentials` or `$self`). */
-export function kommoBaseUrlExpression(source: '$credentials' | '$self'): string {
-	const field = (name: string) =>
-		source === '$self' ? `$self["${name}"]` : `$credentials.${name}`;
-	return `${field('domain')} === "custom" ? String(${field('baseUrl')}).trim().replace(/\\/+$/, "") : "https://" + String(${field('subdomain')}).trim().replace(/^https?:\\/\\//, "").split(".")[0] + "." + ${field('domain')}`;
-}
-
 export class IntercomKommoKommoApi implements ICredentialType {
 	name = 'intercomKommoKommoApi';
 
@@ -96,7 +91,7 @@ export class IntercomKommoKommoApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `={{ ${kommoBaseUrlExpression('$credentials')} }}`,
+			baseURL: `={{ ${kommoAccountExpression('$credentials')} }}`,
 			url: '/api/v4/account',
 		},
 	};

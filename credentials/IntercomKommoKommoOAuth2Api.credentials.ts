@@ -1,9 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import {
-	kommoAccountProperties,
-	kommoBaseUrlExpression,
-} from './IntercomKommoKommoApi.credentials';
+import { kommoAccountExpression } from '../nodes/shared/kommoAccount';
+import { kommoAccountProperties } from './IntercomKommoKommoApi.credentials';
 
 /**
  * Kommo's authorize page is global (the user picks the account there) but its token endpoint is per
@@ -42,7 +40,7 @@ export class IntercomKommoKommoOAuth2Api implements ICredentialType {
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: `={{ (${kommoBaseUrlExpression('$self')}) + "/oauth2/access_token" }}`,
+			default: `={{ ${kommoAccountExpression('$self')} + "/oauth2/access_token" }}`,
 		},
 		{
 			displayName: 'Scope',

@@ -466,6 +466,89 @@ async function chatScenarios(n8n, sandbox, chat) {
 	return { janeLeadId: janeLead.id };
 }
 
+/**
+ * 6. Duplicate Kommo contacts (two contacts with the same email, as imports leave them) and no
+ * open deal: one chat gives ONE new deal, linked to the most recently updated contact, and one note.
+ */
+async function duplicateContactScenario(n8n, sandbox, chat) {
+	const email = 'dana.duplicate@example.com';
+	const intercomId = '65f0c0de0000000000000006';
+	const conversationId = '1006';
+	const now = Math.floor(Date.now() / 1000);
+	// in-process: the suite runs the sandbox itself (POST /_sandbox/seed and
+	// /_sandbox/kommo/contacts/:id/duplicate do the same over HTTP)
+	sandbox.seed(
+		{
+			intercom: {
+				contacts: [
+					{ id: intercomId, role: 'user', name: 'Dana Duplicate', email, created_at: now - 3600 },
+				],
+				conversations: [
+					{
+						id: conversationId,
+						created_at: now - 60,
+						contacts: [intercomId],
+						source: {
+							id: '403900006',
+							delivered_as: 'customer_initiated',
+							author: { type: 'user', id: intercomId },
+							body: '<p>Hello, is there a discount for nonprofits?</p>',
+						},
+						parts: [],
+						tags: [],
+					},
+				],
+			},
+			kommo: {
+				contacts: [
+					{
+						name: 'Dana Duplicate',
+						created_at: now - 7200,
+						custom_fields_values: [
+							{ field_code: 'EMAIL', values: [{ value: email, enum_code: 'WORK' }] },
+						],
+					},
+				],
+			},
+		},
+		{ merge: true },
+	);
+	const hasEmail = (contact) => JSON.stringify(contact.custom_fields_values ?? []).includes(email);
+	const original = sandbox.state.kommo.contacts.find(hasEmail);
+	const duplicate = sandbox.duplicateKommoContact(original.id, { name: 'Dana Duplicate (import)' });
+
+	const before = await sandboxState(sandbox);
+	const executionsBefore = (await n8n.executions(chat.id)).length;
+	const created = await sandbox.sendIntercomWebhook({
+		url: chat.url,
+		topic: 'conversation.user.created',
+		conversationId,
+	});
+	await settle(n8n, chat.id, executionsBefore + 1);
+	const state = await sandboxState(sandbox);
+	save('state-6-duplicates.json', state);
+	const knownLeads = new Set(before.kommo.leads.map((lead) => lead.id));
+	const newLeads = state.kommo.leads.filter((lead) => !knownLeads.has(lead.id));
+	const notes = newLeads.flatMap((lead) => notesOf(state, lead.id));
+	check(
+		'6. two Kommo contacts with the same email, no open deal → 200 and exactly one new deal',
+		created.status === 200 && newLeads.length === 1,
+		`${created.status}; ${newLeads.length} new lead(s) ${newLeads.map((l) => `${l.id} "${l.name}"`).join(', ')}`,
+	);
+	check(
+		'6. the deal is linked to the most recently updated of the two contacts, and no contact is created',
+		newLeads.length === 1 &&
+			JSON.stringify(leadContacts(state, newLeads[0].id)) === JSON.stringify([duplicate.id]) &&
+			state.kommo.contacts.length === before.kommo.contacts.length,
+		`contacts of the deal: ${newLeads.map((l) => leadContacts(state, l.id).join(',')).join(' / ')}; expected ${duplicate.id}; contacts ${before.kommo.contacts.length}→${state.kommo.contacts.length}`,
+	);
+	check(
+		'6. exactly one note, holding the chat',
+		notes.length === 1 && notes[0].params.text.includes('discount for nonprofits'),
+		`${notes.length} note(s)`,
+	);
+}
+
 async function stageScenarios(n8n, sandbox, stage, { janeLeadId }) {
 	// What a user pastes in Kommo → Settings → Integrations → Webhooks (Lead status changed).
 	await kommoApi(sandbox, 'POST', '/api/v4/webhooks', {
@@ -668,6 +751,7 @@ async function main() {
 		}
 
 		const chatResult = await chatScenarios(n8n, sandbox, chat);
+		await duplicateContactScenario(n8n, sandbox, chat);
 		await stageScenarios(n8n, sandbox, stage, chatResult);
 		await reimportScenario(n8n, sandbox, imported, chatResult);
 		save('sandbox-log.json', sandbox.log);

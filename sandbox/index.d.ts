@@ -278,6 +278,11 @@ export interface Sandbox {
 			partType?: string;
 		},
 	): IntercomPart;
+	/** A second contact with the same email and phone and no leads, the most recently updated one. */
+	duplicateKommoContact(
+		contactId: number,
+		options?: { name?: string; updatedAt?: number },
+	): { id: number; name: string; updated_at: number };
 	flushWebhooks(): Promise<void>;
 	close(): Promise<void>;
 }

@@ -355,6 +355,10 @@ async function createSandbox(options = {}) {
 		}
 	}
 
+	function duplicateKommoContact(contactId, options = {}) {
+		return kommo.duplicateContact(ctx.state.kommo, contactId, options);
+	}
+
 	function appendIntercomPart(conversationId, part) {
 		const stored = intercom.appendPart(ctx.state.intercom, conversationId, part);
 		if (!stored) throw new Error(`Unknown Intercom conversation ${conversationId}`);
@@ -442,6 +446,10 @@ async function createSandbox(options = {}) {
 					notificationId: result.notification.id,
 					signature: result.signature,
 				});
+			}
+			if (method === 'POST' && (match = /^\/kommo\/contacts\/(\d+)\/duplicate$/.exec(path))) {
+				const contact = duplicateKommoContact(Number(match[1]), body);
+				return send(res, 200, { contact: { id: contact.id, name: contact.name } });
 			}
 			if (method === 'POST' && path === '/kommo/webhook') {
 				const result = await sendKommoStatusWebhook(body);
@@ -653,6 +661,7 @@ async function createSandbox(options = {}) {
 		sendIntercomWebhook,
 		sendKommoStatusWebhook,
 		appendIntercomPart,
+		duplicateKommoContact,
 		/** Waits for outgoing Kommo webhooks triggered by API calls so far. */
 		flushWebhooks: async () => {
 			await new Promise((resolve) => setImmediate(resolve));

@@ -448,6 +448,28 @@ function seedKommo(state, seed = {}) {
 	}
 }
 
+/**
+ * A second contact with the same email and phone as `contactId` and no leads, as imports, forms and
+ * native integrations leave them in real accounts. It is the most recently updated contact unless
+ * `updatedAt` says otherwise.
+ */
+function duplicateContact(state, contactId, { name, updatedAt } = {}) {
+	const original = state.contacts.find((contact) => contact.id === Number(contactId));
+	if (!original) throw new Error(`No Kommo contact ${contactId} to duplicate`);
+	const newest = Math.max(
+		nowSeconds(),
+		...state.contacts.map((contact) => contact.updated_at ?? 0),
+	);
+	const copy = {
+		...clone(original),
+		id: takeId(state, 'contact'),
+		name: name ?? original.name,
+		updated_at: updatedAt ?? newest + 1,
+	};
+	state.contacts.push(copy);
+	return copy;
+}
+
 function upsert(list, record) {
 	const index = list.findIndex((entry) => entry.id === record.id);
 	if (index === -1) list.push(record);
@@ -1388,6 +1410,7 @@ module.exports = {
 	LOST,
 	emptyKommoState,
 	seedKommo,
+	duplicateContact,
 	handleKommo,
 	fuzzyMatches,
 	isOpenLead,

@@ -11,7 +11,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import {
 	checkConversationItem,
 	dedupMemoryKey,
-	forgetNotifications,
 	isConversationTopic,
 	isTopicSelected,
 	parseNotification,
@@ -195,11 +194,11 @@ export class IntercomTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				return true;
 			},
+			/*
+			 * n8n calls this when a workflow is saved or a test listener stops, while the production
+			 * listener of the same node keeps receiving Intercom's retries: the ids it has seen stay.
+			 */
 			async delete(this: IHookFunctions): Promise<boolean> {
-				forgetNotifications(
-					dedupMemoryKey(this.getWorkflow().id, this.getNode().name),
-					this.getWorkflowStaticData('node'),
-				);
 				return true;
 			},
 		},

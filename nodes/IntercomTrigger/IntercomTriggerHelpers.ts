@@ -232,11 +232,6 @@ export function dedupMemoryKey(workflowId: string | undefined, nodeName: string)
 	return `${workflowId ?? '__unsaved__'}\u0000${nodeName}`;
 }
 
-export function forgetNotifications(memoryKey: string, staticData: IDataObject): void {
-	processMemory.delete(memoryKey);
-	delete staticData[STATIC_DATA_KEY];
-}
-
 function storedIds(staticData: IDataObject): string[] {
 	const stored = staticData[STATIC_DATA_KEY];
 	return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];

@@ -95,6 +95,22 @@ export class KommoTrigger implements INodeType {
 				displayOptions: { show: { registration: ['manual'] } },
 			},
 			{
+				displayName: 'Require Account ID',
+				name: 'requireAccountId',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to refuse (401) a webhook that does not name the account ID. Kommo signs nothing, so the URL and the account check are all that keeps strangers out; every current Kommo webhook sends the account ID. Turn off only for an account that still sends the old format with the subdomain alone.',
+			},
+			{
+				displayName:
+					'Webhooks without an account ID are accepted when their subdomain matches the credential: anyone who knows this URL and your subdomain can start this workflow with made-up data. Turn Require Account ID back on unless your Kommo account still sends the old format.',
+				name: 'accountIdNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { requireAccountId: [false] } },
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',

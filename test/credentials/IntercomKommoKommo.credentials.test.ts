@@ -2,35 +2,15 @@ import nock from 'nock';
 
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
-import { createWorkflow, registerNodes } from '../helpers/n8n';
-import { Passthrough } from '../nodes/Kommo/kommoTestKit';
+import { registerNodes } from '../helpers/n8n';
+import { evaluateCredentialExpression, Passthrough } from '../nodes/Kommo/kommoTestKit';
 
 registerNodes(Passthrough);
 
 // the test kit loads nock, which patches http for the whole process until restored
 afterAll(() => nock.restore());
 
-/** Evaluates a credential expression the way n8n does: `$credentials` as a key, `$self` as self data. */
-function evaluate(
-	expression: string,
-	data: Record<string, unknown>,
-	as: '$credentials' | '$self',
-): unknown {
-	const workflow = createWorkflow({ nodes: [{ name: 'Passthrough', type: 'passthrough' }] });
-	return workflow.expression.getParameterValue(
-		expression,
-		null,
-		0,
-		0,
-		'Passthrough',
-		[],
-		'manual',
-		as === '$credentials' ? ({ $credentials: data } as never) : {},
-		undefined,
-		false,
-		as === '$self' ? data : undefined,
-	);
-}
+const evaluate = evaluateCredentialExpression;
 
 const property = (type: { properties: Array<{ name: string; default: unknown }> }, name: string) =>
 	String(type.properties.find((entry) => entry.name === name)!.default);

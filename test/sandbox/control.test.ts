@@ -52,6 +52,40 @@ describe('sandbox: control endpoints', () => {
 		});
 	});
 
+	it('duplicates a Kommo contact: same email, no leads, most recently updated; the search finds both', async () => {
+		const before = await controlCall(sandbox, 'GET', '/state');
+		const original = before.body.kommo.contacts[0];
+		const email = original.custom_fields_values.find(
+			(field: { field_code: string }) => field.field_code === 'EMAIL',
+		).values[0].value;
+
+		const duplicated = await controlCall(
+			sandbox,
+			'POST',
+			`/kommo/contacts/${original.id}/duplicate`,
+			{
+				name: 'Duplicate from an import',
+			},
+		);
+		expect(duplicated.status).toBe(200);
+		const copy = duplicated.body.contact;
+		expect(copy).toEqual({ id: expect.any(Number), name: 'Duplicate from an import' });
+		expect(copy.id).not.toBe(original.id);
+
+		const search = await kommoCall(
+			sandbox,
+			'GET',
+			`/api/v4/contacts?query=${encodeURIComponent(email)}&with=leads&order[updated_at]=desc`,
+		);
+		expect(search.status).toBe(200);
+		const found = search.body._embedded.contacts;
+		expect(found.map((contact: { id: number }) => contact.id)).toEqual([copy.id, original.id]);
+		expect(found[0]._embedded.leads).toEqual([]);
+		expect(found[1]._embedded.leads.length).toBeGreaterThan(0);
+
+		expect((await controlCall(sandbox, 'POST', '/kommo/contacts/999/duplicate')).status).toBe(400);
+	});
+
 	it('seeds custom data (replacing or merging) and leaves the state alone on a bad seed', async () => {
 		const seeded = await controlCall(sandbox, 'POST', '/seed', {
 			kommo: { contacts: [{ id: 777, name: 'Only Contact' }] },

@@ -499,6 +499,47 @@ describe('sandbox: Kommo API', () => {
 		expect(deleted.status).toBe(204);
 		expect((await kommoCall(sandbox, 'GET', '/api/v4/webhooks')).status).toBe(204);
 	});
+	it("lists a lead's notes newest first (order[id]=desc), 250 a page, with a next link, as Add Note reads them", async () => {
+		const start = 1700000000;
+		sandbox.seed(
+			{
+				kommo: {
+					notes: Array.from({ length: 300 }, (_, index) => ({
+						entity_id: OPEN_LEAD,
+						note_type: 'common',
+						created_at: start + index * 60,
+						params: { text: `Note ${index + 1}` },
+					})),
+				},
+			} as never,
+			{ merge: true },
+		);
+		const first = await kommoCall(
+			sandbox,
+			'GET',
+			`/api/v4/leads/${OPEN_LEAD}/notes?filter[note_type][]=common&order[id]=desc&limit=250`,
+		);
+		const page1 = first.body._embedded.notes;
+		expect(page1).toHaveLength(250);
+		expect(page1[0].params.text).toBe('Note 300');
+		const ids = page1.map((note: any) => note.id);
+		expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
+		const times = page1.map((note: any) => note.created_at);
+		expect(times).toEqual([...times].sort((a: number, b: number) => b - a));
+		const next = new URL(first.body._links.next.href);
+		expect(next.searchParams.get('order[id]')).toBe('desc');
+		expect(next.searchParams.get('page')).toBe('2');
+		const second = await kommoCall(
+			sandbox,
+			'GET',
+			`${next.pathname.replace(/^\/kommo/, '')}${next.search}`,
+		);
+		const page2 = second.body._embedded.notes;
+		// the rest: 50 seeded and the lead's seeded note, oldest last
+		expect(page2.length).toBe(51);
+		expect(page2[0].id).toBeLessThan(ids[249]);
+		expect(second.body._links.next).toBeUndefined();
+	});
 });
 
 describe('sandbox: Kommo rate limit', () => {

@@ -122,7 +122,12 @@ describe('sandbox: driven by the package nodes', () => {
 		// Kommo's search returned Mary Jane; the node must not take her for Jane
 		expect(apiCalls()).toEqual(['GET /kommo/api/v4/contacts 200']);
 		expect(jane.json('Kommo')).toEqual([
-			{ found: false, email: 'jane@example.com', leadId: null, leadChoice: null },
+			expect.objectContaining({
+				found: false,
+				email: 'jane@example.com',
+				leadId: null,
+				contacts: [],
+			}),
 		]);
 
 		const maryJane = await runKommo(
@@ -134,7 +139,7 @@ describe('sandbox: driven by the package nodes', () => {
 		);
 		expect(maryJane.json('Kommo')[0]).toMatchObject({
 			found: true,
-			id: 20000001,
+			contactId: 20000001,
 			leadId: OPEN_LEAD,
 		});
 

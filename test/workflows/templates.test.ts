@@ -653,7 +653,7 @@ describe('the forward template, run on a webhook from Intercom', () => {
 		const notes = rendered.notes as IDataObject[];
 		expect(run1.json('Find contact by email')[0]).toMatchObject({
 			found: true,
-			id: CONTACT_ID,
+			contactId: CONTACT_ID,
 			leadId: LEAD_ID,
 			leadChoice: 'latest-open',
 		});
@@ -729,6 +729,108 @@ describe('the forward template, run on a webhook from Intercom', () => {
 		expect(posts).toEqual([noteBody(777, (rendered.notes as IDataObject[])[0].text as string)]);
 		expect(run.ran('Create deal and contact')).toBe(false);
 		expect(run.json('Mark as delivered')[0]).toMatchObject({ entityId: 777, delivered: true });
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	test('two Kommo contacts with the email and no open deal: one deal, for the most recently updated contact, and one set of notes', async () => {
+		intercom().get(`/conversations/${CONVERSATION_ID}`).reply(200, conversation(3));
+		const scope = kommo();
+		const duplicate = (id: number, updatedAt: number, leadIds: number[]) => ({
+			...contactWithLeads(leadIds)._embedded.contacts[0],
+			id,
+			updated_at: updatedAt,
+		});
+		scope
+			.get('/api/v4/contacts')
+			.query({ limit: '250', query: EMAIL, with: 'leads' })
+			.reply(200, {
+				_embedded: {
+					contacts: [
+						duplicate(CONTACT_ID, 1700000000, [LEAD_ID]),
+						duplicate(406400, 1700009999, []),
+					],
+				},
+			})
+			.get('/api/v4/leads')
+			.query({ limit: '250', 'filter[id][]': String(LEAD_ID) })
+			.reply(200, { _embedded: { leads: [lead(LEAD_ID, 143)] } })
+			.get('/api/v4/leads/pipelines')
+			.reply(200, PIPELINES);
+		const created: unknown[] = [];
+		scope
+			.post('/api/v4/leads', (body) => {
+				created.push(body);
+				return true;
+			})
+			.reply(200, { _embedded: { leads: [{ id: 778, request_id: '0' }] } });
+		scope.get('/api/v4/leads/778/notes').query(NOTES_QUERY).reply(204);
+		const posts = recordNotePosts(scope, 778, 1);
+
+		const run = await deliverToForward(`wf-template-${++workflowCounter}`, {});
+		expect(run.error()).toBeUndefined();
+		expect(run.json('Find contact by email')).toEqual([
+			expect.objectContaining({
+				found: true,
+				contactId: 406400,
+				leadId: null,
+				contacts: [
+					expect.objectContaining({ id: 406400 }),
+					expect.objectContaining({ id: CONTACT_ID }),
+				],
+			}),
+		]);
+		expect(created).toEqual([
+			[{ name: LEAD_NAME, _embedded: { contacts: [{ id: 406400, is_main: true }] } }],
+		]);
+		expect(posts).toHaveLength(1);
+		expect(run.json('Mark as delivered')).toEqual([
+			expect.objectContaining({ entityId: 778, delivered: true }),
+		]);
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	test('two Kommo contacts with the email, each with an open deal: the notes go only on the most recently updated deal', async () => {
+		intercom().get(`/conversations/${CONVERSATION_ID}`).reply(200, conversation(3));
+		const scope = kommo();
+		const duplicate = (id: number, leadIds: number[]) => ({
+			...contactWithLeads(leadIds)._embedded.contacts[0],
+			id,
+		});
+		scope
+			.get('/api/v4/contacts')
+			.query({ limit: '250', query: EMAIL, with: 'leads' })
+			.reply(200, {
+				_embedded: { contacts: [duplicate(CONTACT_ID, [LEAD_ID]), duplicate(406400, [556])] },
+			})
+			.get('/api/v4/leads')
+			.query({ limit: '250', 'filter[id][]': ['556', String(LEAD_ID)] })
+			.reply(200, {
+				_embedded: {
+					leads: [lead(LEAD_ID, 58141807, 1700000000), lead(556, 58141807, 1700005000)],
+				},
+			})
+			.get('/api/v4/leads/pipelines')
+			.reply(200, PIPELINES)
+			// neither deal holds this chat yet: both are looked at, newest first
+			.get('/api/v4/leads/556/notes')
+			.query(true)
+			.reply(204)
+			.get(`/api/v4/leads/${LEAD_ID}/notes`)
+			.query(true)
+			.reply(204)
+			.get('/api/v4/leads/556/notes')
+			.query(true)
+			.reply(204);
+		const posts = recordNotePosts(scope, 556, 1);
+
+		const run = await deliverToForward(`wf-template-${++workflowCounter}`, {});
+		expect(run.error()).toBeUndefined();
+		expect(run.json('Find contact by email')).toEqual([
+			expect.objectContaining({ leadId: 556, contactId: 406400, leadChoice: 'latest-open' }),
+		]);
+		expect(posts).toHaveLength(1);
+		expect(posts[0][0]).toMatchObject({ entity_id: 556 });
+		expect(run.ran('Create deal for contact')).toBe(false);
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AdminResolver } from '../helpers/admin';
-import { asNodeError } from '../helpers/errors';
+import { asNodeError, errorItem } from '../../shared/errors';
 import { TagDirectory } from '../helpers/tags';
 import type { ExecutionShared, OperationExecute } from './common';
 import { addTag, get, removeTag } from './conversation/Conversation.resource';
@@ -25,9 +25,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const shared: ExecutionShared = { admins: new AdminResolver(this), tags: new TagDirectory(this) };
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const resource = this.getNodeParameter('resource', itemIndex) as IntercomType['resource'];
-		const operation = this.getNodeParameter('operation', itemIndex) as string;
 		try {
+			const resource = this.getNodeParameter('resource', itemIndex) as IntercomType['resource'];
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
 			const handler = (operations[resource] as Record<string, { execute: OperationExecute }>)?.[
 				operation
 			];
@@ -42,10 +42,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData.push(...results.map((json) => ({ json, pairedItem: { item: itemIndex } })));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				returnData.push({
-					json: { error: (error as Error).message },
-					pairedItem: { item: itemIndex },
-				});
+				returnData.push(errorItem(this.getNode(), error, itemIndex));
 				continue;
 			}
 			throw asNodeError(this.getNode(), error, itemIndex);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { LeadFieldDirectory } from '../helpers/customFields';
-import { asNodeError } from '../helpers/errors';
+import { asNodeError, errorItem } from '../../shared/errors';
 import { PipelineDirectory } from '../helpers/leads';
 import type { ExecutionShared, OperationExecute } from './common';
 import * as contact from './contact/Contact.resource';
@@ -58,11 +58,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData.push(...results.map((json) => ({ json, pairedItem: { item: itemIndex } })));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				const failure = asNodeError(this.getNode(), error, itemIndex);
-				returnData.push({
-					json: { error: failure.message, description: failure.description ?? null },
-					pairedItem: { item: itemIndex },
-				});
+				returnData.push(errorItem(this.getNode(), error, itemIndex));
 				continue;
 			}
 			throw asNodeError(this.getNode(), error, itemIndex);

@@ -62,6 +62,13 @@ export class PipelineDirectory {
 	}
 }
 
+/** Most recently updated first; the higher id (the newer record) settles a tie. */
+export function newestFirst(a: IDataObject, b: IDataObject): number {
+	return (
+		Number(b.updated_at ?? 0) - Number(a.updated_at ?? 0) || Number(b.id ?? 0) - Number(a.id ?? 0)
+	);
+}
+
 /** Open means neither won (142) nor lost (143) and not deleted. */
 export function isLeadOpen(lead: IDataObject): boolean {
 	return !isClosedStatus(lead.status_id) && lead.is_deleted !== true;

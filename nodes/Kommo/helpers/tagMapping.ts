@@ -1,10 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CustomFieldDefinition, FieldOption } from './customFields';
-import { CHOICE_TYPES } from './customFields';
+import { CHOICE_TYPES, findOption } from './customFields';
 
 /** Value of the "Field Option" column that drops a tag instead of mapping it. */
 export const IGNORE_TAG = '__ignore__';
+
+/** Value of the "Field Option" column that makes a tag tick a checkbox field. */
+export const CHECKBOX_TICK = '__tick__';
 
 export interface TagException {
 	tag: string;
@@ -22,26 +25,33 @@ export interface TagMappingResult {
 
 const key = (text: string) => text.trim().toLowerCase();
 
+/**
+ * The option a row names, or null when the row maps the tag as itself: no option chosen, or
+ * "(Tick the Checkbox)", which means something only for a checkbox.
+ */
+function rowOption(exception: TagException | undefined): string | null {
+	if (!exception) return null;
+	const option = exception.option.trim();
+	return option === '' || option === CHECKBOX_TICK ? null : option;
+}
+
 function exceptionFor(exceptions: TagException[], tag: string): TagException | undefined {
 	return exceptions.find((exception) => key(exception.tag) === key(tag));
 }
 
+/** A tag is a name, so it matches option names only, never an option ID that looks like it. */
 function optionNamed(field: CustomFieldDefinition, name: string): FieldOption | undefined {
-	const wanted = key(name);
-	return (
-		field.enums?.find((option) => key(option.value) === wanted) ??
-		(/^\d+$/.test(name.trim())
-			? field.enums?.find((option) => option.id === Number(name))
-			: undefined)
-	);
+	return field.enums?.find((option) => key(option.value) === key(name));
 }
 
 /**
- * Intercom tags → one lead field. Choice fields: a tag picks the option of the same name
- * (case-insensitive) unless the exceptions table says otherwise; a select takes the first tag that
- * maps, a multiselect all of them. Checkbox: true when a counted tag is present (the tags listed in
- * the table, or any tag when the table is empty). Text: the tag names, comma-joined, with the
- * table's renames applied.
+ * Intercom tags → one lead field, by the rules of the README's "Intercom tags → lead field" table
+ * (one row per field type, one column per kind of exception row). Choice fields: a tag picks the
+ * option of the same name (case-insensitive) unless its row names another; a select takes the first
+ * tag that maps, a multiselect all of them. Checkbox: ticked when a counted tag is present (the
+ * tags with a row other than Ignore, or any tag when no row counts one). Text: the tag names,
+ * comma-joined, with the rows' renames applied. Ignore drops a tag everywhere; a row without an
+ * option maps the tag as itself.
  */
 export function mapTagsToField(
 	field: CustomFieldDefinition,
@@ -60,7 +70,9 @@ export function mapTagsToField(
 		for (const tag of unique) {
 			const exception = exceptionFor(exceptions, tag);
 			if (exception?.option === IGNORE_TAG) continue;
-			const option = optionNamed(field, exception ? exception.option : tag);
+			const named = rowOption(exception);
+			// a row's option comes from the dropdown (a name) or an expression (a name or an ID)
+			const option = named === null ? optionNamed(field, tag) : findOption(field, named);
 			if (!option) {
 				unmatchedTags.push(tag);
 				continue;
@@ -92,7 +104,7 @@ export function mapTagsToField(
 		const exception = exceptionFor(exceptions, tag);
 		if (exception?.option === IGNORE_TAG) continue;
 		mappedTags.push(tag);
-		names.push(exception && exception.option.trim() !== '' ? exception.option.trim() : tag);
+		names.push(rowOption(exception) ?? tag);
 	}
 	if (!names.length)
 		return { values: clearWhenNothingMatches ? [] : null, mappedTags, unmatchedTags };

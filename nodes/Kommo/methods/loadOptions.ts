@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { LOST_STATUS_ID, WON_STATUS_ID } from '../helpers/constants';
-import { IGNORE_TAG } from '../helpers/tagMapping';
+import { CHECKBOX_TICK, IGNORE_TAG } from '../helpers/tagMapping';
 import { kommoApiRequest, kommoApiRequestAllItems } from '../transport';
 
 interface KommoStatus {
@@ -199,6 +199,8 @@ export async function getTagFieldOptions(
 	const enums = Array.isArray(field?.enums) ? (field.enums as IDataObject[]) : [];
 	return [
 		{ name: '(Ignore This Tag)', value: IGNORE_TAG },
+		// a checkbox has no options; a row says whether its tag ticks it
+		...(field?.type === 'checkbox' ? [{ name: '(Tick the Checkbox)', value: CHECKBOX_TICK }] : []),
 		...enums.map((option) => ({ name: String(option.value), value: String(option.value) })),
 	];
 }

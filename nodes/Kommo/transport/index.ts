@@ -1,6 +1,5 @@
 import { NodeApiError } from 'n8n-workflow';
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -11,6 +10,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
+import { kommoAccountOf } from '../../shared/kommoAccount';
 import { oncePer } from '../../shared/memo';
 import { parseRetryAfter, withRetry } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';
@@ -69,25 +69,6 @@ export const kommoRetryPolicy: RetryPolicy = {
 	maxDelayMs: 30000,
 };
 
-/** `https://<subdomain>.<domain>`, or the custom base URL, without a trailing slash. */
-export function getKommoBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const domain = String(credentials.domain ?? 'kommo.com');
-	if (domain === 'custom') {
-		const baseUrl = String(credentials.baseUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '');
-		if (!baseUrl) throw new Error('The Kommo credential uses a custom base URL but none is set');
-		return baseUrl;
-	}
-	// people paste "mycompany.kommo.com" or the whole address; keep only the account name
-	const subdomain = String(credentials.subdomain ?? '')
-		.trim()
-		.replace(/^https?:\/\//i, '')
-		.split(/[./]/)[0];
-	if (!subdomain) throw new Error('The Kommo credential has no subdomain');
-	return `https://${subdomain}.${domain}`;
-}
-
 export function getKommoAuthentication(this: KommoContext): KommoAuthentication {
 	try {
 		// execute contexts read item 0; the others take the 0 as a fallback value
@@ -125,7 +106,7 @@ async function readKommoAccount(this: KommoContext): Promise<KommoAccount> {
 	return {
 		credentialType,
 		authentication,
-		baseUrl: getKommoBaseUrl(credentials),
+		baseUrl: kommoAccountOf(credentials).baseUrl,
 		requestsPerSecond: effectiveRate(credentials.maxRequestsPerSecond),
 	};
 }

@@ -2,10 +2,10 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import {
 	getKommoAuthentication,
-	getKommoBaseUrl,
 	kommoApiRequest,
 	kommoCredentialType,
 } from '../../Kommo/transport';
+import { kommoAccountOf } from '../../shared/kommoAccount';
 import type { KommoContext } from '../../Kommo/transport';
 
 /**
@@ -33,15 +33,7 @@ export async function getAccountIdentity(this: KommoContext): Promise<AccountIde
 	const credentials: ICredentialDataDecryptedObject = await this.getCredentials(
 		kommoCredentialType(getKommoAuthentication.call(this)),
 	);
-	const baseUrl = getKommoBaseUrl(credentials);
-	const subdomain =
-		credentials.domain === 'custom'
-			? null
-			: String(credentials.subdomain ?? '')
-					.trim()
-					.toLowerCase()
-					.replace(/^https?:\/\//, '')
-					.split('.')[0] || null;
+	const { baseUrl, subdomain } = kommoAccountOf(credentials);
 	return { baseUrl, subdomain };
 }
 

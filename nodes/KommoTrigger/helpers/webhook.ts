@@ -226,9 +226,10 @@ function toItem(
 }
 
 /**
- * Order of checks: the body must be a Kommo form (else 400), from the credential's account (else
- * 401), carry lead events with ids (else 400); events outside the filter are dropped and, when none
- * remain, Kommo gets its 200 without an execution. Everything before the answer is local except a
+ * Order of checks: the body must be a Kommo form (else 400), name the credential's account by its
+ * id (else 401; by its subdomain alone only with "Require Account ID" off), carry lead events with
+ * ids (else 400); events outside the filter are dropped and, when none remain, Kommo gets its 200
+ * without an execution. Everything before the answer is local except a
  * one-time account lookup; slower enrichment happens after an early 200 (see attachFullLeads).
  */
 export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -255,6 +256,13 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 			this,
 			401,
 			'The body names no Kommo account (account[id] / account[subdomain])',
+		);
+	}
+	if (payloadAccount.id === null && this.getNodeParameter('requireAccountId', true) !== false) {
+		return reply.call(
+			this,
+			401,
+			'The body has no account[id]; every current Kommo webhook sends one. For an account that still sends the old format, turn off "Require Account ID" in the Kommo Trigger.',
 		);
 	}
 	const account = await isOwnAccount.call(this, identity, payloadAccount, staticData);

@@ -1,19 +1,11 @@
 import { randomUUID } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError, errorItem } from '../../shared/errors';
 import type { RunContext } from './common';
 import * as markDelivered from './markDelivered.operation';
 import * as render from './render.operation';
-
-/** Our own errors already speak plainly; they only get the item attached. */
-function asOperationError(node: INode, error: unknown, itemIndex: number): NodeOperationError {
-	if (error instanceof NodeOperationError) {
-		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(node, error as Error, { itemIndex });
-}
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -47,10 +39,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		} catch (error) {
 			if (this.continueOnFail()) {
-				transcripts.push(wrap({ error: (error as Error).message }));
+				transcripts.push(errorItem(this.getNode(), error, itemIndex));
 				continue;
 			}
-			throw asOperationError(this.getNode(), error, itemIndex);
+			throw asNodeError(this.getNode(), error, itemIndex);
 		}
 	}
 	return [transcripts, noNewMessages];

@@ -15,6 +15,11 @@ export function buildIdempotencyKey(conversationId: string, firstRef: string, la
 	return `${KEY_PREFIX}${conversationId}:${firstRef}-${lastRef}`;
 }
 
+/** Whether a key is one the Transcript node writes (and so is only ever read from a marker line). */
+export function isTranscriptKey(key: string): boolean {
+	return key.startsWith(KEY_PREFIX);
+}
+
 export function formatMarker(idempotencyKey: string): string {
 	return `${MARKER_PREFIX}${idempotencyKey}`;
 }
@@ -33,5 +38,5 @@ export function parseMarker(text: unknown): string | null {
 	MARKER_LINE.lastIndex = 0;
 	let match: RegExpExecArray | null;
 	while ((match = MARKER_LINE.exec(normalized)) !== null) key = match[1];
-	return key && key.startsWith(KEY_PREFIX) ? key : null;
+	return key && isTranscriptKey(key) ? key : null;
 }

@@ -608,15 +608,24 @@ describe('webhook lifecycle (Intercom has no subscription API)', () => {
 		}
 	});
 
-	it('delete forgets the seen notification ids', async () => {
+	it('delete (saving the workflow, stopping a test listener) keeps the seen notification ids', async () => {
 		const workflow = workflowFor();
 		expect(itemsOf((await deliver({ workflow, body: userCreated })).result)).toHaveLength(1);
-		expect((await deliver({ workflow, body: userCreated })).result.workflowData).toBeUndefined();
+		const remembered = JSON.stringify(workflow.staticData[`node:${TRIGGER}`]);
 
+		// n8n calls delete when a workflow is saved or a test listener stops, while the production
+		// listener of the same workflow and node keeps receiving Intercom's retries
 		expect(await runWebhookMethod({ workflow, nodeName: TRIGGER, method: 'delete' })).toBe(true);
-		expect(workflow.staticData[`node:${TRIGGER}`]).toEqual({});
+		expect(JSON.stringify(workflow.staticData[`node:${TRIGGER}`])).toBe(remembered);
 
-		expect(itemsOf((await deliver({ workflow, body: userCreated })).result)).toHaveLength(1);
+		const redelivery = await deliver({ workflow, body: userCreated });
+		expect(redelivery.result.workflowData).toBeUndefined();
+		expect(redelivery.response.body).toContain('already received');
+
+		// nor does the process forget it when static data is a stale copy without the id
+		delete (workflow.staticData[`node:${TRIGGER}`] as Record<string, unknown>)
+			.recentNotificationIds;
+		expect((await deliver({ workflow, body: userCreated })).result.workflowData).toBeUndefined();
 	});
 });
 

@@ -8,7 +8,6 @@ import {
 	conversationIdOf,
 	customerOf,
 	dedupMemoryKey,
-	forgetNotifications,
 	isConversationTopic,
 	parseNotification,
 	RecentIds,
@@ -384,14 +383,5 @@ describe('rememberNotification', () => {
 		const staticData = { [STATIC_DATA_KEY]: 'not-a-list' };
 		expect(rememberNotification(freshKey(), staticData, 'n')).toBe(true);
 		expect(staticData[STATIC_DATA_KEY]).toEqual(['n']);
-	});
-
-	it('forgets everything for one trigger', () => {
-		const key = freshKey();
-		const staticData: IDataObject = {};
-		rememberNotification(key, staticData, 'n');
-		forgetNotifications(key, staticData);
-		expect(staticData).toEqual({});
-		expect(rememberNotification(key, staticData, 'n')).toBe(true);
 	});
 });

@@ -15,8 +15,9 @@ import type {
 import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Kommo } from '../../../nodes/Kommo/Kommo.node';
+import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import { kommoThrottle } from '../../../nodes/Kommo/transport';
-import { registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
+import { createWorkflow, registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { RunResult } from '../../helpers/n8n';
 import { forgetPipelineNames } from '../../../nodes/Kommo/helpers/leads';
 
@@ -38,8 +39,44 @@ export class Passthrough implements INodeType {
 	}
 }
 
-registerNodes(Passthrough, Kommo);
+registerNodes(Passthrough, Kommo, KommoTrigger);
 registerCredentials(IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
+
+/** Evaluates a credential expression the way n8n does: `$credentials` as a key, `$self` as self data. */
+export function evaluateCredentialExpression(
+	expression: string,
+	data: IDataObject,
+	as: '$credentials' | '$self',
+): unknown {
+	const workflow = createWorkflow({ nodes: [{ name: 'Passthrough', type: 'passthrough' }] });
+	return workflow.expression.getParameterValue(
+		expression,
+		null,
+		0,
+		0,
+		'Passthrough',
+		[],
+		'manual',
+		as === '$credentials' ? ({ $credentials: data } as never) : {},
+		undefined,
+		false,
+		as === '$self' ? data : undefined,
+	);
+}
+
+/** A workflow holding only a Kommo Trigger for stage changes, on the long-lived-token credential. */
+export function kommoTriggerWorkflow() {
+	return createWorkflow({
+		nodes: [
+			{
+				name: 'Kommo Trigger',
+				type: 'kommoTrigger',
+				parameters: { events: ['status_lead'] },
+				credentials: { intercomKommoKommoApi: 'kommo' },
+			},
+		],
+	});
+}
 
 export const BASE = 'https://acme.kommo.com';
 export const TOKEN = 'dummy-kommo-token-123';

@@ -14,6 +14,7 @@ import {
 	useFakeKommoClock,
 } from './setup';
 import { forgetCachedAccounts } from '../../../nodes/KommoTrigger/helpers/accountCache';
+import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 
 const ALL_EVENTS = ['status_lead', 'add_lead', 'update_lead', 'note_lead'];
 const BATCH = () => loadPairs('batch-status-update-note.pairs.json');
@@ -171,12 +172,12 @@ describe('Kommo Trigger webhook: payload to items', () => {
 		});
 	});
 
-	test('the captured 2016 request: subdomain-only account, unknown pipeline names stay null', async () => {
+	test('the captured 2016 request: subdomain-only account (with Require Account ID off), unknown pipeline names stay null', async () => {
 		// that account lives on its own host; its pipeline list does not know pipeline 2116
 		const api = nock('https://test000002.kommo.com')
 			.get('/api/v4/leads/pipelines')
 			.reply(200, PIPELINES);
-		const workflow = triggerWorkflow();
+		const workflow = triggerWorkflow({ requireAccountId: false });
 
 		const { response, result } = await deliverWebhook({
 			workflow,
@@ -287,6 +288,53 @@ test('with OAuth2 authentication the OAuth2 credential is the account checked ag
 	expect((await deliverWith('rival')).response.status).toBe(401);
 });
 
+describe('Kommo Trigger webhook: the account check needs account[id]', () => {
+	const withoutId = () => kommoForm(BATCH().filter(([key]) => key !== 'account[id]'));
+
+	test('a body naming only account[subdomain] gets 401 and starts nothing, without a request', async () => {
+		const workflow = triggerWorkflow({ events: ALL_EVENTS });
+		const { response, result } = await deliver(workflow, withoutId());
+		expect(response.status).toBe(401);
+		expect(JSON.parse(response.body).message).toMatch(/no account\[id\].*"Require Account ID"/);
+		expect(result.workflowData).toBeUndefined();
+	});
+
+	test('"Require Account ID" off accepts the old format when the subdomain matches', async () => {
+		const workflow = triggerWorkflow(
+			{ events: ALL_EVENTS, requireAccountId: false },
+			warmStaticData(),
+		);
+		const { response, result } = await deliver(workflow, withoutId());
+		expect(response.status).toBe(200);
+		expect(result.workflowData![0]).toHaveLength(4);
+		const foreign = kommoForm(
+			BATCH()
+				.filter(([key]) => key !== 'account[id]')
+				.map(([k, v]): [string, string] => [k, k === 'account[subdomain]' ? 'rival' : v]),
+		);
+		expect((await deliver(workflow, foreign)).response.status).toBe(401);
+	});
+
+	test('with the option off a body with an id is still checked against it', async () => {
+		const workflow = triggerWorkflow(
+			{ events: ALL_EVENTS, requireAccountId: false },
+			warmStaticData(),
+		);
+		const foreign = kommoForm(
+			BATCH().map(([k, v]): [string, string] => [k, k === 'account[id]' ? '99999999' : v]),
+		);
+		expect((await deliver(workflow, foreign)).response.status).toBe(401);
+	});
+
+	test('turning it off shows a warning in the node', () => {
+		const notice = new KommoTrigger().description.properties.find(
+			(property) => property.type === 'notice' && property.displayOptions?.show?.requireAccountId,
+		);
+		expect(notice?.displayOptions?.show?.requireAccountId).toEqual([false]);
+		expect(notice?.displayName).toMatch(/anyone who knows this URL and your subdomain/);
+	});
+});
+
 describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 	const cases: Array<[string, string, number, RegExp, Record<string, string>?]> = [
 		[
@@ -326,6 +374,7 @@ describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 			kommoForm([
 				['contacts[add][0][id]', '5'],
 				['account[subdomain]', 'devteam'],
+				['account[id]', '31361463'],
 			]),
 			400,
 			/no leads\[…\] entity/,
@@ -335,6 +384,7 @@ describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 			kommoForm([
 				['leads[status][0][status_id]', '142'],
 				['account[subdomain]', 'devteam'],
+				['account[id]', '31361463'],
 			]),
 			400,
 			/leads\[status\]\[0\] has no valid lead id/,
@@ -345,6 +395,7 @@ describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 				['leads[status][0][id]', '1'],
 				['leads[note][0][note][text]', 'x'],
 				['account[subdomain]', 'devteam'],
+				['account[id]', '31361463'],
 			]),
 			400,
 			/leads\[note\]\[0\] has no valid lead id/,

@@ -418,7 +418,10 @@ describe('input checks', () => {
 		const [transcripts] = result.output('Transcript');
 		expect(transcripts).toHaveLength(2);
 		expect(transcripts[0]).toEqual({
-			json: { error: expect.stringContaining('does not contain an Intercom conversation') },
+			json: {
+				error: expect.stringContaining('does not contain an Intercom conversation'),
+				description: null,
+			},
 			pairedItem: { item: 0 },
 		});
 		expect(transcripts[1].json.conversationId).toBe('215');

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { parseConversationId } from '../../helpers/conversationId';
-import { asNodeError } from '../../helpers/errors';
+import { asNodeError } from '../../../shared/errors';
 import { intercomApiRequest } from '../../transport';
 import { conversationLocator } from '../common';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { parseConversationId } from '../../helpers/conversationId';
-import { asNodeError } from '../../helpers/errors';
+import { asNodeError } from '../../../shared/errors';
 import { parseTagNames } from '../../helpers/tags';
 import { intercomApiRequest, intercomErrorCodes } from '../../transport';
 import type { ExecutionShared } from '../common';

@@ -2,17 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { findTranscriptNote, parseConversationId } from '../../helpers/conversationLink';
-import { describeLead, fetchLeadsByIds } from '../../helpers/leads';
+import { chooseLead, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
+import type { LeadCandidate } from '../../helpers/leadChoice';
+import { describeLead, fetchLeadsByIds, newestFirst } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
 import { kommoApiRequestAllItems } from '../../transport';
 import type { ExecutionShared } from '../common';
 
 export type Channel = 'email' | 'phone';
-
-/** How many open leads of one contact are searched for the conversation's transcript notes. */
-export const MAX_LEADS_INSPECTED = 10;
-
-export type LeadChoice = 'linked-to-conversation' | 'latest-open' | null;
 
 export const findOptions: INodeProperties = {
 	displayName: 'Options',
@@ -27,7 +24,7 @@ export const findOptions: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 215468',
-			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of each contact. Only a contact with several open leads costs anything: one notes request (or more for long note lists) per lead checked.`,
+			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of all matching contacts. Only several open leads cost anything: one notes request (or more for long note lists) per lead checked.`,
 		},
 		{
 			displayName: 'Only Open Leads',
@@ -75,12 +72,10 @@ function linkedLeadIds(contact: IDataObject): number[] {
 
 /**
  * Kommo's `query` search is fuzzy (it matches any filled field, partially), so every hit is checked
- * against the contact's real EMAIL/PHONE values before it counts. Finding nothing is a normal outcome:
- * one `{ found: false }` item, so a workflow can branch on `found`.
- *
- * `leadId` is the lead a workflow should write to: the open lead already holding the Intercom
- * conversation's transcript notes (only with the "Intercom Conversation ID" option), else the most
- * recently updated open lead, else null; `leadChoice` says which rule picked it.
+ * against the contact's real EMAIL/PHONE values before it counts. Real accounts hold duplicate
+ * contacts, so the answer is one item per search: every matching contact in `contacts`, and the one
+ * decision a workflow acts on (`leadId`, `contactId`, `leadChoice`, `reason`; see chooseLead).
+ * Finding nothing is a normal outcome (`found: false`), so a workflow can branch on `found`.
  */
 export async function findContacts(
 	this: IExecuteFunctions,
@@ -117,70 +112,61 @@ export async function findContacts(
 		{ query: wanted, with: 'leads' },
 		{ itemIndex },
 	);
-	const matches = hits.filter((contact) =>
-		channelValues(contact, channel).some((value) => sameValue(channel, value, wanted)),
-	);
-	if (!matches.length) return [{ found: false, [channel]: wanted, leadId: null, leadChoice: null }];
+	const matches = hits
+		.filter((contact) =>
+			channelValues(contact, channel).some((value) => sameValue(channel, value, wanted)),
+		)
+		.sort(newestFirst);
 
 	const leadIds = matches.flatMap(linkedLeadIds);
 	const leads = leadIds.length ? await fetchLeadsByIds(this, leadIds, itemIndex) : [];
 	const names = leads.length ? await shared.pipelines.lookup(itemIndex) : undefined;
 	const leadsById = new Map(leads.map((lead) => [Number(lead.id), lead]));
+	const inPipelines = (lead: IDataObject) =>
+		!pipelineIds.length || pipelineIds.includes(Number(lead.pipeline_id));
 
-	// several matching contacts may share a lead: read its notes once
-	const linkChecks = new Map<number, Promise<boolean>>();
-	const isLinked = async (leadId: number): Promise<boolean> => {
-		let check = linkChecks.get(leadId);
-		if (!check) {
-			check = findTranscriptNote(this, leadId, itemIndex, conversationId).then(
-				(note) => note !== null,
-			);
-			linkChecks.set(leadId, check);
-		}
-		return await check;
-	};
-
-	const results: IDataObject[] = [];
-	for (const contact of matches) {
-		const contactLeads = linkedLeadIds(contact)
+	const candidates: LeadCandidate[] = matches.map((contact) => ({
+		contactId: Number(contact.id),
+		leads: linkedLeadIds(contact)
 			.map((id) => leadsById.get(id))
 			// leads Kommo did not return are deleted or out of the token's reach
 			.filter((lead): lead is IDataObject => lead !== undefined)
+			.filter(inPipelines),
+	}));
+	const decision = await chooseLead(candidates, async (leadId) =>
+		conversationId === undefined
+			? false
+			: (await findTranscriptNote(this, leadId, itemIndex, conversationId)) !== null,
+	);
+
+	const contacts = matches.map((contact, index) => {
+		const contactLeads = candidates[index].leads
 			.map((lead) => describeLead(lead, names))
-			.filter((lead) => !pipelineIds.length || pipelineIds.includes(Number(lead.pipeline_id)))
 			.filter((lead) => !onlyOpen || lead.isOpen === true)
-			.sort((a, b) => Number(b.updated_at ?? 0) - Number(a.updated_at ?? 0));
+			.sort(newestFirst);
 		const openLeads = contactLeads.filter((lead) => lead.isOpen === true);
-		const latestOpenLeadId = openLeads.length ? openLeads[0].id : null;
-
-		let leadId = latestOpenLeadId;
-		let leadChoice: LeadChoice = openLeads.length ? 'latest-open' : null;
-		// with one open lead the answer is that lead either way: its notes are not read
-		if (conversationId !== undefined && openLeads.length > 1) {
-			for (const lead of openLeads.slice(0, MAX_LEADS_INSPECTED)) {
-				if (await isLinked(Number(lead.id))) {
-					leadId = lead.id;
-					leadChoice = 'linked-to-conversation';
-					break;
-				}
-			}
-		}
-
 		const fields = { ...contact };
 		delete fields._embedded;
 		delete fields._links;
-		results.push({
-			found: true,
-			[channel]: wanted,
+		return {
 			...fields,
 			emails: channelValues(contact, 'email'),
 			phones: channelValues(contact, 'phone'),
 			leads: contactLeads,
 			hasOpenLead: openLeads.length > 0,
-			latestOpenLeadId,
-			leadId: leadId ?? null,
-			leadChoice,
-		});
-	}
-	return results;
+			latestOpenLeadId: openLeads.length ? openLeads[0].id : null,
+		};
+	});
+	return [
+		{
+			found: matches.length > 0,
+			[channel]: wanted,
+			leadId: decision.leadId,
+			contactId: decision.contactId,
+			leadChoice: decision.leadChoice,
+			reason: decision.reason,
+			contactCount: contacts.length,
+			contacts,
+		},
+	];
 }

@@ -105,7 +105,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		default: {},
 		description:
-			"Tags are matched to the field's options by name, ignoring case. List here the tags whose option has a different name, or that should be ignored. For a checkbox, only listed tags tick it (any tag does when the list is empty); for a text field, the option replaces the tag name.",
+			'Tags are matched to the field\'s options by name, ignoring case. List here the tags whose option has a different name, or that should be ignored. For a checkbox, only tags listed with "(Tick the Checkbox)" tick it (any tag does when none is); for a text field, the option replaces the tag name. A row without an option maps the tag as itself.',
 		displayOptions: { show: { mapTags: [true] } },
 		options: [
 			{
@@ -129,7 +129,7 @@ const properties: INodeProperties[] = [
 						},
 						default: '',
 						description:
-							'The option this tag stands for, or "(Ignore This Tag)". Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							'The option this tag stands for, "(Ignore This Tag)", or for a checkbox "(Tick the Checkbox)". Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 				],
 			},

@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
+import { isTranscriptKey, MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
 import { parseEntityId } from '../../helpers/values';
 import { withRetry } from '../../../shared/retry';
 import {
 	isUncertainFailure,
+	kommoApiPages,
 	kommoApiRequest,
-	kommoApiRequestAllItems,
 	kommoRetryPolicy,
 } from '../../transport';
 import { currentClock } from '../../transport/throttle';
@@ -90,6 +90,16 @@ const properties: INodeProperties[] = [
 		description: `Identifies this note. When empty, the key in the text's "${MARKER_PREFIX}…" line (written by the Transcript node) is used.`,
 		displayOptions: { show: { skipIfAlreadyWritten: [true], textSource: ['text'] } },
 	},
+	{
+		displayName: 'Search Notes Since',
+		name: 'notesSince',
+		type: 'string',
+		default: '',
+		placeholder: "e.g. {{ $('Get conversation').item.json.created_at }}",
+		description:
+			"When the conversation started (a Unix timestamp or a date). A note older than that cannot be its transcript, so the check reads the lead's notes newest first only back to it. Empty: back until the key is found, or to the lead's first note.",
+		displayOptions: { show: { skipIfAlreadyWritten: [true] } },
+	},
 ];
 
 const displayOptions = { show: { resource: ['note'], operation: ['add'] } };
@@ -101,12 +111,13 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Does this note carry the key? Transcript markers compare exactly; any other key must appear as a
- * whole word, so `…:1-9` does not match a note holding `…:1-99`.
+ * Does this note carry the key? A transcript key counts only as the note's own marker, its last
+ * marker line: an older marker quoted above it, or a key mentioned in prose, names another note.
+ * Any other key must appear as a whole word, so `…:1-9` does not match a note holding `…:1-99`.
  */
 export function noteCarriesKey(text: unknown, key: string): boolean {
 	if (typeof text !== 'string' || !key) return false;
-	if (parseMarker(text) === key) return true;
+	if (isTranscriptKey(key)) return parseMarker(text) === key;
 	return new RegExp(`(^|[\\s=])${escapeRegExp(key)}($|\\s)`).test(text);
 }
 
@@ -206,23 +217,62 @@ function readEntity(context: IExecuteFunctions, itemIndex: number): EntityRef {
 	return { entityType, entityPath, entityId };
 }
 
-/** Kommo cannot search note text, so the entity's text notes (newest first) are read and compared here. */
-async function readTextNotes(
+/** "Search Notes Since" as Unix seconds: a timestamp in seconds or milliseconds, or a date. */
+function readNotesSince(context: IExecuteFunctions, itemIndex: number): number | null {
+	const value = context.getNodeParameter('notesSince', itemIndex, '') as unknown;
+	if (value === undefined || value === null || String(value).trim() === '') return null;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) {
+		const number = Number(text);
+		// milliseconds since 1970 pass 10^11 in 1973; seconds will not for thousands of years
+		return Math.floor(number > 1e11 ? number / 1000 : number);
+	}
+	const parsed = Date.parse(text);
+	if (Number.isNaN(parsed)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`"Search Notes Since" must be a date or a Unix timestamp, not "${text}"`,
+			{ itemIndex },
+		);
+	}
+	return Math.floor(parsed / 1000);
+}
+
+/**
+ * Kommo cannot search note text, so the entity's text notes are read here, newest first, one page at
+ * a time, until every key is found or the notes are older than `since` (a transcript note cannot
+ * predate its conversation). A lead with years of notes then costs one page per check, not all.
+ */
+async function findNotesWithKeys(
 	context: IExecuteFunctions,
 	entity: EntityRef,
+	keys: string[],
+	since: number | null,
 	itemIndex: number,
-): Promise<IDataObject[]> {
-	return await kommoApiRequestAllItems.call(
+): Promise<Map<string, IDataObject>> {
+	const found = new Map<string, IDataObject>();
+	const wanted = new Set(keys);
+	if (!wanted.size) return found;
+	const pages = kommoApiPages.call(
 		context,
 		`/api/v4/${entity.entityPath}/${entity.entityId}/notes`,
 		'notes',
 		{ 'filter[note_type]': ['common'], 'order[id]': 'desc' },
 		{ itemIndex },
 	);
-}
-
-function findNoteWithKey(notes: IDataObject[], key: string): IDataObject | undefined {
-	return notes.find((note) => noteCarriesKey((note.params as IDataObject | undefined)?.text, key));
+	for await (const notes of pages) {
+		for (const note of notes) {
+			const text = (note.params as IDataObject | undefined)?.text;
+			for (const key of wanted) {
+				if (!found.has(key) && noteCarriesKey(text, key)) found.set(key, note);
+			}
+		}
+		if (found.size === wanted.size) break;
+		const reachedStart =
+			since !== null && notes.some((note) => Number(note.created_at ?? Infinity) < since);
+		if (reachedStart) break;
+	}
+	return found;
 }
 
 async function writeNote(
@@ -255,6 +305,7 @@ async function writeNoteOnce(
 	entity: EntityRef,
 	text: string,
 	key: string | null,
+	since: number | null,
 	itemIndex: number,
 ): Promise<IDataObject | undefined> {
 	if (key === null) return await writeNote(context, entity, text, itemIndex);
@@ -262,7 +313,7 @@ async function writeNoteOnce(
 		kommoRetryPolicy,
 		async (attemptIndex) => {
 			if (attemptIndex > 0) {
-				const stored = findNoteWithKey(await readTextNotes(context, entity, itemIndex), key);
+				const stored = (await findNotesWithKeys(context, entity, [key], since, itemIndex)).get(key);
 				if (stored) return stored;
 			}
 			return await writeNote(context, entity, text, itemIndex);
@@ -287,8 +338,11 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 		idempotencyKey = typed || parseMarker(text);
 	}
 
+	const since = idempotencyKey ? readNotesSince(this, itemIndex) : null;
 	if (idempotencyKey) {
-		const existing = findNoteWithKey(await readTextNotes(this, entity, itemIndex), idempotencyKey);
+		const existing = (
+			await findNotesWithKeys(this, entity, [idempotencyKey], since, itemIndex)
+		).get(idempotencyKey);
 		if (existing) {
 			return [
 				{
@@ -304,7 +358,7 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 		}
 	}
 
-	const created = await writeNoteOnce(this, entity, text, idempotencyKey, itemIndex);
+	const created = await writeNoteOnce(this, entity, text, idempotencyKey, since, itemIndex);
 	return [
 		{
 			id: created?.id ?? null,
@@ -328,17 +382,18 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 	const notes = parseNotesList(node, this.getNodeParameter('notes', itemIndex), itemIndex);
 	const skipIfWritten = this.getNodeParameter('skipIfAlreadyWritten', itemIndex, true) === true;
 
-	const needsCheck = skipIfWritten && notes.some((note) => note.idempotencyKey !== null);
-	const existing = needsCheck ? await readTextNotes(this, entity, itemIndex) : [];
+	const keys = skipIfWritten
+		? notes.map((note) => note.idempotencyKey).filter((key): key is string => key !== null)
+		: [];
+	const since = keys.length ? readNotesSince(this, itemIndex) : null;
+	const existing = await findNotesWithKeys(this, entity, keys, since, itemIndex);
 	const writtenNow = new Map<string, unknown>();
 	const results: IDataObject[] = [];
 
 	for (const [index, note] of notes.entries()) {
 		const key = note.idempotencyKey;
 		if (skipIfWritten && key !== null) {
-			const earlier = writtenNow.has(key)
-				? { id: writtenNow.get(key) }
-				: findNoteWithKey(existing, key);
+			const earlier = writtenNow.has(key) ? { id: writtenNow.get(key) } : existing.get(key);
 			if (earlier) {
 				results.push({ id: earlier.id ?? null, skipped: true, idempotencyKey: key });
 				continue;
@@ -346,7 +401,14 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 		}
 		let created: IDataObject | undefined;
 		try {
-			created = await writeNoteOnce(this, entity, note.text, skipIfWritten ? key : null, itemIndex);
+			created = await writeNoteOnce(
+				this,
+				entity,
+				note.text,
+				skipIfWritten ? key : null,
+				since,
+				itemIndex,
+			);
 		} catch (error) {
 			const writtenByThisRun = results.filter((result) => result.skipped === false).length;
 			throw explainPartialWrite(node, error, itemIndex, {

@@ -237,6 +237,7 @@ describe('Conversation → Add Tag', () => {
 				json: {
 					error:
 						'Conversation not found — check the id (and the region: an EU workspace needs the EU region)',
+					description: expect.stringContaining('HTTP 404'),
 				},
 				pairedItem: { item: 1 },
 			},

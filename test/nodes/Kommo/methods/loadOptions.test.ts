@@ -1,5 +1,5 @@
 import { loadOptions } from '../../../helpers/n8n';
-import { IGNORE_TAG } from '../../../../nodes/Kommo/helpers/tagMapping';
+import { CHECKBOX_TICK, IGNORE_TAG } from '../../../../nodes/Kommo/helpers/tagMapping';
 import { BASE, credentials, kommo, pipelinesFixture, setUpKommoTests } from '../kommoTestKit';
 
 setUpKommoTests();
@@ -111,6 +111,19 @@ test('getLeadCustomFields lists writable fields from every page (Kommo sends 50 
 	expect(await load('getLeadCustomFields')).toEqual([
 		{ name: 'Budget (numeric)', value: 778, description: undefined },
 		{ name: 'Source (select)', value: 777, description: 'Options: Intercom, Web' },
+	]);
+	scope.done();
+});
+
+test('getTagFieldOptions for a checkbox offers "tick" next to "ignore"', async () => {
+	const scope = kommo()
+		.get('/api/v4/leads/custom_fields/803')
+		.reply(200, { id: 803, name: 'Escalated', type: 'checkbox', enums: null });
+	expect(
+		await load('getTagFieldOptions', { operation: 'update', mapTags: true, tagFieldId: 803 }),
+	).toEqual([
+		{ name: '(Ignore This Tag)', value: IGNORE_TAG },
+		{ name: '(Tick the Checkbox)', value: CHECKBOX_TICK },
 	]);
 	scope.done();
 });

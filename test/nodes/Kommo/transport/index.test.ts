@@ -1,11 +1,7 @@
 import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import {
-	getKommoBaseUrl,
-	kommoThrottle,
-	setKommoRequestTimeout,
-} from '../../../../nodes/Kommo/transport';
+import { kommoThrottle, setKommoRequestTimeout } from '../../../../nodes/Kommo/transport';
 import {
 	BASE,
 	TOKEN,
@@ -22,30 +18,6 @@ import { credentialReads } from '../../../helpers/n8n';
 const { clock } = setUpKommoTests();
 
 const getLead = { resource: 'lead', operation: 'get', leadId: '19619' };
-
-describe('getKommoBaseUrl', () => {
-	test('builds the account host from subdomain and domain', () => {
-		expect(getKommoBaseUrl({ subdomain: 'acme', domain: 'kommo.com' })).toBe(
-			'https://acme.kommo.com',
-		);
-		expect(getKommoBaseUrl({ subdomain: 'acme', domain: 'amocrm.ru' })).toBe(
-			'https://acme.amocrm.ru',
-		);
-		expect(getKommoBaseUrl({ subdomain: ' https://acme.kommo.com/ ', domain: 'kommo.com' })).toBe(
-			'https://acme.kommo.com',
-		);
-	});
-
-	test('uses the custom base URL as given, without trailing slash', () => {
-		expect(getKommoBaseUrl({ domain: 'custom', baseUrl: 'http://localhost:8080/kommo/' })).toBe(
-			'http://localhost:8080/kommo',
-		);
-	});
-
-	test('refuses an empty subdomain', () => {
-		expect(() => getKommoBaseUrl({ subdomain: '', domain: 'kommo.com' })).toThrow(/no subdomain/);
-	});
-});
 
 describe('kommoApiRequest through the node', () => {
 	test('sends the bearer token to the account host and returns the body', async () => {

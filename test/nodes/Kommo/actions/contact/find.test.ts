@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	BASE,
 	contactFixture,
@@ -10,6 +12,18 @@ import {
 import { PIPELINE_NAMES_TTL_MS } from '../../../../../nodes/Kommo/helpers/leads';
 
 const { clock } = setUpKommoTests();
+
+/** What a search that matches no contact gives: one item, nothing chosen. */
+const notFound = (channel: 'email' | 'phone', value: string) => ({
+	found: false,
+	[channel]: value,
+	leadId: null,
+	contactId: null,
+	leadChoice: null,
+	reason: 'No contact matches',
+	contactCount: 0,
+	contacts: [],
+});
 
 const findByEmail = (email: string, options = {}) => ({
 	resource: 'contact',
@@ -25,9 +39,7 @@ test('204 No Content from the search is "not found", not an error', async () => 
 		.reply(204);
 	const result = await runKommo(findByEmail('nobody@example.com'));
 	expect(result.error()).toBeUndefined();
-	expect(result.json('Kommo')).toEqual([
-		{ found: false, email: 'nobody@example.com', leadId: null, leadChoice: null },
-	]);
+	expect(result.json('Kommo')).toEqual([notFound('email', 'nobody@example.com')]);
 	scope.done();
 });
 
@@ -70,17 +82,23 @@ test('keeps only contacts whose EMAIL really matches the fuzzy search, case-inse
 	expect(items[0]).toMatchObject({
 		found: true,
 		email: 'ANN@example.com',
+		leadId: 501,
+		contactId: 2,
+		leadChoice: 'latest-open',
+		reason: 'Lead 501 is the only open lead of the matching contact',
+		contactCount: 1,
+	});
+	const [contact] = items[0].contacts as IDataObject[];
+	expect(contact).toMatchObject({
 		id: 2,
 		name: 'Contact 2',
 		emails: ['other@example.com', ' Ann@Example.COM '],
 		hasOpenLead: true,
 		latestOpenLeadId: 501,
-		leadId: 501,
-		leadChoice: 'latest-open',
 	});
-	expect(items[0]._embedded).toBeUndefined();
+	expect(contact._embedded).toBeUndefined();
 	// newest first; 142 (won) is closed
-	expect(items[0].leads).toEqual([
+	expect(contact.leads).toEqual([
 		expect.objectContaining({
 			id: 502,
 			status_id: 142,
@@ -111,12 +129,12 @@ test('a match without leads makes no lead or pipeline calls', async () => {
 	const result = await runKommo(findByEmail('ann@example.com'));
 	expect(result.json('Kommo')[0]).toMatchObject({
 		found: true,
-		id: 7,
-		leads: [],
-		hasOpenLead: false,
-		latestOpenLeadId: null,
 		leadId: null,
+		contactId: 7,
 		leadChoice: null,
+		contacts: [
+			expect.objectContaining({ id: 7, leads: [], hasOpenLead: false, latestOpenLeadId: null }),
+		],
 	});
 	scope.done();
 });
@@ -146,13 +164,13 @@ test('"Only Open Leads" and "Pipelines" narrow the listed leads', async () => {
 	const result = await runKommo(
 		findByEmail('ann@example.com', { onlyOpenLeads: true, pipelineIds: [6950551] }),
 	);
-	expect(result.json('Kommo')[0].leads).toEqual([
+	expect((result.json('Kommo')[0].contacts as IDataObject[])[0].leads).toEqual([
 		expect.objectContaining({ id: 501, isOpen: true }),
 	]);
 	scope.done();
 });
 
-test('several matches share one lead request and one pipeline request', async () => {
+test('duplicate contacts: one item, one lead and one pipeline request, the newest open lead of any of them', async () => {
 	const scope = kommo()
 		.get('/api/v4/contacts')
 		.query(true)
@@ -160,7 +178,7 @@ test('several matches share one lead request and one pipeline request', async ()
 			_embedded: {
 				contacts: [
 					contactFixture(2, ['ann@example.com'], [501]),
-					contactFixture(3, ['ann@example.com'], [502]),
+					{ ...contactFixture(3, ['ann@example.com'], [502]), updated_at: 1700000050 },
 				],
 			},
 		})
@@ -174,14 +192,25 @@ test('several matches share one lead request and one pipeline request', async ()
 		.get('/api/v4/leads/pipelines')
 		.reply(200, pipelinesFixture);
 	const result = await runKommo(findByEmail('ann@example.com'));
-	expect(result.json('Kommo').map((item) => [item.id, item.latestOpenLeadId])).toEqual([
+	const [item] = result.json('Kommo');
+	// equal update times: the higher id is the newer record
+	expect(item).toMatchObject({
+		leadId: 502,
+		contactId: 3,
+		leadChoice: 'latest-open',
+		contactCount: 2,
+	});
+	expect(item.reason).toBe(
+		'Lead 502 is the most recently updated of 2 open leads of the 2 matching contacts',
+	);
+	// most recently updated contact first
+	expect(
+		(item.contacts as IDataObject[]).map((contact) => [contact.id, contact.latestOpenLeadId]),
+	).toEqual([
 		[2, 501],
 		[3, 502],
 	]);
-	expect(result.output('Kommo')[0].map((item) => item.pairedItem)).toEqual([
-		{ item: 0 },
-		{ item: 0 },
-	]);
+	expect(result.output('Kommo')[0].map((entry) => entry.pairedItem)).toEqual([{ item: 0 }]);
 	scope.done();
 });
 
@@ -199,7 +228,7 @@ test('pipeline names are read once per account for ten minutes, then again', asy
 		const scope = searchWithLead();
 		const result = await runKommo(findByEmail('ann@example.com'));
 		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo')[0].leads).toEqual([
+		expect((result.json('Kommo')[0].contacts as IDataObject[])[0].leads).toEqual([
 			expect.objectContaining({ status_name: 'Qualified', pipeline_name: 'Sales' }),
 		]);
 		scope.done();
@@ -235,7 +264,9 @@ test('follows _links.next through every page of search results', async () => {
 			_embedded: { contacts: [contactFixture(9, ['ann@example.com'])] },
 		});
 	const result = await runKommo(findByEmail('ann@example.com'));
-	expect(result.json('Kommo')).toEqual([expect.objectContaining({ found: true, id: 9 })]);
+	expect(result.json('Kommo')).toEqual([
+		expect.objectContaining({ found: true, contactId: 9, contactCount: 1 }),
+	]);
 	scope.done();
 });
 
@@ -260,8 +291,8 @@ test('Find by Phone compares digits only', async () => {
 		expect.objectContaining({
 			found: true,
 			phone: '+1 (415) 555-0100',
-			id: 2,
-			phones: ['1-415-555-0100'],
+			contactId: 2,
+			contacts: [expect.objectContaining({ id: 2, phones: ['1-415-555-0100'] })],
 		}),
 	]);
 	scope.done();
@@ -274,9 +305,7 @@ test('Find by Phone: nothing matching → found false', async () => {
 		operation: 'findByPhone',
 		phone: '+14155550100',
 	});
-	expect(result.json('Kommo')).toEqual([
-		{ found: false, phone: '+14155550100', leadId: null, leadChoice: null },
-	]);
+	expect(result.json('Kommo')).toEqual([notFound('phone', '+14155550100')]);
 	scope.done();
 });
 
@@ -383,11 +412,10 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 		expect(result.json('Kommo')).toEqual([
 			expect.objectContaining({
 				found: true,
-				id: 2,
-				hasOpenLead: true,
-				latestOpenLeadId: 501,
+				contactId: 2,
 				leadId: 502,
 				leadChoice: 'linked-to-conversation',
+				contacts: [expect.objectContaining({ id: 2, hasOpenLead: true, latestOpenLeadId: 501 })],
 			}),
 		]);
 		scope.done();
@@ -437,9 +465,9 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 		// the two oldest (601, 602) were not read: nock refuses requests nobody expects
 		expect(result.error()).toBeUndefined();
 		expect(result.json('Kommo')[0]).toMatchObject({
-			latestOpenLeadId: 612,
 			leadId: 612,
 			leadChoice: 'latest-open',
+			contacts: [expect.objectContaining({ latestOpenLeadId: 612 })],
 		});
 		scope.done();
 	});
@@ -458,7 +486,7 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 		scope.done();
 	});
 
-	test('contacts sharing a lead read its notes once; a contact without open leads gets null', async () => {
+	test('duplicate contacts: the lead holding the chat wins across all of them, and a shared lead is read once', async () => {
 		const scope = kommo()
 			.get('/api/v4/contacts')
 			.query(true)
@@ -472,7 +500,7 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 				},
 			})
 			.get('/api/v4/leads')
-			.query({ limit: '250', 'filter[id][]': ['501', '502', '503'] })
+			.query({ limit: '250', 'filter[id][]': ['503', '501', '502'] })
 			.reply(200, {
 				_embedded: {
 					leads: [
@@ -500,10 +528,26 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 			findByEmail('ann@example.com', { intercomConversationId: CONVERSATION }),
 		);
 		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo').map((item) => [item.id, item.leadId, item.leadChoice])).toEqual([
-			[2, 501, 'linked-to-conversation'],
-			[3, 501, 'linked-to-conversation'],
-			[4, null, null],
+		expect(result.json('Kommo')).toEqual([
+			expect.objectContaining({
+				leadId: 501,
+				// of the contacts on lead 501, the most recently updated (equal times: the higher id)
+				contactId: 3,
+				leadChoice: 'linked-to-conversation',
+				reason:
+					"Lead 501 already holds this conversation's notes (of 2 open leads of the 3 matching contacts)",
+				contactCount: 3,
+			}),
+		]);
+		expect(
+			(result.json('Kommo')[0].contacts as IDataObject[]).map((contact) => [
+				contact.id,
+				contact.hasOpenLead,
+			]),
+		).toEqual([
+			[4, false],
+			[3, true],
+			[2, true],
 		]);
 		scope.done();
 	});

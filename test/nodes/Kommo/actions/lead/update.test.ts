@@ -1,4 +1,8 @@
-import { IGNORE_TAG, mapTagsToField } from '../../../../../nodes/Kommo/helpers/tagMapping';
+import {
+	CHECKBOX_TICK,
+	IGNORE_TAG,
+	mapTagsToField,
+} from '../../../../../nodes/Kommo/helpers/tagMapping';
 import { BASE, kommo, leadFixture, runKommo, setUpKommoTests } from '../../kommoTestKit';
 
 setUpKommoTests();
@@ -257,5 +261,164 @@ describe('Lead → Get', () => {
 		expect(result.error('Kommo')?.message).toBe(
 			'Lead ID must be a Kommo ID (digits only), got "abc"',
 		);
+	});
+});
+
+describe('Intercom tags → lead field: every cell of the README table', () => {
+	const row = (tag: string, option: string) => ({ tag, option });
+	type Case = [
+		string,
+		object,
+		string[],
+		Array<{ tag: string; option: string }>,
+		Array<Record<string, string | number | boolean>> | null,
+	];
+	const cases: Case[] = [
+		// select / radio
+		[
+			'select, no row: the option of the same name',
+			segmentSelect,
+			['vip'],
+			[],
+			[{ enum_id: 9100 }],
+		],
+		[
+			'select, no row: a tag named like an option ID is only a name',
+			segmentSelect,
+			['9101'],
+			[],
+			null,
+		],
+		[
+			'select, row → option',
+			segmentSelect,
+			['big'],
+			[row('big', 'Enterprise')],
+			[{ enum_id: 9101 }],
+		],
+		[
+			'select, row → option ID (expression)',
+			segmentSelect,
+			['big'],
+			[row('big', '9102')],
+			[{ enum_id: 9102 }],
+		],
+		[
+			'select, row → Ignore: the next tag decides',
+			segmentSelect,
+			['vip', 'Enterprise'],
+			[row('vip', IGNORE_TAG)],
+			[{ enum_id: 9101 }],
+		],
+		[
+			'select, row without option: the tag as itself',
+			segmentSelect,
+			['vip'],
+			[row('vip', '')],
+			[{ enum_id: 9100 }],
+		],
+		[
+			'select, row → Tick: the tag as itself',
+			segmentSelect,
+			['vip'],
+			[row('vip', CHECKBOX_TICK)],
+			[{ enum_id: 9100 }],
+		],
+		// multi-select
+		[
+			'multiselect, no row: every option named like a tag',
+			topicsMulti,
+			['bug', '9102', 'Billing'],
+			[],
+			[{ enum_id: 9101 }, { enum_id: 9100 }],
+		],
+		[
+			'multiselect, rows → option / Ignore / none',
+			topicsMulti,
+			['invoice', 'bug', 'Feature request'],
+			[row('invoice', 'Billing'), row('bug', IGNORE_TAG), row('Feature request', '')],
+			[{ enum_id: 9100 }, { enum_id: 9102 }],
+		],
+		// checkbox
+		['checkbox, no row: any tag ticks it', escalated, ['billing'], [], [{ value: true }]],
+		[
+			'checkbox, row → Tick: only listed tags tick it',
+			escalated,
+			['billing'],
+			[row('escalated', CHECKBOX_TICK)],
+			null,
+		],
+		[
+			'checkbox, row → Tick, tag present',
+			escalated,
+			['billing', 'Escalated'],
+			[row('escalated', CHECKBOX_TICK)],
+			[{ value: true }],
+		],
+		[
+			'checkbox, row without option: like Tick',
+			escalated,
+			['escalated'],
+			[row('escalated', '')],
+			[{ value: true }],
+		],
+		[
+			'checkbox, row → Ignore: that tag never ticks it',
+			escalated,
+			['spam'],
+			[row('spam', IGNORE_TAG)],
+			null,
+		],
+		[
+			'checkbox, row → Ignore, another tag ticks it',
+			escalated,
+			['spam', 'billing'],
+			[row('spam', IGNORE_TAG)],
+			[{ value: true }],
+		],
+		// text
+		['text, no row: the tag names', tagText, ['billing', '142'], [], [{ value: 'billing, 142' }]],
+		[
+			'text, row → text replaces the name',
+			tagText,
+			['vip'],
+			[row('vip', 'Very Important')],
+			[{ value: 'Very Important' }],
+		],
+		[
+			'text, row → Ignore: dropped',
+			tagText,
+			['vip', 'spam'],
+			[row('spam', IGNORE_TAG)],
+			[{ value: 'vip' }],
+		],
+		[
+			'text, row without option: the tag name',
+			tagText,
+			['vip'],
+			[row('vip', '')],
+			[{ value: 'vip' }],
+		],
+		[
+			'text, row → Tick: the tag name',
+			tagText,
+			['vip'],
+			[row('vip', CHECKBOX_TICK)],
+			[{ value: 'vip' }],
+		],
+	];
+
+	test.each(cases)('%s', async (_label, field, tags, exceptions, values) => {
+		const id = (field as { id: number }).id;
+		const scope = kommo().get(`/api/v4/leads/custom_fields/${id}`).reply(200, field);
+		if (values) {
+			scope
+				.patch('/api/v4/leads/19619', { custom_fields_values: [{ field_id: id, values }] })
+				.reply(200, { id: 19619, updated_at: 1700001000 });
+		}
+		const result = await runKommo(mapTags(id, exceptions), [conversation(...tags)]);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({ updated: values !== null });
+		scope.done();
 	});
 });

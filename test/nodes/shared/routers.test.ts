@@ -1,0 +1,57 @@
+/**
+ * The three action nodes read `resource`/`operation` per item and, with Continue On Fail, turn any
+ * failure of an item (a bad expression in those parameters included) into one error item of the
+ * same shape.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { Intercom } from '../../../nodes/Intercom/Intercom.node';
+import { IntercomTranscript } from '../../../nodes/Transcript/IntercomTranscript.node';
+import { registerNodes, runWorkflow } from '../../helpers/n8n';
+// registers the Kommo node and a trigger-like Passthrough start node
+import '../Kommo/kommoTestKit';
+
+registerNodes(Intercom, IntercomTranscript);
+
+// reading a property of a missing object throws inside n8n's expression evaluator
+const BAD_EXPRESSION = '={{ $json.missing.deeper }}';
+
+const cases: Array<[string, string, IDataObject]> = [
+	['intercom', 'resource', { resource: BAD_EXPRESSION, operation: 'get' }],
+	['intercom', 'operation', { resource: 'conversation', operation: BAD_EXPRESSION }],
+	['kommo', 'resource', { resource: BAD_EXPRESSION, operation: 'findByEmail' }],
+	['kommo', 'operation', { resource: 'contact', operation: BAD_EXPRESSION }],
+	['intercomTranscript', 'operation', { operation: BAD_EXPRESSION }],
+];
+
+describe.each(cases)('%s with a bad expression in "%s"', (type, _parameter, parameters) => {
+	const run = async (continueOnFail: boolean) =>
+		await runWorkflow({
+			nodes: [
+				{ name: 'Start', type: 'passthrough' },
+				{ name: 'Node', type, parameters, continueOnFail },
+			],
+			input: [{ json: { n: 1 } }, { json: { n: 2 } }],
+		});
+
+	test('Continue On Fail gives one error item per input item, { error, description }', async () => {
+		const result = await run(true);
+		expect(result.error('Node')).toBeUndefined();
+		const items = result.output('Node')[0];
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const item of items) {
+			expect(Object.keys(item.json).sort()).toEqual(['description', 'error']);
+			expect(typeof item.json.error).toBe('string');
+			expect(String(item.json.error)).not.toBe('');
+		}
+	});
+
+	test('without it the node fails, naming the item', async () => {
+		const result = await run(false);
+		const error = result.error('Node') as
+			| (Error & { context?: { itemIndex?: number } })
+			| undefined;
+		expect(error).toBeDefined();
+		expect(error?.context?.itemIndex).toBe(0);
+	});
+});
