@@ -531,19 +531,19 @@ async function duplicateContactScenario(n8n, sandbox, chat) {
 	const newLeads = state.kommo.leads.filter((lead) => !knownLeads.has(lead.id));
 	const notes = newLeads.flatMap((lead) => notesOf(state, lead.id));
 	check(
-		'6. two Kommo contacts with the same email, no open deal → 200 and exactly one new deal',
+		'5b. two Kommo contacts with the same email, no open deal → 200 and exactly one new deal',
 		created.status === 200 && newLeads.length === 1,
 		`${created.status}; ${newLeads.length} new lead(s) ${newLeads.map((l) => `${l.id} "${l.name}"`).join(', ')}`,
 	);
 	check(
-		'6. the deal is linked to the most recently updated of the two contacts, and no contact is created',
+		'5b. the deal is linked to the most recently updated of the two contacts, and no contact is created',
 		newLeads.length === 1 &&
 			JSON.stringify(leadContacts(state, newLeads[0].id)) === JSON.stringify([duplicate.id]) &&
 			state.kommo.contacts.length === before.kommo.contacts.length,
 		`contacts of the deal: ${newLeads.map((l) => leadContacts(state, l.id).join(',')).join(' / ')}; expected ${duplicate.id}; contacts ${before.kommo.contacts.length}→${state.kommo.contacts.length}`,
 	);
 	check(
-		'6. exactly one note, holding the chat',
+		'5b. exactly one note, holding the chat',
 		notes.length === 1 && notes[0].params.text.includes('discount for nonprofits'),
 		`${notes.length} note(s)`,
 	);
