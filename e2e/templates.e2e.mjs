@@ -713,11 +713,24 @@ async function main() {
 		await n8n.init();
 		const imported = await importTemplates(n8n, sandboxCredentials(sandbox), work);
 		const { chat, stage } = imported;
+		const credentials = sandboxCredentials(sandbox);
 		for (const workflow of [chat, stage]) await publishWithCli(n8n, workflow.id);
 
 		const startSeconds = await n8n.start();
 		log(`n8n REST API up after ${startSeconds.toFixed(1)} s (port ${n8n.port})`);
 		await n8n.signIn(owner);
+		// The credential's "Test" button (its test request, built by an n8n expression in the
+		// credential type, which n8n evaluates with its own expression engine).
+		for (const credential of credentials) {
+			const tested = await n8n
+				.rest('POST', '/credentials/test', { credentials: credential })
+				.catch((error) => ({ data: { status: 'Error', message: error.message } }));
+			check(
+				`the "${credential.name}" credential's Test succeeds against the sandbox`,
+				tested?.data?.status === 'OK',
+				JSON.stringify(tested?.data ?? tested).slice(0, 300),
+			);
+		}
 		for (const workflow of [chat, stage]) {
 			const template = readTemplate(workflow.file);
 			const shippedId = template.nodes.find((node) => node.webhookId)?.webhookId;
