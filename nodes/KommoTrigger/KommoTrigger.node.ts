@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { getPipelines, getStages } from '../Kommo/methods/loadOptions';
+import { getPipelines, getStages } from '../shared/kommo/pipelineOptions';
 import { LEAD_EVENTS } from './helpers/events';
 import { checkExists, create, remove } from './helpers/registration';
 import { handleKommoWebhook } from './helpers/webhook';

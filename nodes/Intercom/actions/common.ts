@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AdminResolver } from '../helpers/admin';
-import { CONVERSATION_URL_REGEX } from '../helpers/conversationId';
+import { CONVERSATION_URL_REGEX } from '../../shared/intercomConversation';
 import type { TagDirectory } from '../helpers/tags';
 
 /** State shared by all items of one execution. */

@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	DEFAULT_RETRY_POLICY,
-	describeHttpFailure,
+	intercomFailure,
 	parseRateLimitReset,
 	setIntercomRequestTimeout,
 	setIntercomRetryPolicy,
@@ -456,7 +456,7 @@ describe('error shapes from different n8n versions', () => {
 			},
 		);
 
-		const failure = describeHttpFailure(wrapped);
+		const failure = intercomFailure(wrapped);
 
 		expect(failure.status).toBe(429);
 		expect(failure.headers['x-ratelimit-reset']).toBe('1767225600');
@@ -471,7 +471,7 @@ describe('error shapes from different n8n versions', () => {
 			response: { statusCode: 503, headers: { 'retry-after': '7' }, body: 'x' },
 		});
 
-		const failure = describeHttpFailure(legacy);
+		const failure = intercomFailure(legacy);
 
 		expect(failure.status).toBe(503);
 		expect(failure.headers['retry-after']).toBe('7');
@@ -479,9 +479,9 @@ describe('error shapes from different n8n versions', () => {
 	});
 
 	test('network errors keep their code, nested or not', () => {
-		expect(describeHttpFailure({ code: 'ETIMEDOUT' }).networkCode).toBe('ETIMEDOUT');
+		expect(intercomFailure({ code: 'ETIMEDOUT' }).networkCode).toBe('ETIMEDOUT');
 		expect(
-			describeHttpFailure(
+			intercomFailure(
 				Object.assign(new Error('x'), { httpCode: 'ECONNRESET', cause: { code: 'ECONNRESET' } }),
 			),
 		).toEqual({ status: undefined, headers: {}, body: undefined, networkCode: 'ECONNRESET' });

@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { runWebhookMethod } from '../../helpers/n8n';
 import { kommoForm, loadJson, loadPairs } from './kommoForm';
 import {

@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import { loadOptions } from '../../helpers/n8n';
 import { loadJson } from './kommoForm';

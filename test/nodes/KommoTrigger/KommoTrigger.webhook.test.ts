@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { deliverWebhook, runWorkflow } from '../../helpers/n8n';
 import { bigStatusBatch, kommoForm, loadJson, loadPairs, loadText } from './kommoForm';
 import type { Pairs } from './kommoForm';

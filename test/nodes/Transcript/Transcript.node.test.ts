@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { forgetDeliveryMemory } from '../../../nodes/Transcript/delivery/watermark';
-import { MARKER_PREFIX, parseMarker } from '../../../nodes/Transcript/render/marker';
+import { MARKER_PREFIX, parseMarker } from '../../../nodes/shared/transcriptMarker';
 import { runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 import {

@@ -3,7 +3,7 @@ import {
 	formatMarker,
 	MARKER_PREFIX,
 	parseMarker,
-} from '../../../nodes/Transcript/render/marker';
+} from '../../../nodes/shared/transcriptMarker';
 import { conversationEntries } from '../../../nodes/Transcript/render/messages';
 import { compareIds, comparePositions } from '../../../nodes/Transcript/render/position';
 import { createZonedClock } from '../../../nodes/Transcript/render/time';

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { findTranscriptNote, parseConversationId } from '../../helpers/conversationLink';
+import { parseConversationId } from '../../../shared/intercomConversation';
+import { findTranscriptNote } from '../../helpers/conversationLink';
 import { chooseLead, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
 import type { LeadCandidate } from '../../helpers/leadChoice';
 import { describeLead, fetchLeadsByIds, newestFirst } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
-import { kommoApiRequestAllItems } from '../../transport';
+import { kommoApiRequestAllItems } from '../../../shared/kommo/transport';
 import type { ExecutionShared } from '../common';
 
 export type Channel = 'email' | 'phone';
@@ -103,7 +104,7 @@ export async function findContacts(
 		rawConversationId === null ||
 		String(rawConversationId).trim() === ''
 			? undefined
-			: parseConversationId(this, rawConversationId, itemIndex);
+			: parseConversationId(this.getNode(), rawConversationId, itemIndex, { links: false });
 
 	const hits = await kommoApiRequestAllItems.call(
 		this,

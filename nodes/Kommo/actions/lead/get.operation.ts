@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { isLeadOpen } from '../../helpers/leads';
 import { parseEntityId } from '../../helpers/values';
-import { kommoApiRequest } from '../../transport';
+import { kommoApiRequest } from '../../../shared/kommo/transport';
 import { leadIdProperty } from './common';
 
 const properties: INodeProperties[] = [leadIdProperty];

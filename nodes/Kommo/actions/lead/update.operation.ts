@@ -6,7 +6,7 @@ import { buildCustomFieldsValues } from '../../helpers/customFields';
 import { mapTagsToField } from '../../helpers/tagMapping';
 import type { TagException } from '../../helpers/tagMapping';
 import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
-import { kommoApiRequest } from '../../transport';
+import { kommoApiRequest } from '../../../shared/kommo/transport';
 import type { ExecutionShared } from '../common';
 import { customFieldsProperty, readCustomFieldRows } from '../common';
 import { leadIdProperty } from './common';

@@ -1,7 +1,7 @@
 import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { kommoThrottle, setKommoRequestTimeout } from '../../../../nodes/Kommo/transport';
+import { kommoThrottle, setKommoRequestTimeout } from '../../../../nodes/shared/kommo/transport';
 import {
 	BASE,
 	TOKEN,

@@ -2,8 +2,8 @@ import {
 	effectiveRate,
 	waitForSendSlot,
 	WINDOW_MARGIN_MS,
-} from '../../../../nodes/Kommo/transport/throttle';
-import { kommoThrottle } from '../../../../nodes/Kommo/transport';
+} from '../../../../nodes/shared/kommo/throttle';
+import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
 import {
 	BASE,
 	credentials,

@@ -1,4 +1,4 @@
-import { formatMarker } from '../../../../../nodes/Transcript/render/marker';
+import { formatMarker } from '../../../../../nodes/shared/transcriptMarker';
 import { BASE, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
 
 setUpKommoTests();

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 
-import { formatMarker } from '../../../../../nodes/Transcript/render/marker';
+import { formatMarker } from '../../../../../nodes/shared/transcriptMarker';
 import { noteCarriesKey } from '../../../../../nodes/Kommo/actions/note/add.operation';
 import { BASE, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
 

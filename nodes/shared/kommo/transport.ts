@@ -10,10 +10,12 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import { kommoAccountOf } from '../../shared/kommoAccount';
-import { oncePer } from '../../shared/memo';
-import { parseRetryAfter, withRetry } from '../../shared/retry';
-import type { RetryPolicy } from '../../shared/retry';
+import { headerValue, jsonBody, readHttpFailure } from '../httpFailure';
+import type { HttpFailure } from '../httpFailure';
+import { kommoAccountOf } from './account';
+import { oncePer } from '../memo';
+import { parseRetryAfter, withRetry } from '../retry';
+import type { RetryPolicy } from '../retry';
 import { currentClock, effectiveRate, waitForSendSlot } from './throttle';
 
 export { kommoThrottle, KOMMO_MAX_REQUESTS_PER_SECOND } from './throttle';
@@ -116,62 +118,10 @@ export async function kommoAccountUrl(this: KommoContext): Promise<string> {
 	return (await getKommoAccount.call(this)).baseUrl;
 }
 
-interface HttpFailure {
-	status?: number;
-	headers: IDataObject;
-	body: unknown;
-	code?: string;
-}
-
-/** n8n wraps the HTTP client's error (sometimes twice); dig out status, headers and body. */
-function readHttpFailure(error: unknown): HttpFailure {
-	const levels: IDataObject[] = [];
-	let level: unknown = error;
-	for (let depth = 0; depth < 5 && level && typeof level === 'object'; depth++) {
-		levels.push(level as IDataObject);
-		level = (level as IDataObject).cause ?? (level as IDataObject).reason;
-	}
-	const failure: HttpFailure = { headers: {}, body: undefined };
-	for (const candidate of levels) {
-		const response = candidate.response as IDataObject | undefined;
-		if (response && typeof response === 'object') {
-			const status = Number(response.status ?? response.statusCode);
-			if (Number.isInteger(status) && status > 0) {
-				failure.status = status;
-				failure.headers = (response.headers as IDataObject) ?? {};
-				failure.body = response.data ?? response.body;
-				return failure;
-			}
-		}
-		if (failure.code === undefined && typeof candidate.code === 'string')
-			failure.code = candidate.code;
-	}
-	const httpCode = Number((error as IDataObject | undefined)?.httpCode);
-	if (Number.isInteger(httpCode) && httpCode >= 100) failure.status = httpCode;
-	return failure;
-}
-
-function headerValue(headers: IDataObject, name: string): unknown {
-	const match = Object.keys(headers).find((key) => key.toLowerCase() === name);
-	return match === undefined ? undefined : headers[match];
-}
-
 function looksLikeHtml(failure: HttpFailure): boolean {
 	const contentType = String(headerValue(failure.headers, 'content-type') ?? '');
 	if (contentType.includes('text/html')) return true;
 	return typeof failure.body === 'string' && /^\s*<(!doctype|html|head|body)/i.test(failure.body);
-}
-
-function parseJsonBody(body: unknown): IDataObject | undefined {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	if (typeof body === 'string' && body.trim().startsWith('{')) {
-		try {
-			return JSON.parse(body) as IDataObject;
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
 }
 
 /** `custom_fields_values.0.field_id: The value you selected is not a valid choice.` per error. */
@@ -216,7 +166,7 @@ function buildError(
 	itemIndex?: number,
 ): NodeApiError {
 	const { status } = failure;
-	const body = parseJsonBody(failure.body);
+	const body = jsonBody(failure.body);
 	const detail = kommoDetail(body);
 	const where = `${context.method} ${context.endpoint.split('?')[0]}`;
 	let message: string;
@@ -225,7 +175,7 @@ function buildError(
 	if (status === undefined) {
 		// the raw code stays out of the message: n8n would swap such a message for a generic one
 		message = `Could not reach Kommo at ${context.baseUrl}`;
-		const cause = `Network error${failure.code ? ` ${failure.code}` : ''}.`;
+		const cause = `Network error${failure.codes.length ? ` ${failure.codes[0]}` : ''}.`;
 		description = context.idempotent
 			? `${cause} Tried ${context.attempts} time(s). Check the subdomain/domain in the Kommo credential and the network of your n8n instance.`
 			: `${cause} Not retried, because Kommo may have received and stored the change before the connection broke. Check Kommo before running it again.`;
