@@ -40,7 +40,7 @@ function exceptionFor(exceptions: TagException[], tag: string): TagException | u
 }
 
 /**
- * Intercom tags → one lead field, by the rules of the README's "Intercom tags → lead field" table
+ * Intercom tags → one lead field, by the rules of the "Intercom tags → lead field" table in docs/kommo-node.md
  * (one row per field type, one column per kind of exception row). Choice fields: a tag picks the
  * option of the same name (case-insensitive) unless its row names another; a select takes the first
  * tag that maps, a multiselect all of them. Checkbox: ticked when a counted tag is present (the
