@@ -8,7 +8,8 @@ import type { LeadCandidate } from '../../helpers/leadChoice';
 import { describeLead, fetchLeadsByIds, newestFirst } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
 import { kommoApiRequestAllItems } from '../../../shared/kommo/transport';
-import type { ExecutionShared } from '../common';
+import type { ExecutionShared, OperationExecute } from '../common';
+import { updateDisplayOptions } from '../../../shared/descriptions';
 
 export type Channel = 'email' | 'phone';
 
@@ -170,4 +171,21 @@ export async function findContacts(
 			contacts,
 		},
 	];
+}
+
+/** Find by Email and Find by Phone: the same operation on another channel, with its own field. */
+export function findOperation(
+	channel: Channel,
+	field: INodeProperties,
+): { description: INodeProperties[]; execute: OperationExecute } {
+	const operation = channel === 'email' ? 'findByEmail' : 'findByPhone';
+	return {
+		description: updateDisplayOptions({ show: { resource: ['contact'], operation: [operation] } }, [
+			{ ...field, required: true },
+			findOptions,
+		]),
+		execute: async function (this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared) {
+			return await findContacts.call(this, itemIndex, shared, channel);
+		},
+	};
 }

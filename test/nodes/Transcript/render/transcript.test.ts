@@ -3,11 +3,15 @@ import {
 	formatMarker,
 	MARKER_PREFIX,
 	parseMarker,
-} from '../../../nodes/shared/transcriptMarker';
-import { conversationEntries } from '../../../nodes/Transcript/render/messages';
-import { compareIds, comparePositions } from '../../../nodes/Transcript/render/position';
-import { createZonedClock } from '../../../nodes/Transcript/render/time';
-import { conversationUrl, hardWrap, indexAfter } from '../../../nodes/Transcript/render/transcript';
+} from '../../../../nodes/shared/transcriptMarker';
+import { conversationEntries } from '../../../../nodes/Transcript/render/messages';
+import { compareIds, comparePositions } from '../../../../nodes/Transcript/render/position';
+import { createZonedClock } from '../../../../nodes/Transcript/render/time';
+import {
+	conversationUrl,
+	hardWrap,
+	indexAfter,
+} from '../../../../nodes/Transcript/render/transcript';
 
 describe('pure render helpers', () => {
 	test('part ids compare as numbers when numeric, so "9" comes before "10"', () => {

@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	deliveryRuntime,
 	forgetDeliveryMemory,
-} from '../../../nodes/Transcript/delivery/watermark';
-import { createWorkflow, runWorkflow } from '../../helpers/n8n';
+} from '../../../../nodes/Transcript/delivery/watermark';
+import { createWorkflow, runWorkflow } from '../../../helpers/n8n';
 import {
 	feed,
 	generatedConversation,
@@ -18,7 +18,7 @@ import {
 	transcriptNode,
 	useFakeClock,
 	writtenNotes,
-} from './helpers';
+} from '../helpers';
 
 let workflowCounter = 0;
 

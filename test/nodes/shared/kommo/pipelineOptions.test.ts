@@ -1,10 +1,10 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
-import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
-import { loadOptions } from '../../helpers/n8n';
-import { loadJson } from './kommoForm';
-import { CREDENTIALS, KOMMO, TOKEN, useFakeKommoClock } from './setup';
+import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
+import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
+import { loadOptions } from '../../../helpers/n8n';
+import { loadJson } from '../../KommoTrigger/kommoForm';
+import { CREDENTIALS, KOMMO, TOKEN, useFakeKommoClock } from '../../KommoTrigger/setup';
 
 const PIPELINES = loadJson('pipelines.json');
 

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { byId, fixture, intercom, runIntercom, setupNock } from '../helpers';
+import { byId, fixture, intercom, runIntercom, setupNock } from '../../helpers';
 
 setupNock();
 

@@ -9,7 +9,7 @@ import {
 	parseRateLimitReset,
 	setIntercomRequestTimeout,
 	setIntercomRetryPolicy,
-} from '../../../nodes/Intercom/transport';
+} from '../../../../nodes/Intercom/transport';
 import {
 	AU,
 	EU,
@@ -22,7 +22,7 @@ import {
 	recordRetryWaits,
 	runIntercom,
 	setupNock,
-} from './helpers';
+} from '../helpers';
 
 setupNock();
 

@@ -1,9 +1,9 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
-import { deliverWebhook, runWorkflow } from '../../helpers/n8n';
-import { bigStatusBatch, kommoForm, loadJson, loadPairs, loadText } from './kommoForm';
-import type { Pairs } from './kommoForm';
+import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
+import { deliverWebhook, runWorkflow } from '../../../helpers/n8n';
+import { bigStatusBatch, kommoForm, loadJson, loadPairs, loadText } from '../kommoForm';
+import type { Pairs } from '../kommoForm';
 import {
 	CREDENTIALS,
 	deliver,
@@ -12,9 +12,9 @@ import {
 	triggerStaticData,
 	triggerWorkflow,
 	useFakeKommoClock,
-} from './setup';
-import { forgetCachedAccounts } from '../../../nodes/KommoTrigger/helpers/accountCache';
-import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
+} from '../setup';
+import { forgetCachedAccounts } from '../../../../nodes/KommoTrigger/helpers/accountCache';
+import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
 
 const ALL_EVENTS = ['status_lead', 'add_lead', 'update_lead', 'note_lead'];
 const BATCH = () => loadPairs('batch-status-update-note.pairs.json');

@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { deliveryRuntime } from '../../../nodes/Transcript/delivery/watermark';
-import { createWorkflow, registerNodes, runWorkflow } from '../../helpers/n8n';
-import type { TestNode } from '../../helpers/n8n';
+import { deliveryRuntime } from '../../../../nodes/Transcript/delivery/watermark';
+import { createWorkflow, registerNodes, runWorkflow } from '../../../helpers/n8n';
+import type { TestNode } from '../../../helpers/n8n';
 import {
 	feed,
 	generatedConversation,
@@ -22,7 +22,7 @@ import {
 	transcriptNode,
 	useFakeClock,
 	writtenNotes,
-} from './helpers';
+} from '../helpers';
 
 /**
  * Stands in for Kommo › Note › Add with a notes list: writes every note of the item in order and

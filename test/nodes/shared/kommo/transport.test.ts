@@ -12,7 +12,7 @@ import {
 	pipelinesFixture,
 	runKommo,
 	setUpKommoTests,
-} from '../kommoTestKit';
+} from '../../Kommo/kommoTestKit';
 import { credentialReads } from '../../../helpers/n8n';
 
 const { clock } = setUpKommoTests();

@@ -1,6 +1,6 @@
 import nock from 'nock';
 
-import { leadFixture, setUpKommoTests } from '../kommoTestKit';
+import { leadFixture, setUpKommoTests } from '../../Kommo/kommoTestKit';
 import { runWorkflow } from '../../../helpers/n8n';
 
 setUpKommoTests();

@@ -11,7 +11,7 @@ import {
 	intercom,
 	runIntercom,
 	setupNock,
-} from '../helpers';
+} from '../../helpers';
 
 setupNock();
 

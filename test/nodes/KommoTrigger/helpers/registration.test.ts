@@ -1,8 +1,8 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
-import { runWebhookMethod } from '../../helpers/n8n';
-import { kommoForm, loadJson, loadPairs } from './kommoForm';
+import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
+import { runWebhookMethod } from '../../../helpers/n8n';
+import { kommoForm, loadJson, loadPairs } from '../kommoForm';
 import {
 	CREDENTIALS,
 	deliver,
@@ -12,8 +12,8 @@ import {
 	triggerStaticData,
 	triggerWorkflow,
 	useFakeKommoClock,
-} from './setup';
-import { forgetCachedAccounts } from '../../../nodes/KommoTrigger/helpers/accountCache';
+} from '../setup';
+import { forgetCachedAccounts } from '../../../../nodes/KommoTrigger/helpers/accountCache';
 
 const ACCOUNT = loadJson('account.json');
 

@@ -12,7 +12,7 @@ import {
 	runKommo,
 	setUpKommoTests,
 	useVirtualClock,
-} from '../kommoTestKit';
+} from '../../Kommo/kommoTestKit';
 
 setUpKommoTests();
 
