@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { kommoAccountExpression } from '../nodes/shared/kommoAccount';
+import { kommoAccountExpression } from '../nodes/shared/kommo/account';
 
 /**
  * Fields shared by both Kommo credentials. Everything that needs the account URL reads them with

@@ -1,6 +1,6 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { kommoAccountExpression } from '../nodes/shared/kommoAccount';
+import { kommoAccountExpression } from '../nodes/shared/kommo/account';
 import { kommoAccountProperties } from './IntercomKommoKommoApi.credentials';
 
 /**

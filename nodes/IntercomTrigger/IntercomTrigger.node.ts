@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
@@ -8,68 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import {
-	checkConversationItem,
-	dedupMemoryKey,
-	isConversationTopic,
-	isTopicSelected,
-	parseNotification,
-	rememberNotification,
-	SIGNATURE_HEADER,
-	toTriggerOutput,
-	verifySignature,
-} from './IntercomTriggerHelpers';
-
-const CREDENTIAL_TYPE = 'intercomKommoIntercomApi';
-
-/** Same as the `topics` default below, which the lint rules want written out as a literal. */
-export const DEFAULT_TOPICS = ['conversation.user.created', 'conversation.user.replied'];
-
-/** Answers without starting an execution. */
-function respond(
-	context: IWebhookFunctions,
-	status: number,
-	message: string,
-): IWebhookResponseData {
-	context.getResponseObject().status(status).send(message);
-	return { noWebhookResponse: true };
-}
-
-/** n8n's body parser normally fills `rawBody`; older paths only fill it on request. */
-async function readRawBody(context: IWebhookFunctions): Promise<Buffer> {
-	const req = context.getRequestObject();
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') {
-		await req.readRawBody();
-	}
-	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
-}
-
-/** The client secret, or the reason the node cannot check signatures (sent back as the 401 body). */
-async function clientSecretOf(
-	context: IWebhookFunctions,
-): Promise<{ secret: string } | { problem: string }> {
-	let credentials: IDataObject;
-	try {
-		credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	} catch (error) {
-		context.logger.warn('Intercom Trigger: no usable credential to verify webhook signatures', {
-			node: context.getNode().name,
-			reason: (error as Error).name,
-		});
-		return {
-			problem:
-				'Signature check failed: the Intercom Trigger has no Intercom credential. Ask the n8n admin to attach one that holds the app Client Secret.',
-		};
-	}
-	const secret = credentials.clientSecret;
-	if (typeof secret !== 'string' || secret.length === 0) {
-		return {
-			problem:
-				'Signature check failed: the Intercom credential has no Client Secret. Ask the n8n admin to add the app Client Secret (Developer Hub → your app → Configure → Basic information) to the credential.',
-		};
-	}
-	return { secret };
-}
+import { CREDENTIAL_TYPE, handleIntercomWebhook } from './helpers/webhook';
 
 export class IntercomTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -205,51 +143,6 @@ export class IntercomTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject();
-
-		// Intercom checks the URL with a HEAD request when it is saved in the Developer Hub.
-		if (req.method === 'HEAD') return respond(this, 200, '');
-
-		const rawBody = await readRawBody(this);
-
-		if (this.getNodeParameter('verifySignature', true) as boolean) {
-			const secret = await clientSecretOf(this);
-			if ('problem' in secret) return respond(this, 401, secret.problem);
-			const header = req.headers[SIGNATURE_HEADER];
-			if (
-				!verifySignature(rawBody, typeof header === 'string' ? header : undefined, secret.secret)
-			) {
-				return respond(this, 401, 'Invalid or missing X-Hub-Signature.');
-			}
-		}
-
-		const parsed = parseNotification(rawBody);
-		if (!parsed.valid) return respond(this, 400, parsed.reason);
-		const { notification } = parsed;
-
-		if (notification.topic === 'ping') return respond(this, 200, 'pong');
-
-		const topics = this.getNodeParameter('topics', DEFAULT_TOPICS) as string[];
-		if (!isTopicSelected(notification.topic, topics)) {
-			return respond(this, 200, 'Topic not selected in the Intercom Trigger; ignored.');
-		}
-
-		if (isConversationTopic(notification.topic)) {
-			const item = checkConversationItem(notification);
-			if (!item.valid) return respond(this, 400, item.reason);
-		}
-
-		if (typeof notification.id === 'string' && notification.id.length > 0) {
-			const isNew = rememberNotification(
-				dedupMemoryKey(this.getWorkflow().id, this.getNode().name),
-				this.getWorkflowStaticData('node'),
-				notification.id,
-			);
-			if (!isNew) return respond(this, 200, 'Notification already received; ignored.');
-		}
-
-		return {
-			workflowData: [this.helpers.returnJsonArray([toTriggerOutput(notification)])],
-		};
+		return await handleIntercomWebhook.call(this);
 	}
 }

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { kommoAuthentication, kommoCredentials } from '../shared/kommo/descriptions';
 import * as contact from './actions/contact/Contact.resource';
 import * as lead from './actions/lead/Lead.resource';
 import * as note from './actions/note/Note.resource';
@@ -25,29 +26,9 @@ export class Kommo implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'intercomKommoKommoApi',
-				required: true,
-				displayOptions: { show: { authentication: ['longLivedToken'] } },
-			},
-			{
-				name: 'intercomKommoKommoOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials: kommoCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'Long-Lived Token', value: 'longLivedToken' },
-					{ name: 'OAuth2', value: 'oAuth2' },
-				],
-				default: 'longLivedToken',
-			},
+			kommoAuthentication,
 			{
 				displayName: 'Resource',
 				name: 'resource',

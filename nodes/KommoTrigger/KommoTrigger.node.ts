@@ -7,7 +7,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { getPipelines, getStages } from '../Kommo/methods/loadOptions';
+import { kommoAuthentication, kommoCredentials } from '../shared/kommo/descriptions';
+import { getPipelines, getStages } from '../shared/kommo/pipelineOptions';
 import { LEAD_EVENTS } from './helpers/events';
 import { checkExists, create, remove } from './helpers/registration';
 import { handleKommoWebhook } from './helpers/webhook';
@@ -25,18 +26,7 @@ export class KommoTrigger implements INodeType {
 		defaults: { name: 'Kommo Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'intercomKommoKommoApi',
-				required: true,
-				displayOptions: { show: { authentication: ['longLivedToken'] } },
-			},
-			{
-				name: 'intercomKommoKommoOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials: kommoCredentials,
 		webhooks: [
 			{
 				name: 'default',
@@ -47,17 +37,7 @@ export class KommoTrigger implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Long-Lived Token', value: 'longLivedToken' },
-					{ name: 'OAuth2', value: 'oAuth2' },
-				],
-				default: 'longLivedToken',
-			},
+			{ ...kommoAuthentication, noDataExpression: true },
 			{
 				displayName: 'Registration',
 				name: 'registration',

@@ -8,8 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
-import { kommoThrottle } from '../../nodes/Kommo/transport';
-import { resolveKommoAccount } from '../../nodes/shared/kommoAccount';
+import { kommoThrottle } from '../../nodes/shared/kommo/transport';
+import { resolveKommoAccount } from '../../nodes/shared/kommo/account';
 import { forgetCachedAccounts } from '../../nodes/KommoTrigger/helpers/accountCache';
 import { deliverWebhook, runWorkflow } from '../helpers/n8n';
 import {

@@ -23,11 +23,11 @@ import { Intercom } from '../../nodes/Intercom/Intercom.node';
 import { setIntercomRequestTimeout, setIntercomRetryPolicy } from '../../nodes/Intercom/transport';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
-import { kommoThrottle, setKommoRequestTimeout } from '../../nodes/Kommo/transport';
+import { kommoThrottle, setKommoRequestTimeout } from '../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
 import { deliveryRuntime, forgetDeliveryMemory } from '../../nodes/Transcript/delivery/watermark';
-import { parseMarker } from '../../nodes/Transcript/render/marker';
+import { parseMarker } from '../../nodes/shared/transcriptMarker';
 import type { LogEntry, Sandbox } from '../../sandbox';
 import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
 import {

@@ -2,7 +2,7 @@
  * The package's own nodes, run through n8n's execution machinery, against the sandbox: proves that
  * the paths, queries and bodies the nodes send are the ones the sandbox serves.
  */
-import { kommoThrottle } from '../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../nodes/shared/kommo/transport';
 import type { Sandbox } from '../../sandbox';
 import { runIntercom } from '../nodes/Intercom/helpers';
 import { runKommo } from '../nodes/Kommo/kommoTestKit';

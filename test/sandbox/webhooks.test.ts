@@ -1,4 +1,4 @@
-import { verifySignature } from '../../nodes/IntercomTrigger/IntercomTriggerHelpers';
+import { verifySignature } from '../../nodes/IntercomTrigger/helpers/signature';
 import { extractLeadEvents } from '../../nodes/KommoTrigger/helpers/events';
 import { parseNestedForm } from '../../nodes/KommoTrigger/helpers/formParser';
 import type { Sandbox } from '../../sandbox';

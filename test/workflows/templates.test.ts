@@ -30,11 +30,11 @@ import { Intercom } from '../../nodes/Intercom/Intercom.node';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
 import { forgetPipelineNames } from '../../nodes/Kommo/helpers/leads';
-import { kommoThrottle } from '../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
 import { deliveryRuntime, forgetDeliveryMemory } from '../../nodes/Transcript/delivery/watermark';
-import { parseMarker } from '../../nodes/Transcript/render/marker';
+import { parseMarker } from '../../nodes/shared/transcriptMarker';
 import {
 	createWorkflowFromNodes,
 	deliverWebhook,

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import type { AdminResolver } from '../helpers/admin';
-import { CONVERSATION_URL_REGEX } from '../helpers/conversationId';
+import { CONVERSATION_URL_REGEX } from '../../shared/intercomConversation';
 import type { TagDirectory } from '../helpers/tags';
+import type { OperationExecute as SharedOperationExecute } from '../../shared/router';
 
 /** State shared by all items of one execution. */
 export interface ExecutionShared {
@@ -10,11 +11,7 @@ export interface ExecutionShared {
 	tags: TagDirectory;
 }
 
-export type OperationExecute = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-	shared: ExecutionShared,
-) => Promise<IDataObject[]>;
+export type OperationExecute = SharedOperationExecute<ExecutionShared>;
 
 export const conversationLocator: INodeProperties = {
 	displayName: 'Conversation',

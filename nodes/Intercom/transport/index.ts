@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { headerValue, jsonBody, readHttpFailure } from '../../shared/httpFailure';
 import { oncePer } from '../../shared/memo';
 import type { RetryDecision, RetryPolicy } from '../../shared/retry';
 import { parseRetryAfter, withRetry } from '../../shared/retry';
@@ -68,76 +69,15 @@ interface IntercomErrorEntry {
 	field?: string;
 }
 
-interface HttpFailure {
-	status?: number;
-	headers: Record<string, unknown>;
-	body?: IDataObject;
-	networkCode?: string;
-}
-
-function asObject(value: unknown): IDataObject | undefined {
-	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
-	if (typeof value === 'string' && value.trim().startsWith('{')) {
-		try {
-			return asObject(JSON.parse(value));
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
-}
-
-function toStatus(value: unknown): number | undefined {
-	const status = typeof value === 'string' ? Number(value) : value;
-	return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status < 600
-		? status
-		: undefined;
-}
-
-/**
- * n8n 2.x wraps the axios error in a NodeApiError (status in `httpCode`, the axios error in `cause`,
- * the parsed body in `context.data`); older helpers threw the axios or request error itself. Every
- * place either shape may keep the status, headers and body is looked at.
- */
-export function describeHttpFailure(error: unknown): HttpFailure {
-	const candidates: IDataObject[] = [];
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		candidates.push(current as IDataObject);
-		current = (current as IDataObject).cause;
-	}
-
-	let status: number | undefined;
-	let headers: Record<string, unknown> = {};
-	let body: IDataObject | undefined;
-	let networkCode: string | undefined;
-	for (const candidate of candidates) {
-		const response = asObject(candidate.response);
-		status ??=
-			toStatus(response?.status) ??
-			toStatus(response?.statusCode) ??
-			toStatus(candidate.httpCode) ??
-			toStatus(candidate.statusCode);
-		if (response?.headers && typeof response.headers === 'object' && !Object.keys(headers).length) {
-			headers = response.headers as Record<string, unknown>;
-		}
-		body ??=
-			asObject(response?.data) ??
-			asObject(response?.body) ??
-			asObject((candidate.context as IDataObject | undefined)?.data) ??
-			asObject(candidate.error);
-		if (typeof candidate.code === 'string' && RETRYABLE_NETWORK_CODES.includes(candidate.code)) {
-			networkCode ??= candidate.code;
-		}
-	}
-	return { status, headers, body, networkCode };
-}
-
-function headerValue(headers: Record<string, unknown>, name: string): unknown {
-	const direct = headers[name] ?? headers[name.toLowerCase()];
-	if (direct !== undefined) return direct;
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-	return key === undefined ? undefined : headers[key];
+/** Status, headers, Intercom's error body and a network code that is worth a retry. */
+export function intercomFailure(error: unknown) {
+	const failure = readHttpFailure(error);
+	return {
+		status: failure.status,
+		headers: failure.headers,
+		body: jsonBody(failure.body),
+		networkCode: failure.codes.find((code) => RETRYABLE_NETWORK_CODES.includes(code)),
+	};
 }
 
 /** `X-RateLimit-Reset` is a UNIX timestamp in seconds: the window reopens then. */
@@ -148,7 +88,7 @@ export function parseRateLimitReset(value: unknown, now = Date.now()): number | 
 }
 
 function classify(method: IHttpRequestMethods, error: unknown): RetryDecision {
-	const failure = describeHttpFailure(error);
+	const failure = intercomFailure(error);
 	if (failure.status === 429) {
 		const waitMs =
 			parseRetryAfter(headerValue(failure.headers, 'retry-after')) ??
@@ -180,7 +120,7 @@ export function toIntercomError(
 	path: string,
 	attempts: number,
 ): NodeApiError {
-	const failure = describeHttpFailure(error);
+	const failure = intercomFailure(error);
 	const errors = (
 		Array.isArray(failure.body?.errors) ? failure.body?.errors : []
 	) as IntercomErrorEntry[];
@@ -325,10 +265,6 @@ async function readIntercomBaseUrl(this: IntercomContext): Promise<string> {
 	return baseUrl;
 }
 
-export interface IntercomRequestOptions {
-	returnFullResponse?: boolean;
-}
-
 /**
  * The package's only authenticated call to Intercom: region-aware base URL, retries on rate limits and
  * server errors, Intercom's error.list turned into a readable NodeApiError.
@@ -351,7 +287,6 @@ export async function intercomApiRequest(
 	path: string,
 	body?: IDataObject,
 	qs?: IDataObject,
-	options: IntercomRequestOptions = {},
 ): Promise<IDataObject> {
 	const baseURL = await getIntercomBaseUrl.call(this);
 	const request: IHttpRequestOptions = {
@@ -362,7 +297,6 @@ export async function intercomApiRequest(
 		timeout: requestTimeoutMs,
 		...(body !== undefined ? { body } : {}),
 		...(qs !== undefined && Object.keys(qs).length ? { qs } : {}),
-		...(options.returnFullResponse ? { returnFullResponse: true } : {}),
 	};
 	let attempts = 0;
 	try {

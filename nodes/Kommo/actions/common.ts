@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { LeadFieldDirectory } from '../helpers/customFields';
 import type { PipelineDirectory } from '../helpers/leads';
+import type { OperationExecute as SharedOperationExecute } from '../../shared/router';
 
 /** State shared by all items of one execution, so lookups happen once. */
 export interface ExecutionShared {
@@ -9,11 +10,7 @@ export interface ExecutionShared {
 	pipelines: PipelineDirectory;
 }
 
-export type OperationExecute = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-	shared: ExecutionShared,
-) => Promise<IDataObject[]>;
+export type OperationExecute = SharedOperationExecute<ExecutionShared>;
 
 export const customFieldsProperty: INodeProperties = {
 	displayName: 'Custom Fields',

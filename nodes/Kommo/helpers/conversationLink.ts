@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { parseMarker } from '../../Transcript/render/marker';
-import { kommoApiPages } from '../transport';
+import { parseMarker } from '../../shared/transcriptMarker';
+import { kommoApiPages } from '../../shared/kommo/transport';
 
 /**
  * A lead is linked to an Intercom conversation by the transcript notes on it: their last line is the
@@ -14,23 +13,6 @@ export function markerConversationId(text: unknown): string | null {
 	if (key === null) return null;
 	const conversationId = key.split(':')[1];
 	return conversationId ? conversationId : null;
-}
-
-/** An Intercom conversation id from a parameter: digits or a plain word, never a URL or a key. */
-export function parseConversationId(
-	context: IExecuteFunctions,
-	value: unknown,
-	itemIndex: number,
-): string {
-	const text = typeof value === 'number' ? String(value) : String(value ?? '').trim();
-	if (!/^[A-Za-z0-9_-]+$/.test(text)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`"${text}" is not an Intercom conversation ID (expected something like 215468)`,
-			{ itemIndex },
-		);
-	}
-	return text;
 }
 
 export interface LinkedNote {

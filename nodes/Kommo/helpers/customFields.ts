@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { kommoApiRequest } from '../transport';
+import { kommoApiRequest } from '../../shared/kommo/transport';
 
 export interface FieldOption {
 	id: number;
@@ -71,12 +71,22 @@ const DATE_TYPES = new Set(['date', 'date_time', 'birthday']);
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'on', 'checked']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'off', 'unchecked', '']);
 
-export function findOption(field: CustomFieldDefinition, wanted: unknown): FieldOption | undefined {
+/**
+ * The option named `wanted` (ignoring case and spaces), else, with `byId`, the option with that ID.
+ * A tag is a name, so tag mapping looks names up only, never an option ID that looks like one.
+ */
+export function findOption(
+	field: CustomFieldDefinition,
+	wanted: unknown,
+	{ byId }: { byId: boolean } = { byId: true },
+): FieldOption | undefined {
 	const text = String(wanted ?? '').trim();
 	const lower = text.toLowerCase();
 	return (
 		field.enums?.find((option) => option.value.trim().toLowerCase() === lower) ??
-		(/^\d+$/.test(text) ? field.enums?.find((option) => option.id === Number(text)) : undefined)
+		(byId && /^\d+$/.test(text)
+			? field.enums?.find((option) => option.id === Number(text))
+			: undefined)
 	);
 }
 

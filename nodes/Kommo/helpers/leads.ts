@@ -2,9 +2,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { rememberFor } from '../../shared/memo';
 import type { TimedEntries } from '../../shared/memo';
-import { currentClock } from '../transport/throttle';
-import { kommoAccountUrl, kommoApiRequest, kommoApiRequestAllItems } from '../transport';
-import { isClosedStatus } from './constants';
+import { currentClock } from '../../shared/kommo/throttle';
+import {
+	kommoAccountUrl,
+	kommoApiRequest,
+	kommoApiRequestAllItems,
+} from '../../shared/kommo/transport';
+import { isClosedStatus } from '../../shared/kommo/stages';
 
 interface StageNames {
 	pipelines: Map<number, string>;

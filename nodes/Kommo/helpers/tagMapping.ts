@@ -39,13 +39,8 @@ function exceptionFor(exceptions: TagException[], tag: string): TagException | u
 	return exceptions.find((exception) => key(exception.tag) === key(tag));
 }
 
-/** A tag is a name, so it matches option names only, never an option ID that looks like it. */
-function optionNamed(field: CustomFieldDefinition, name: string): FieldOption | undefined {
-	return field.enums?.find((option) => key(option.value) === key(name));
-}
-
 /**
- * Intercom tags → one lead field, by the rules of the README's "Intercom tags → lead field" table
+ * Intercom tags → one lead field, by the rules of the "Intercom tags → lead field" table in docs/kommo-node.md
  * (one row per field type, one column per kind of exception row). Choice fields: a tag picks the
  * option of the same name (case-insensitive) unless its row names another; a select takes the first
  * tag that maps, a multiselect all of them. Checkbox: ticked when a counted tag is present (the
@@ -72,7 +67,8 @@ export function mapTagsToField(
 			if (exception?.option === IGNORE_TAG) continue;
 			const named = rowOption(exception);
 			// a row's option comes from the dropdown (a name) or an expression (a name or an ID)
-			const option = named === null ? optionNamed(field, tag) : findOption(field, named);
+			const option =
+				named === null ? findOption(field, tag, { byId: false }) : findOption(field, named);
 			if (!option) {
 				unmatchedTags.push(tag);
 				continue;

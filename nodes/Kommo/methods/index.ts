@@ -1,11 +1,10 @@
 import {
 	getLeadCustomFields,
-	getPipelines,
-	getStages,
 	getTagFieldOptions,
 	getTagMappingFields,
 	getUsers,
 } from './loadOptions';
+import { getPipelines, getStages } from '../../shared/kommo/pipelineOptions';
 
 export const loadOptions = {
 	getPipelines,

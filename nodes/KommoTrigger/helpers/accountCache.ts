@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { normalizeSubdomain } from './events';
 import type { PayloadAccount } from './events';
+import { isObject } from '../../shared/values';
 
 /**
  * What the trigger remembers about the Kommo account, in the node's static data. Both entries are
@@ -51,10 +52,6 @@ function recall(staticData: IDataObject, key: string, baseUrl: string): unknown 
 /** Test hook: forget what this process remembers about Kommo accounts. */
 export function forgetCachedAccounts(): void {
 	processCopy.clear();
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function readCachedAccount(

@@ -4,9 +4,10 @@ import {
 	getKommoAuthentication,
 	kommoApiRequest,
 	kommoCredentialType,
-} from '../../Kommo/transport';
-import { kommoAccountOf } from '../../shared/kommoAccount';
-import type { KommoContext } from '../../Kommo/transport';
+} from '../../shared/kommo/transport';
+import { isObject } from '../../shared/values';
+import { kommoAccountOf } from '../../shared/kommo/account';
+import type { KommoContext } from '../../shared/kommo/transport';
 
 /**
  * The Kommo calls the trigger makes, all through the Kommo node's transport (the only
@@ -23,10 +24,6 @@ export interface AccountIdentity {
 	baseUrl: string;
 	/** known without a request unless the credential uses a custom base URL */
 	subdomain: string | null;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export async function getAccountIdentity(this: KommoContext): Promise<AccountIdentity> {
@@ -83,22 +80,4 @@ export async function registerWebhook(
 /** Kommo unsubscribes by destination, with a JSON body on DELETE (reference §6.2). */
 export async function unregisterWebhook(this: KommoContext, destination: string): Promise<void> {
 	await kommoApiRequest.call(this, 'DELETE', '/api/v4/webhooks', { destination });
-}
-
-/** The HTTP status behind an error thrown by the transport or n8n's request helpers. */
-export function httpStatusOf(error: unknown): number | undefined {
-	if (!isObject(error)) return undefined;
-	const candidates = [
-		error.httpCode,
-		error.statusCode,
-		error.status,
-		isObject(error.cause) ? error.cause.status : undefined,
-		isObject(error.cause) ? error.cause.statusCode : undefined,
-		isObject(error.response) ? error.response.status : undefined,
-	];
-	for (const candidate of candidates) {
-		const status = Number(candidate);
-		if (Number.isInteger(status) && status >= 100 && status < 600) return status;
-	}
-	return undefined;
 }

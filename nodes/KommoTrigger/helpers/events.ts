@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { isObject } from '../../shared/values';
 
 /**
  * Lead events the trigger understands. `setting` is the value Kommo expects in `settings[]` of
@@ -62,10 +63,6 @@ export interface LeadEvent {
 export interface PayloadAccount {
 	id: number | null;
 	subdomain: string | null;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Kommo sends every value as a string; ids are positive integers. */

@@ -54,10 +54,6 @@ export function buildLeadFilter(pipelineValues: unknown, stageValues: unknown): 
 	return { pipelineIds, stages };
 }
 
-export function isFilterActive(filter: LeadFilter): boolean {
-	return filter.pipelineIds.size > 0 || filter.stages.length > 0;
-}
-
 /**
  * `unknown` when a filter is set but the event does not say where the lead is (note events carry
  * no pipeline or stage): the caller either drops the event or looks the lead up first.

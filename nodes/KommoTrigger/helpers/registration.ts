@@ -4,12 +4,12 @@ import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import {
 	fetchAccount,
 	getAccountIdentity,
-	httpStatusOf,
 	listWebhooks,
 	registerWebhook,
 	unregisterWebhook,
 } from './api';
 import { storeAccount } from './accountCache';
+import { readHttpFailure } from '../../shared/httpFailure';
 
 export type RegistrationMode = 'automatic' | 'manual';
 
@@ -53,7 +53,7 @@ function clearRegistration(staticData: IDataObject): void {
  * transport's own wording (which also covers an IP block) is kept in the description.
  */
 function registrationError(this: IHookFunctions, error: unknown, action: string): Error {
-	const status = httpStatusOf(error);
+	const status = readHttpFailure(error).status;
 	if (status === 402 || status === 403) {
 		const message = `Kommo refused to ${action} the webhook (HTTP ${status}): registering webhooks through the API needs an Advanced or Enterprise plan and an administrator's token`;
 		const description = [
@@ -157,7 +157,7 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 	try {
 		await unregisterWebhook.call(this, destination);
 	} catch (error) {
-		if (httpStatusOf(error) !== 404) throw registrationError.call(this, error, 'remove');
+		if (readHttpFailure(error).status !== 404) throw registrationError.call(this, error, 'remove');
 		// the URL carries the webhook's secret path, so it stays out of the log
 		this.logger.warn('Kommo Trigger: the webhook was already removed in Kommo');
 	}

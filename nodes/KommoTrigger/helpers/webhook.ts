@@ -6,6 +6,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { readRawBody } from '../../shared/webhookBody';
 import {
 	compareAccount,
 	isPipelineCacheUsable,
@@ -50,13 +51,6 @@ interface Candidate {
 function reply(this: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
 	this.getResponseObject().status(status).json({ message });
 	return { noWebhookResponse: true };
-}
-
-async function readRawBody(this: IWebhookFunctions): Promise<string> {
-	const request = this.getRequestObject();
-	// n8n reads the raw body itself for form posts; other paths may leave it unread
-	if (!request.rawBody) await request.readRawBody();
-	return request.rawBody ? request.rawBody.toString('utf8') : '';
 }
 
 function readFilter(this: IWebhookFunctions): LeadFilter {
@@ -242,7 +236,7 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 		return reply.call(this, 400, `Kommo webhooks are ${FORM_CONTENT_TYPE}, not ${contentType}`);
 	}
 
-	const raw = await readRawBody.call(this);
+	const raw = (await readRawBody(this)).toString('utf8');
 	if (raw.trim() === '') return reply.call(this, 400, 'The body is empty');
 	const parsed = tryParseNestedForm(raw);
 	if (parsed.error !== undefined) return reply.call(this, 400, parsed.error);

@@ -5,11 +5,13 @@ import { updateDisplayOptions } from '../../shared/descriptions';
 import { renderInTurn } from '../delivery/watermark';
 import type { DeliveryReceipt } from '../delivery/watermark';
 import type { IntercomConversation } from '../render/messages';
-import { roleOf } from '../render/messages';
 import { isValidTimeZone } from '../render/time';
 import { conversationUrl, renderTranscript } from '../render/transcript';
 import type { IntercomRegion, Transcript } from '../render/transcript';
 import type { RunContext } from './common';
+import { sourceCustomer } from '../../shared/intercomConversation';
+import type { Customer } from '../../shared/intercomConversation';
+import { isObject } from '../../shared/values';
 
 export const DEFAULT_MAX_NOTE_LENGTH = 8000;
 const MIN_NOTE_LENGTH = 1000;
@@ -146,12 +148,6 @@ interface RenderOptions {
 	waitSeconds?: number;
 }
 
-interface Customer extends IDataObject {
-	id: string | null;
-	email: string | null;
-	name: string | null;
-}
-
 interface ConversationInput {
 	conversation: IntercomConversation;
 	customer: Customer | null;
@@ -208,10 +204,6 @@ function perConversationItem(
 const NOT_A_CONVERSATION =
 	'This item does not contain an Intercom conversation. Connect the Transcript node after the Intercom Trigger or the Intercom Conversations › Get node.';
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function hasId(value: IDataObject): boolean {
 	return (typeof value.id === 'string' && value.id !== '') || typeof value.id === 'number';
 }
@@ -226,13 +218,6 @@ function asCustomer(value: unknown): Customer | null {
 				: null;
 	const customer = { id: text(value.id), email: text(value.email), name: text(value.name) };
 	return customer.id || customer.email || customer.name ? customer : null;
-}
-
-/** The author of the opening message, when a customer wrote it. */
-function customerFromSource(conversation: IntercomConversation): Customer | null {
-	const author = conversation.source?.author;
-	if (!author || roleOf(author) !== 'customer') return null;
-	return asCustomer(author);
 }
 
 /**
@@ -253,7 +238,7 @@ export function conversationInput(json: IDataObject): ConversationInput | undefi
 	const typed = conversation as unknown as IntercomConversation;
 	return {
 		conversation: typed,
-		customer: asCustomer(json.customer) ?? customerFromSource(typed),
+		customer: asCustomer(json.customer) ?? asCustomer(sourceCustomer(conversation)),
 		appId: typeof json.appId === 'string' ? json.appId : '',
 	};
 }

@@ -124,18 +124,7 @@ function writeStaticData(state: WorkflowMemory, staticData: IDataObject) {
 	staticData[STATIC_DATA_KEY] = { version: STATIC_DATA_VERSION, conversations };
 }
 
-export type TurnOutcome =
-	| 'free'
-	/** an earlier item of the same run already rendered this conversation */
-	| 'own'
-	| 'confirmed'
-	| 'expired'
-	/** waited as long as allowed; rendered from the delivered state, so nothing can be lost */
-	| 'timeout';
-
 export interface Turn {
-	outcome: TurnOutcome;
-	waitedMs: number;
 	/** what to render after: the delivered watermark, or this run's own earlier claim */
 	after: Position | null;
 }
@@ -171,7 +160,6 @@ export async function renderInTurn<T>(
 	const { conversationId, owner, maxWaitMs } = options;
 	const state = syncFromStaticData(options.workflowKey, options.staticData);
 	const startedAt = deliveryRuntime.now();
-	let outcome: TurnOutcome = 'free';
 	for (;;) {
 		const now = deliveryRuntime.now();
 		const claim = state.claims.get(conversationId);
@@ -180,22 +168,19 @@ export async function renderInTurn<T>(
 		if (!claim) {
 			after = delivered;
 		} else if (claim.owner === owner) {
-			outcome = 'own';
 			after = laterOf(delivered, claim.upTo);
 		} else {
 			const settled = claimSettled(state, conversationId, claim, now);
 			if (settled) {
 				state.claims.delete(conversationId);
-				outcome = settled;
 				after = delivered;
 			} else if (now - startedAt >= maxWaitMs) {
-				outcome = 'timeout';
 				after = delivered;
 			}
 		}
 
 		if (after !== undefined) {
-			const { result, upTo } = render({ outcome, waitedMs: now - startedAt, after });
+			const { result, upTo } = render({ after });
 			if (upTo && maxWaitMs > 0) {
 				state.claims.set(conversationId, {
 					owner,
@@ -205,8 +190,6 @@ export async function renderInTurn<T>(
 			}
 			return result;
 		}
-		// a claim that disappears while we wait was released by its confirmation
-		outcome = 'confirmed';
 		await deliveryRuntime.sleep(
 			Math.max(1, Math.min(deliveryRuntime.pollIntervalMs, maxWaitMs - (now - startedAt))),
 		);

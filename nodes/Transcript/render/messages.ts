@@ -1,3 +1,4 @@
+import { CUSTOMER_AUTHOR_TYPES } from '../../shared/intercomConversation';
 import { bodyToText, fileNameOf } from './html';
 import { compareIds } from './position';
 import type { Position } from './position';
@@ -63,12 +64,11 @@ export interface EntryFilter {
 	includeSystemEvents: boolean;
 }
 
-const CUSTOMER_TYPES = new Set(['user', 'lead', 'contact']);
 const MESSAGE_PART_TYPES = new Set(['comment', 'quick_reply']);
 
 export function roleOf(author: IntercomAuthor | null | undefined): Role {
 	if (author?.from_ai_agent === true || author?.type === 'bot') return 'bot';
-	if (CUSTOMER_TYPES.has(String(author?.type))) return 'customer';
+	if (CUSTOMER_AUTHOR_TYPES.has(String(author?.type))) return 'customer';
 	return 'agent';
 }
 

@@ -1,4 +1,4 @@
-import { buildIdempotencyKey, formatMarker } from './marker';
+import { buildIdempotencyKey, formatMarker } from '../../shared/transcriptMarker';
 import { conversationEntries, isShown, missingPartCount } from './messages';
 import type { ConversationEntry, EntryFilter, IntercomConversation } from './messages';
 import { comparePositions } from './position';

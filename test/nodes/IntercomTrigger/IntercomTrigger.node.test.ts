@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { IntercomKommoIntercomApi } from '../../../credentials/IntercomKommoIntercomApi.credentials';
-import {
-	DEFAULT_TOPICS,
-	IntercomTrigger,
-} from '../../../nodes/IntercomTrigger/IntercomTrigger.node';
-import { STATIC_DATA_KEY } from '../../../nodes/IntercomTrigger/IntercomTriggerHelpers';
+import { IntercomTrigger } from '../../../nodes/IntercomTrigger/IntercomTrigger.node';
+import { DEFAULT_TOPICS } from '../../../nodes/IntercomTrigger/helpers/webhook';
+import { STATIC_DATA_KEY } from '../../../nodes/IntercomTrigger/helpers/dedup';
 import {
 	createWorkflow,
 	deliverWebhook,

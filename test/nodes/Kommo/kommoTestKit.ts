@@ -16,7 +16,7 @@ import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoAp
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Kommo } from '../../../nodes/Kommo/Kommo.node';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
-import { kommoThrottle } from '../../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { createWorkflow, registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { RunResult } from '../../helpers/n8n';
 import { forgetPipelineNames } from '../../../nodes/Kommo/helpers/leads';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } 
 
 import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
-import { kommoThrottle } from '../../../nodes/Kommo/transport';
+import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import {
 	createWorkflow,

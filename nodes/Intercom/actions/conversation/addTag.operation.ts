@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { parseConversationId } from '../../helpers/conversationId';
+import { parseConversationId } from '../../../shared/intercomConversation';
 import { parseTagNames } from '../../helpers/tags';
 import { intercomApiRequest } from '../../transport';
 import type { ExecutionShared } from '../common';

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { parseConversationId } from '../../helpers/conversationId';
+import {
+	customerAuthors,
+	firstContactId,
+	parseConversationId,
+} from '../../../shared/intercomConversation';
+import type { Customer } from '../../../shared/intercomConversation';
 import { asNodeError } from '../../../shared/errors';
 import { intercomApiRequest } from '../../transport';
 import { conversationLocator } from '../common';
@@ -47,33 +52,14 @@ const displayOptions = { show: { resource: ['conversation'], operation: ['get'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-interface Author {
-	type?: string;
-	id?: string | number;
-	name?: string | null;
-	email?: string | null;
-}
-
-export interface Customer extends IDataObject {
-	id: string;
-	email: string | null;
-	name: string | null;
-}
-
-const CUSTOMER_AUTHOR_TYPES = ['user', 'lead', 'contact'];
-
 function nonEmpty(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() ? value.trim() : null;
 }
 
 /** What the conversation itself shows about the contact: the opening message or a reply may carry it. */
 function customerFromConversation(conversation: IDataObject, contactId: string): Customer {
-	const source = conversation.source as { author?: Author } | undefined;
-	const parts = ((conversation.conversation_parts as IDataObject | undefined)?.conversation_parts ??
-		[]) as Array<{ author?: Author }>;
 	const customer: Customer = { id: contactId, email: null, name: null };
-	for (const author of [source?.author, ...parts.map((part) => part.author)]) {
-		if (!author || !CUSTOMER_AUTHOR_TYPES.includes(String(author.type))) continue;
+	for (const author of customerAuthors(conversation)) {
 		if (String(author.id) !== contactId) continue;
 		customer.email ??= nonEmpty(author.email);
 		customer.name ??= nonEmpty(author.name);
@@ -86,10 +72,8 @@ async function resolveCustomer(
 	conversation: IDataObject,
 	itemIndex: number,
 ): Promise<Customer | null> {
-	const contacts = ((conversation.contacts as IDataObject | undefined)?.contacts ?? []) as Author[];
-	const firstId = contacts[0]?.id;
-	if (firstId === undefined || firstId === null || firstId === '') return null;
-	const contactId = String(firstId);
+	const contactId = firstContactId(conversation);
+	if (contactId === null || contactId === '') return null;
 	const customer = customerFromConversation(conversation, contactId);
 	if (customer.email && customer.name) return customer;
 	try {

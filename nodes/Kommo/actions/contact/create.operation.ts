@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { kommoApiRequest } from '../../transport';
+import { kommoApiRequest } from '../../../shared/kommo/transport';
 import { contactChannels, contactEmailProperty, contactPhoneProperty } from '../common';
 
 const properties: INodeProperties[] = [

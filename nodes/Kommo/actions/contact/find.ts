@@ -1,13 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { findTranscriptNote, parseConversationId } from '../../helpers/conversationLink';
+import { parseConversationId } from '../../../shared/intercomConversation';
+import { findTranscriptNote } from '../../helpers/conversationLink';
 import { chooseLead, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
 import type { LeadCandidate } from '../../helpers/leadChoice';
 import { describeLead, fetchLeadsByIds, newestFirst } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
-import { kommoApiRequestAllItems } from '../../transport';
-import type { ExecutionShared } from '../common';
+import { kommoApiRequestAllItems } from '../../../shared/kommo/transport';
+import type { ExecutionShared, OperationExecute } from '../common';
+import { updateDisplayOptions } from '../../../shared/descriptions';
 
 export type Channel = 'email' | 'phone';
 
@@ -103,7 +105,7 @@ export async function findContacts(
 		rawConversationId === null ||
 		String(rawConversationId).trim() === ''
 			? undefined
-			: parseConversationId(this, rawConversationId, itemIndex);
+			: parseConversationId(this.getNode(), rawConversationId, itemIndex, { links: false });
 
 	const hits = await kommoApiRequestAllItems.call(
 		this,
@@ -169,4 +171,21 @@ export async function findContacts(
 			contacts,
 		},
 	];
+}
+
+/** Find by Email and Find by Phone: the same operation on another channel, with its own field. */
+export function findOperation(
+	channel: Channel,
+	field: INodeProperties,
+): { description: INodeProperties[]; execute: OperationExecute } {
+	const operation = channel === 'email' ? 'findByEmail' : 'findByPhone';
+	return {
+		description: updateDisplayOptions({ show: { resource: ['contact'], operation: [operation] } }, [
+			{ ...field, required: true },
+			findOptions,
+		]),
+		execute: async function (this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared) {
+			return await findContacts.call(this, itemIndex, shared, channel);
+		},
+	};
 }

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parseEntityId } from '../../helpers/values';
 
 export const leadIdProperty: INodeProperties = {
 	displayName: 'Lead ID',
@@ -9,3 +11,13 @@ export const leadIdProperty: INodeProperties = {
 	placeholder: 'e.g. 19619',
 	description: "The number in the lead's address in Kommo (…/leads/detail/19619)",
 };
+
+/** The Lead ID parameter of an item, checked. */
+export function readLeadId(context: IExecuteFunctions, itemIndex: number): number {
+	return parseEntityId(
+		context.getNode(),
+		context.getNodeParameter('leadId', itemIndex),
+		'Lead ID',
+		itemIndex,
+	);
+}

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
 import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
-import { kommoApiRequest } from '../../transport';
+import { kommoApiRequest } from '../../../shared/kommo/transport';
 import type { ExecutionShared } from '../common';
 import { contactChannels, customFieldsProperty, readCustomFieldRows } from '../common';
 

@@ -3,9 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { isLeadOpen } from '../../helpers/leads';
-import { parseEntityId } from '../../helpers/values';
-import { kommoApiRequest } from '../../transport';
-import { leadIdProperty } from './common';
+import { kommoApiRequest } from '../../../shared/kommo/transport';
+import { leadIdProperty, readLeadId } from './common';
 
 const properties: INodeProperties[] = [leadIdProperty];
 
@@ -14,12 +13,7 @@ const displayOptions = { show: { resource: ['lead'], operation: ['get'] } };
 export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const leadId = parseEntityId(
-		this.getNode(),
-		this.getNodeParameter('leadId', itemIndex),
-		'Lead ID',
-		itemIndex,
-	);
+	const leadId = readLeadId(this, itemIndex);
 	const lead = (await kommoApiRequest.call(
 		this,
 		'GET',

@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { findTranscriptNote } from '../../helpers/conversationLink';
-import { parseEntityId } from '../../helpers/values';
-import { leadIdProperty } from './common';
+import { leadIdProperty, readLeadId } from './common';
 
 const properties: INodeProperties[] = [leadIdProperty];
 
@@ -16,12 +15,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
  * outcome (`found: false`), so a workflow can branch on it instead of failing.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const leadId = parseEntityId(
-		this.getNode(),
-		this.getNodeParameter('leadId', itemIndex),
-		'Lead ID',
-		itemIndex,
-	);
+	const leadId = readLeadId(this, itemIndex);
 	const note = await findTranscriptNote(this, leadId, itemIndex);
 	if (!note) return [{ leadId, found: false, conversationId: null }];
 	return [{ leadId, found: true, conversationId: note.conversationId, noteId: note.noteId }];

@@ -5,11 +5,11 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
 import { mapTagsToField } from '../../helpers/tagMapping';
 import type { TagException } from '../../helpers/tagMapping';
-import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
-import { kommoApiRequest } from '../../transport';
+import { optionalId, parseNameList } from '../../helpers/values';
+import { kommoApiRequest } from '../../../shared/kommo/transport';
 import type { ExecutionShared } from '../common';
 import { customFieldsProperty, readCustomFieldRows } from '../common';
-import { leadIdProperty } from './common';
+import { leadIdProperty, readLeadId } from './common';
 
 const properties: INodeProperties[] = [
 	leadIdProperty,
@@ -158,12 +158,7 @@ export async function execute(
 	shared: ExecutionShared,
 ): Promise<IDataObject[]> {
 	const node = this.getNode();
-	const leadId = parseEntityId(
-		node,
-		this.getNodeParameter('leadId', itemIndex),
-		'Lead ID',
-		itemIndex,
-	);
+	const leadId = readLeadId(this, itemIndex);
 	const updates = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 
 	const body: IDataObject = {};

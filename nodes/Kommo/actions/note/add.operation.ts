@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { isTranscriptKey, MARKER_PREFIX, parseMarker } from '../../../Transcript/render/marker';
+import { isTranscriptKey, MARKER_PREFIX, parseMarker } from '../../../shared/transcriptMarker';
 import { parseEntityId } from '../../helpers/values';
 import { withRetry } from '../../../shared/retry';
 import {
@@ -10,8 +10,8 @@ import {
 	kommoApiPages,
 	kommoApiRequest,
 	kommoRetryPolicy,
-} from '../../transport';
-import { currentClock } from '../../transport/throttle';
+} from '../../../shared/kommo/transport';
+import { currentClock } from '../../../shared/kommo/throttle';
 
 const ENTITY_PATHS: Record<string, string> = { lead: 'leads', contact: 'contacts' };
 

@@ -1,0 +1,111 @@
+/** The pipeline and stage pickers of the Kommo node and the Kommo Trigger (the same lists in both). */
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { LOST_STATUS_ID, WON_STATUS_ID } from './stages';
+import { kommoApiRequest } from './transport';
+
+interface KommoStatus {
+	id: number;
+	name: string;
+	sort?: number;
+	pipeline_id?: number;
+}
+
+interface KommoPipeline {
+	id: number;
+	name: string;
+	sort?: number;
+	is_archive?: boolean;
+	_embedded?: { statuses?: KommoStatus[] };
+}
+
+async function fetchPipelines(this: ILoadOptionsFunctions): Promise<KommoPipeline[]> {
+	// at most 50 pipelines per account, all in one answer with their stages embedded
+	const response = (await kommoApiRequest.call(this, 'GET', '/api/v4/leads/pipelines')) as
+		| IDataObject
+		| undefined;
+	const pipelines = (response?._embedded as IDataObject | undefined)?.pipelines;
+	return Array.isArray(pipelines) ? (pipelines as KommoPipeline[]) : [];
+}
+
+function bySort<T extends { sort?: number }>(a: T, b: T): number {
+	return (a.sort ?? 0) - (b.sort ?? 0);
+}
+
+/** Where a pipeline choice may sit: the Lead Create parameter, the Lead Update collection, a multi-select. */
+const PIPELINE_PARAMETER_PATHS = ['pipelineId', 'updateFields.pipelineId', 'pipelineIds'];
+
+/** Reads the chosen pipeline(s), also when the parameter sits in a collection or is a multi-select. */
+function selectedPipelineIds(context: ILoadOptionsFunctions): number[] {
+	// the editor sends the parameters as currently edited; without them, read the saved node
+	const editing = context.getCurrentNodeParameters() !== undefined;
+	for (const path of PIPELINE_PARAMETER_PATHS) {
+		let value: unknown;
+		try {
+			value = editing ? context.getCurrentNodeParameter(path) : context.getNodeParameter(path, '');
+		} catch {
+			value = undefined;
+		}
+		const values = (Array.isArray(value) ? value : [value])
+			.map((entry) => Number(entry))
+			.filter((id) => Number.isInteger(id) && id > 0);
+		if (values.length) return values;
+	}
+	return [];
+}
+
+function closingStages(pipelineId?: number): KommoStatus[] {
+	return [
+		{ id: WON_STATUS_ID, name: 'Closed - Won', sort: 10000, pipeline_id: pipelineId },
+		{ id: LOST_STATUS_ID, name: 'Closed - Lost', sort: 10001, pipeline_id: pipelineId },
+	];
+}
+
+/** Stages of a pipeline in board order, with 142/143 present even if Kommo left them out. */
+function stagesOf(pipeline: KommoPipeline): KommoStatus[] {
+	const stages = [...(pipeline._embedded?.statuses ?? [])];
+	for (const closing of closingStages(pipeline.id)) {
+		if (!stages.some((stage) => stage.id === closing.id)) stages.push(closing);
+	}
+	return stages.sort(bySort);
+}
+
+export async function getPipelines(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const pipelines = await fetchPipelines.call(this);
+	return pipelines.sort(bySort).map((pipeline) => ({
+		name: pipeline.is_archive ? `${pipeline.name} (archived)` : pipeline.name,
+		value: pipeline.id,
+	}));
+}
+
+/**
+ * Stages of the chosen pipeline(s); with none chosen, every stage as "Pipeline › Stage". The value is
+ * always the status id: ordinary ids are unique across pipelines, and Won (142) / Lost (143) mean the
+ * same in each, so with no pipeline chosen they are listed once.
+ */
+export async function getStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const pipelines = (await fetchPipelines.call(this)).sort(bySort);
+	const chosen = selectedPipelineIds(this);
+	const shown = chosen.length
+		? pipelines.filter((pipeline) => chosen.includes(pipeline.id))
+		: pipelines;
+	const prefixWithPipeline = shown.length > 1 || chosen.length === 0;
+	const options: INodePropertyOptions[] = [];
+	for (const pipeline of shown) {
+		for (const stage of stagesOf(pipeline)) {
+			const isClosing = stage.id === WON_STATUS_ID || stage.id === LOST_STATUS_ID;
+			if (isClosing && prefixWithPipeline) continue;
+			options.push({
+				name: prefixWithPipeline ? `${pipeline.name} › ${stage.name}` : stage.name,
+				value: stage.id,
+			});
+		}
+	}
+	if (prefixWithPipeline) {
+		options.push(
+			{ name: 'Any Pipeline › Closed - Won', value: WON_STATUS_ID },
+			{ name: 'Any Pipeline › Closed - Lost', value: LOST_STATUS_ID },
+		);
+	}
+	return options;
+}

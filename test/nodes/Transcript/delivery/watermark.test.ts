@@ -1,0 +1,374 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import {
+	deliveryRuntime,
+	forgetDeliveryMemory,
+} from '../../../../nodes/Transcript/delivery/watermark';
+import { createWorkflow, runWorkflow } from '../../../helpers/n8n';
+import {
+	feed,
+	generatedConversation,
+	markDeliveredNode,
+	messageNumbers,
+	noteWriterNode,
+	Pipeline,
+	resetDeliveryStateAroundEachTest,
+	runOnce,
+	storedWatermarks,
+	transcriptNode,
+	useFakeClock,
+	writtenNotes,
+} from '../helpers';
+
+let workflowCounter = 0;
+
+resetDeliveryStateAroundEachTest();
+
+/** Feed → Transcript (only new) → Add Note → Mark as Delivered, as the templates wire it. */
+function pipeline(
+	options: {
+		id?: string;
+		transcript?: IDataObject;
+		writer?: IDataObject;
+		writerContinues?: boolean;
+		staticData?: IDataObject;
+	} = {},
+): Pipeline {
+	const nodes = [
+		feed,
+		transcriptNode({ onlyNewMessages: true, options: { timezone: 'UTC' }, ...options.transcript }),
+		noteWriterNode(options.writer, options.writerContinues),
+		markDeliveredNode(),
+	];
+	const workflow = createWorkflow({
+		nodes,
+		id: options.id ?? `wf-delivery-${++workflowCounter}`,
+		staticData: options.staticData,
+	});
+	return { nodes, workflow };
+}
+
+const opening = 0; // messageNumbers() does not count the opening message
+
+describe('only new messages', () => {
+	test('first run renders everything; after delivery the next run renders only the new part', async () => {
+		const target = pipeline();
+		const first = await runOnce(target, generatedConversation('215', 3));
+		expect(first.error()).toBeUndefined();
+		expect(messageNumbers(writtenNotes)).toEqual([1, 2, 3]);
+		expect(writtenNotes[0]).toContain('Opening message');
+		expect(first.json('Mark as Delivered')).toEqual([
+			{ id: 1001, entity_id: 42, delivered: true, reason: 'Marked as delivered.' },
+		]);
+		expect(storedWatermarks(target.workflow)).toEqual({
+			'215': { t: 1782389280, id: '50002', at: expect.any(Number) },
+		});
+
+		const second = await runOnce(target, generatedConversation('215', 4));
+		const [item] = second.json('Transcript');
+		expect(messageNumbers([item.text as string])).toEqual([4]);
+		expect(item.text).not.toContain('Opening message');
+		expect(item.idempotencyKey).toBe('intercom:215:50003-50003');
+		expect(item.delivery).toEqual({
+			workflowKey: target.workflow.id,
+			conversationId: '215',
+			after: { t: 1782389280, id: '50002' },
+			upTo: { t: 1782389340, id: '50003' },
+		});
+		expect(messageNumbers(writtenNotes)).toEqual([1, 2, 3, 4]);
+		expect(writtenNotes.filter((text) => text.includes('Opening message'))).toHaveLength(
+			1 + opening,
+		);
+	});
+
+	test('a redelivered webhook after confirmation goes to "No New Messages"', async () => {
+		const target = pipeline();
+		await runOnce(target, generatedConversation('216', 2));
+		const again = await runOnce(target, generatedConversation('216', 2));
+		expect(again.error()).toBeUndefined();
+		const [transcripts, noNew] = again.output('Transcript');
+		expect(transcripts).toEqual([]);
+		expect(noNew).toEqual([
+			{
+				json: {
+					conversationId: '216',
+					reason: 'No messages newer than the ones already delivered.',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(again.ran('Add Note')).toBe(false);
+		expect(writtenNotes).toHaveLength(1);
+	});
+
+	test('when writing the note fails, nothing is marked and the next run renders the messages again', async () => {
+		const clock = useFakeClock();
+		const failing = pipeline({ id: 'wf-fails', writer: { fail: true } });
+		const failed = await runOnce(failing, generatedConversation('217', 3));
+		expect(failed.error()?.message).toBe('Kommo answered 500');
+		expect(failed.ran('Mark as Delivered')).toBe(false);
+		// n8n saves static data even for a failed execution: nothing may have advanced in it
+		expect(storedWatermarks(failing.workflow)).toEqual({});
+
+		// same workflow, writer fixed; the failed run's claim blocks until it expires (60 s default)
+		const healthy = pipeline({ id: 'wf-fails', staticData: failing.workflow.staticData });
+		const retried = await runOnce(healthy, generatedConversation('217', 4));
+		expect(retried.error()).toBeUndefined();
+		expect(clock.waitedMs()).toBe(60_000);
+		expect(messageNumbers(writtenNotes)).toEqual([1, 2, 3, 4]);
+		expect(writtenNotes[0]).toContain('Opening message');
+		expect(retried.json('Mark as Delivered')[0].delivered).toBe(true);
+	});
+
+	test('a run that may wait less than the claim lasts renders from the delivered state when its time is up', async () => {
+		const clock = useFakeClock();
+		const failing = pipeline({ id: 'wf-timeout', writer: { fail: true } });
+		await runOnce(failing, generatedConversation('224', 2));
+		const impatient = pipeline({
+			id: 'wf-timeout',
+			transcript: { options: { timezone: 'UTC', waitSeconds: 5 } },
+			staticData: failing.workflow.staticData,
+		});
+		await runOnce(impatient, generatedConversation('224', 2));
+		expect(clock.waitedMs()).toBe(5_000);
+		expect(messageNumbers(writtenNotes)).toEqual([1, 2]);
+		expect(writtenNotes[0]).toContain('Opening message');
+	});
+
+	test('an error item from the note step (continue on fail) is not marked as delivered', async () => {
+		const target = pipeline({ writer: { fail: true }, writerContinues: true });
+		const result = await runOnce(target, generatedConversation('218', 2));
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Mark as Delivered')).toEqual([
+			{
+				error: 'Kommo answered 500',
+				delivered: false,
+				reason:
+					'The previous step reported an error for this note, so it is not marked as delivered.',
+			},
+		]);
+		expect(storedWatermarks(target.workflow)).toEqual({});
+	});
+
+	test('a note after a failed one is not applied (non-contiguous); the next run repeats both with the same keys', async () => {
+		useFakeClock();
+		const target = pipeline({
+			id: 'wf-gap',
+			transcript: { maxNoteLength: 1000 },
+			writer: { failWhenTextHas: '(part 1/' },
+			writerContinues: true,
+		});
+		const conversation = generatedConversation('219', 40);
+		const first = await runOnce(target, conversation);
+		const rendered = first.json('Transcript');
+		expect(rendered.length).toBeGreaterThanOrEqual(3);
+		const marks = first.json('Mark as Delivered');
+		expect(marks[0].delivered).toBe(false);
+		for (const mark of marks.slice(1)) {
+			expect(mark.delivered).toBe(false);
+			expect(mark.reason).toMatch(
+				/^An earlier note of this conversation has not been marked as delivered/,
+			);
+		}
+		expect(storedWatermarks(target.workflow)).toEqual({});
+
+		const fixed = pipeline({
+			id: 'wf-gap',
+			transcript: { maxNoteLength: 1000 },
+			staticData: target.workflow.staticData,
+		});
+		const second = await runOnce(fixed, conversation);
+		const again = second.json('Transcript');
+		expect(again.map((item) => item.idempotencyKey)).toEqual(
+			rendered.map((item) => item.idempotencyKey),
+		);
+		expect(second.json('Mark as Delivered').every((mark) => mark.delivered === true)).toBe(true);
+		expect(storedWatermarks(fixed.workflow)['219']).toMatchObject({ id: '50039' });
+	});
+
+	test('when only a later note fails, the earlier ones count and the next run starts after them', async () => {
+		useFakeClock();
+		const target = pipeline({
+			id: 'wf-partial',
+			transcript: { maxNoteLength: 1000 },
+			writer: { failWhenTextHas: '(part 3/' },
+			writerContinues: true,
+		});
+		const conversation = generatedConversation('220', 50);
+		const first = await runOnce(target, conversation);
+		const rendered = first.json('Transcript');
+		expect(rendered.length).toBeGreaterThan(3);
+		const marks = first.json('Mark as Delivered').map((mark) => mark.delivered);
+		expect(marks).toEqual([true, true, ...Array(rendered.length - 2).fill(false)]);
+		expect(storedWatermarks(target.workflow)['220']).toMatchObject({ id: rendered[1].lastPartId });
+
+		writtenNotes.length = 0;
+		const fixed = pipeline({
+			id: 'wf-partial',
+			transcript: { maxNoteLength: 1000 },
+			staticData: target.workflow.staticData,
+		});
+		await runOnce(fixed, conversation);
+		const firstAgain = Number(rendered[2].firstPartId) - 50000 + 1;
+		expect(messageNumbers(writtenNotes)).toEqual(
+			Array.from({ length: 50 - firstAgain + 1 }, (_, i) => firstAgain + i),
+		);
+	});
+
+	test('a receipt from another workflow or a missing receipt is not applied', async () => {
+		const target = pipeline();
+		const nodes = [feed, { ...markDeliveredNode({ receipt: '={{ $json.receipt }}' }) }];
+		const workflow = createWorkflow({ nodes, id: target.workflow.id });
+		const result = await runWorkflow({
+			nodes,
+			workflow,
+			input: [
+				{
+					json: {
+						receipt: {
+							workflowKey: 'another-workflow',
+							conversationId: '221',
+							after: null,
+							upTo: { t: 1, id: '1' },
+						},
+					},
+				},
+				{ json: { receipt: null } },
+			],
+		});
+		expect(result.json('Mark as Delivered').map((item) => [item.delivered, item.reason])).toEqual([
+			[false, 'The delivery receipt comes from another workflow.'],
+			[
+				false,
+				'No delivery receipt for this item. Check that "Delivery Receipt" points to the "delivery" field of the Transcript node that rendered the note.',
+			],
+		]);
+		expect(storedWatermarks(workflow)).toEqual({});
+	});
+
+	test('a receipt behind the stored watermark never moves it backwards', async () => {
+		const target = pipeline();
+		await runOnce(target, generatedConversation('222', 5));
+		const stored = storedWatermarks(target.workflow)['222'];
+		const nodes = [feed, markDeliveredNode({ receipt: '={{ $json.receipt }}' })];
+		const workflow = createWorkflow({
+			nodes,
+			id: target.workflow.id,
+			staticData: target.workflow.staticData,
+		});
+		const result = await runWorkflow({
+			nodes,
+			workflow,
+			input: [
+				{
+					json: {
+						receipt: {
+							workflowKey: target.workflow.id,
+							conversationId: '222',
+							after: null,
+							upTo: { t: 1782389160, id: '50000' },
+						},
+					},
+				},
+			],
+		});
+		expect(result.json('Mark as Delivered')[0]).toMatchObject({
+			delivered: true,
+			reason: 'Already marked as delivered.',
+		});
+		expect(storedWatermarks(workflow)['222']).toEqual(stored);
+	});
+
+	test('two items of the same conversation in one run: the second renders only what the first did not', async () => {
+		const target = pipeline();
+		const result = await runOnce(
+			target,
+			generatedConversation('223', 2),
+			generatedConversation('223', 3),
+		);
+		expect(result.error()).toBeUndefined();
+		const [transcripts] = result.output('Transcript');
+		expect(messageNumbers(transcripts.map((item) => item.json.text as string))).toEqual([1, 2, 3]);
+		expect(transcripts.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(result.json('Mark as Delivered').map((item) => item.delivered)).toEqual([true, true]);
+	});
+});
+
+describe('static data races (n8n: last writer wins, saved even on failure)', () => {
+	test('an execution saving an older copy of static data does not bring old messages back', async () => {
+		const target = pipeline({ id: 'wf-race' });
+		const olderCopy = JSON.parse(JSON.stringify(target.workflow.staticData));
+		await runOnce(target, generatedConversation('301', 3));
+		expect(storedWatermarks(target.workflow)['301']).toBeDefined();
+
+		// a concurrent execution that loaded static data before our confirmation saves last
+		const overwritten = pipeline({ id: 'wf-race', staticData: olderCopy });
+		expect(storedWatermarks(overwritten.workflow)).toEqual({});
+		const next = await runOnce(overwritten, generatedConversation('301', 3));
+		expect(next.output('Transcript')[1]).toHaveLength(1);
+		expect(writtenNotes).toHaveLength(1);
+
+		// the next confirmation (another conversation) writes the whole merged map back
+		await runOnce(overwritten, generatedConversation('302', 1));
+		expect(Object.keys(storedWatermarks(overwritten.workflow)).sort()).toEqual(['301', '302']);
+	});
+
+	test('after a restart with stale static data the repeat carries the same idempotency key', async () => {
+		const target = pipeline({ id: 'wf-restart' });
+		const olderCopy = JSON.parse(JSON.stringify(target.workflow.staticData));
+		const first = await runOnce(target, generatedConversation('303', 3));
+		forgetDeliveryMemory(); // n8n restarted; the stale copy won
+		const again = await runOnce(
+			pipeline({ id: 'wf-restart', staticData: olderCopy }),
+			generatedConversation('303', 3),
+		);
+		expect(again.json('Transcript')[0].idempotencyKey).toBe(
+			first.json('Transcript')[0].idempotencyKey,
+		);
+		expect(again.json('Transcript')[0].text).toBe(first.json('Transcript')[0].text);
+	});
+
+	test('two concurrent executions for one conversation write disjoint messages and miss none', async () => {
+		deliveryRuntime.pollIntervalMs = 2;
+		const a = pipeline({ id: 'wf-concurrent' });
+		const b = pipeline({ id: 'wf-concurrent' });
+		const [ra, rb] = await Promise.all([
+			runOnce(a, generatedConversation('304', 3)),
+			runOnce(b, generatedConversation('304', 5)),
+		]);
+		expect(ra.error()).toBeUndefined();
+		expect(rb.error()).toBeUndefined();
+		const numbers = messageNumbers(writtenNotes);
+		expect([...numbers].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
+		expect(writtenNotes.filter((text) => text.includes('Opening message'))).toHaveLength(1);
+		// whichever saves its static data last, it holds the final watermark
+		expect(
+			storedWatermarks(a.workflow)['304'] ?? storedWatermarks(b.workflow)['304'],
+		).toBeDefined();
+		const last = [storedWatermarks(a.workflow)['304'], storedWatermarks(b.workflow)['304']]
+			.filter(Boolean)
+			.map((mark) => (mark as IDataObject).id);
+		expect(last).toContain('50004');
+	});
+
+	test('many concurrent executions for one conversation still write each message once', async () => {
+		deliveryRuntime.pollIntervalMs = 2;
+		const runs = Array.from({ length: 6 }, (_, i) =>
+			runOnce(pipeline({ id: 'wf-burst' }), generatedConversation('305', i + 1)),
+		);
+		const results = await Promise.all(runs);
+		for (const result of results) expect(result.error()).toBeUndefined();
+		expect([...messageNumbers(writtenNotes)].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+
+	test('keeps at most maxConversations watermarks, forgetting the oldest first', async () => {
+		const clock = useFakeClock();
+		deliveryRuntime.maxConversations = 3;
+		const target = pipeline({ id: 'wf-bounded' });
+		for (const id of ['401', '402', '403', '404']) {
+			await runOnce(target, generatedConversation(id, 1));
+			clock.advance(1000);
+		}
+		expect(Object.keys(storedWatermarks(target.workflow)).sort()).toEqual(['402', '403', '404']);
+	});
+});
