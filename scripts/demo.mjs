@@ -217,7 +217,7 @@ function resetN8nData() {
 // ------------------------------------------------------------------------------------ n8n data
 
 /** The stage rows a user adds for their own pipeline, next to the template's Won/Lost rows. */
-function demoStageRows(sandbox) {
+export function demoStageRows(sandbox) {
 	const sales =
 		sandbox.state.kommo.pipelines.find((pipeline) => pipeline.is_main) ??
 		sandbox.state.kommo.pipelines[0];
@@ -287,7 +287,7 @@ function watchSandbox(sandbox, { onNote, onTags, onStage }) {
 	return { look, stop: () => clearInterval(timer) };
 }
 
-function printNote(sandbox, note) {
+export function printNote(sandbox, note) {
 	const text = String(note.params?.text ?? '');
 	say(
 		`${green('  Kommo note')} on ${note.entity_type === 'leads' ? 'deal' : note.entity_type} ` +
@@ -565,7 +565,7 @@ function printInstructions(demo) {
  * deal (startDemo waited for it); then the two "Try it" requests: the reply becomes a second note
  * holding only the new message, and the deal moved to Won tags the chat. Returns the failures.
  */
-async function checkDemo(demo) {
+export async function checkDemo(demo) {
 	const { sandbox } = demo;
 	const failures = [];
 	const check = (name, ok, detail = '') => {
@@ -605,7 +605,7 @@ async function checkDemo(demo) {
 			second?.length === 2 &&
 			secondText.includes('Jane Doe]: Can we also add 5 more seats?') &&
 			!secondText.includes('evaluating Acme Pro'),
-		`answer ${replyStatus}; ${second?.length ?? notesOnDeal().length} note(s)`,
+		`answer ${replyStatus}; ${second?.length ?? notesOnDeal().length} note(s); the second holds the reply: ${secondText.includes('Can we also add 5 more seats?')}, repeats the first message: ${secondText.includes('evaluating Acme Pro')}`,
 	);
 
 	const wonStatus = await send(requests.won);

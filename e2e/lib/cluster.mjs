@@ -1,0 +1,401 @@
+// A real n8n queue-mode cluster on this machine, everything on 127.0.0.1 (docs/queue-mode.md):
+//
+//   PostgreSQL (Debian's 15) ── one database for every n8n process
+//   Redis (Debian's 7)       ── n8n's Bull queue
+//   nginx (Debian's)         ── the one address Intercom and Kommo call: /webhook/* round-robin to
+//                               the two `n8n webhook` processes, everything else to main
+//   n8n start                ── main: editor, REST API, publishing (serves no production webhooks)
+//   n8n webhook × 2          ── receive webhooks, run the triggers' webhook(), enqueue executions
+//   n8n worker × 2           ── run the executions
+//
+// Each n8n process has its own user folder with the packed package installed, as queue mode needs.
+// Missing Debian packages are installed with apt-get (as root). `startCluster()` returns handles
+// whose `stop()` ends every process it started, in reverse order.
+import { execFileSync, spawn } from 'node:child_process';
+import {
+	chmodSync,
+	cpSync,
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { N8n, freePort, run } from './n8n.mjs';
+
+const localOnly = '127.0.0.1';
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const DEBIAN_PACKAGES = [
+	{ binary: `${PG_BIN}/postgres`, package: 'postgresql' },
+	{ binary: '/usr/bin/redis-server', package: 'redis-server' },
+	{ binary: '/usr/sbin/nginx', package: 'nginx' },
+];
+
+/** apt-get install what is missing (once `apt-get update`, as Debian's lists may be empty). */
+export async function ensureDebianPackages(logFile) {
+	const missing = DEBIAN_PACKAGES.filter((entry) => !existsSync(entry.binary));
+	if (missing.length === 0) return [];
+	const names = missing.map((entry) => entry.package);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	await run('apt-get', ['update', '-qq'], { env, logFile, timeoutMs: 10 * 60_000 });
+	await run('apt-get', ['install', '-y', '-qq', ...names], {
+		env,
+		logFile,
+		timeoutMs: 15 * 60_000,
+	});
+	for (const entry of missing) {
+		if (!existsSync(entry.binary))
+			throw new Error(`apt-get installed ${entry.package}, but ${entry.binary} is missing`);
+	}
+	return names;
+}
+
+/** A child process in its own process group, its output in `logFile`. */
+function startProcess(command, args, { env, logFile, cwd, uid, gid }) {
+	const out = createWriteStream(logFile, { flags: 'a' });
+	const child = spawn(command, args, { env, cwd, detached: true, uid, gid });
+	child.stdout.pipe(out);
+	child.stderr.pipe(out);
+	child.exited = new Promise((resolve) =>
+		child.on('exit', (code, signal) => resolve(code ?? signal)),
+	);
+	return child;
+}
+
+async function stopProcess(child, signal = 'SIGTERM', graceMs = 30_000) {
+	if (!child || child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		return;
+	}
+	const timeout = delay(graceMs).then(() => 'timeout');
+	if ((await Promise.race([child.exited, timeout])) === 'timeout') {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+		await child.exited;
+	}
+}
+
+async function waitUntil(check, what, timeoutMs = 60_000) {
+	const started = Date.now();
+	while (Date.now() - started < timeoutMs) {
+		if (await check().catch(() => false)) return;
+		await delay(300);
+	}
+	throw new Error(`${what} not ready within ${timeoutMs / 1000} s`);
+}
+
+function idsOf(user) {
+	const line = execFileSync('id', [user]).toString();
+	return { uid: Number(/uid=(\d+)/.exec(line)[1]), gid: Number(/gid=(\d+)/.exec(line)[1]) };
+}
+
+/** PostgreSQL in its own data folder (run as the `postgres` user: the server refuses root). */
+async function startPostgres(dir, logDir) {
+	const port = await freePort();
+	const data = path.join(dir, 'pgdata');
+	const owner = idsOf('postgres');
+	mkdirSync(dir, { recursive: true });
+	chmodSync(dir, 0o755);
+	rmSync(data, { recursive: true, force: true });
+	mkdirSync(data, { recursive: true });
+	execFileSync('chown', ['-R', 'postgres:postgres', data]);
+	execFileSync(
+		'runuser',
+		[
+			'-u',
+			'postgres',
+			'--',
+			`${PG_BIN}/initdb`,
+			'-D',
+			data,
+			'-A',
+			'trust',
+			'-U',
+			'postgres',
+			'-E',
+			'UTF8',
+		],
+		{
+			stdio: 'ignore',
+		},
+	);
+	const child = startProcess(
+		`${PG_BIN}/postgres`,
+		[
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-k',
+			data,
+			'-c',
+			`listen_addresses=${localOnly}`,
+			'-c',
+			'max_connections=200',
+			'-c',
+			'fsync=off',
+		],
+		{
+			env: { PATH: process.env.PATH },
+			logFile: path.join(logDir, 'postgres.log'),
+			cwd: data,
+			...owner,
+		},
+	);
+	const psql = (sql) =>
+		execFileSync(
+			'psql',
+			[
+				'-h',
+				localOnly,
+				'-p',
+				String(port),
+				'-U',
+				'postgres',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-qAt',
+				'-c',
+				sql,
+			],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		).toString();
+	await waitUntil(async () => psql('select 1').trim() === '1', 'PostgreSQL');
+	psql('create database n8n');
+	return { child, port, psql };
+}
+
+async function startRedis(dir, logDir) {
+	const port = await freePort();
+	mkdirSync(dir, { recursive: true });
+	const child = startProcess(
+		'/usr/bin/redis-server',
+		['--port', String(port), '--bind', localOnly, '--save', '', '--appendonly', 'no', '--dir', dir],
+		{ env: { PATH: process.env.PATH }, logFile: path.join(logDir, 'redis.log') },
+	);
+	const { createConnection } = await import('node:net');
+	await waitUntil(
+		() =>
+			new Promise((resolve) => {
+				const socket = createConnection({ host: localOnly, port }, () => socket.write('PING\r\n'));
+				socket.on('data', (data) => {
+					socket.end();
+					resolve(String(data).startsWith('+PONG'));
+				});
+				socket.on('error', () => resolve(false));
+			}),
+		'Redis',
+	);
+	return { child, port };
+}
+
+async function startNginx(dir, logDir, { port, mainPort, webhookPorts }) {
+	mkdirSync(path.join(dir, 'temp'), { recursive: true });
+	const conf = path.join(dir, 'nginx.conf');
+	writeFileSync(
+		conf,
+		`# written by e2e/lib/cluster.mjs
+worker_processes 1;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(logDir, 'nginx-error.log')} warn;
+events { worker_connections 4096; }
+http {
+	access_log ${path.join(logDir, 'nginx-access.log')};
+	client_body_temp_path ${path.join(dir, 'temp')};
+	proxy_temp_path ${path.join(dir, 'temp')};
+	fastcgi_temp_path ${path.join(dir, 'temp')};
+	uwsgi_temp_path ${path.join(dir, 'temp')};
+	scgi_temp_path ${path.join(dir, 'temp')};
+	client_max_body_size 16m;
+	upstream n8n_webhooks { ${webhookPorts.map((p) => `server ${localOnly}:${p};`).join(' ')} }
+	upstream n8n_main { server ${localOnly}:${mainPort}; }
+	map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+	server {
+		listen ${localOnly}:${port};
+		location /webhook/ {
+			proxy_pass http://n8n_webhooks;
+			proxy_set_header Host $host;
+			proxy_set_header X-Forwarded-For $remote_addr;
+			proxy_buffering off;
+		}
+		location / {
+			proxy_pass http://n8n_main;
+			proxy_http_version 1.1;
+			proxy_set_header Upgrade $http_upgrade;
+			proxy_set_header Connection $connection_upgrade;
+			proxy_set_header Host $host;
+		}
+	}
+}
+`,
+	);
+	const child = startProcess('/usr/sbin/nginx', ['-c', conf, '-p', dir, '-g', 'daemon off;'], {
+		env: { PATH: process.env.PATH },
+		logFile: path.join(logDir, 'nginx.log'),
+	});
+	await waitUntil(
+		async () => (await fetch(`http://${localOnly}:${port}/healthz`)).ok,
+		'nginx → n8n main',
+	);
+	return { child, port, baseUrl: `http://${localOnly}:${port}` };
+}
+
+/** One n8n process of the cluster: main, webhook or worker. */
+export class ClusterN8n extends N8n {
+	constructor({ role, index = 0, shared, ...options }) {
+		super(options);
+		this.role = role;
+		this.index = index;
+		this.shared = shared;
+	}
+
+	async init() {
+		await super.init();
+		// the editor and the URLs n8n shows go through nginx
+		if (this.role === 'main') this.baseUrl = `http://${localOnly}:${this.port}`;
+	}
+
+	env() {
+		const { postgresPort, redisPort, publicUrl } = this.shared;
+		return {
+			...super.env(),
+			WEBHOOK_URL: `${publicUrl}/`,
+			N8N_EDITOR_BASE_URL: `${publicUrl}/`,
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: localOnly,
+			DB_POSTGRESDB_PORT: String(postgresPort),
+			DB_POSTGRESDB_DATABASE: 'n8n',
+			DB_POSTGRESDB_USER: 'postgres',
+			DB_POSTGRESDB_PASSWORD: '',
+			DB_POSTGRESDB_POOL_SIZE: '10',
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: localOnly,
+			QUEUE_BULL_REDIS_PORT: String(redisPort),
+			// main hands production webhooks to the webhook processes (nginx routes /webhook/ there)
+			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+			QUEUE_HEALTH_CHECK_ACTIVE: this.role === 'worker' ? 'true' : 'false',
+			QUEUE_HEALTH_CHECK_PORT: String(this.port),
+			N8N_ENCRYPTION_KEY: 'cluster-only-encryption-key-not-a-secret',
+			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		};
+	}
+
+	/** `n8n start` | `n8n webhook` | `n8n worker`, healthy on /healthz. */
+	async start() {
+		if (this.role === 'main') return await super.start();
+		this.starts += 1;
+		this.logFile = path.join(this.outDir, `n8n-${this.role}-${this.index}-${this.starts}.log`);
+		this.child = startProcess(this.bin, [this.role], { env: this.env(), logFile: this.logFile });
+		this.exited = this.child.exited;
+		const started = Date.now();
+		await waitUntil(
+			async () => {
+				if (this.child.exitCode !== null)
+					throw new Error(`n8n ${this.role} exited; see ${this.logFile}`);
+				const response = await fetch(`http://${localOnly}:${this.port}/healthz`);
+				return response.ok;
+			},
+			`n8n ${this.role} ${this.index}`,
+			240_000,
+		);
+		return (Date.now() - started) / 1000;
+	}
+}
+
+/**
+ * Starts PostgreSQL, Redis, n8n main (after `prepareMain(main)` ran the CLI set-up with main
+ * stopped), two webhook processes, two workers and nginx. `installInto(userFolder)` puts the
+ * package into one process's user folder (called once, then copied to the others).
+ */
+export async function startCluster({
+	installDir,
+	dir,
+	logDir,
+	installInto,
+	prepareMain,
+	webhooks = 2,
+	workers = 2,
+}) {
+	mkdirSync(logDir, { recursive: true });
+	const started = [];
+	const stop = async () => {
+		for (const entry of started.reverse()) await entry.stop().catch(() => undefined);
+		started.length = 0;
+	};
+	try {
+		const postgres = await startPostgres(path.join(dir, 'postgres'), logDir);
+		started.push({ name: 'postgres', stop: () => stopProcess(postgres.child, 'SIGINT') });
+		const redis = await startRedis(path.join(dir, 'redis'), logDir);
+		started.push({ name: 'redis', stop: () => stopProcess(redis.child) });
+
+		const publicPort = await freePort();
+		const shared = {
+			postgresPort: postgres.port,
+			redisPort: redis.port,
+			publicUrl: `http://${localOnly}:${publicPort}`,
+		};
+		const make = (role, index) =>
+			new ClusterN8n({
+				role,
+				index,
+				shared,
+				installDir,
+				userFolder: path.join(dir, `n8n-${role}-${index}`),
+				outDir: logDir,
+			});
+		const main = make('main', 0);
+		const webhookProcesses = Array.from({ length: webhooks }, (_, i) => make('webhook', i + 1));
+		const workerProcesses = Array.from({ length: workers }, (_, i) => make('worker', i + 1));
+		const all = [main, ...webhookProcesses, ...workerProcesses];
+		for (const n8n of all) {
+			rmSync(n8n.userFolder, { recursive: true, force: true });
+			await n8n.init();
+		}
+		await installInto(main.userFolder);
+		for (const n8n of all.slice(1)) {
+			cpSync(
+				path.join(main.userFolder, '.n8n', 'nodes'),
+				path.join(n8n.userFolder, '.n8n', 'nodes'),
+				{ recursive: true },
+			);
+		}
+
+		await prepareMain(main);
+		await main.start();
+		started.push({ name: 'main', stop: () => main.stop() });
+		for (const n8n of [...webhookProcesses, ...workerProcesses]) {
+			await n8n.start();
+			started.push({ name: `${n8n.role}-${n8n.index}`, stop: () => n8n.stop() });
+		}
+		// nginx listens on the port the n8n processes were told is public (WEBHOOK_URL)
+		const nginx = await startNginx(path.join(dir, 'nginx'), logDir, {
+			port: publicPort,
+			mainPort: main.port,
+			webhookPorts: webhookProcesses.map((n8n) => n8n.port),
+		});
+		started.push({ name: 'nginx', stop: () => stopProcess(nginx.child, 'SIGQUIT', 10_000) });
+		return {
+			main,
+			webhookProcesses,
+			workerProcesses,
+			postgres,
+			redis,
+			nginx,
+			publicUrl: shared.publicUrl,
+			stop,
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
