@@ -36,6 +36,7 @@ import {
 } from './lib/n8n.mjs';
 import {
 	TEMPLATE_FILES,
+	productionUrl,
 	readTemplate,
 	sandboxCredentials,
 	templatesDir,
@@ -60,9 +61,11 @@ const owner = {
 	lastName: 'Owner',
 	password: 'E2e-password-1',
 };
+// The node panel of an empty workflow ("What triggers this workflow?") lists a trigger under its app's
+// name: our Intercom Trigger as "Intercom", and Kommo with Kommo Trigger as one "Kommo" entry.
 const NODE_NAMES = {
-	intercom: ['Intercom Trigger', 'Intercom Conversations', 'Intercom Transcript'],
-	kommo: ['Kommo', 'Kommo Trigger'],
+	intercom: ['Intercom', 'Intercom Conversations', 'Intercom Transcript'],
+	kommo: ['Kommo'],
 };
 
 process.env.GENERIC_TIMEZONE = 'UTC';
@@ -73,6 +76,13 @@ function check(name, ok, detail = '') {
 	results.push({ name, ok: Boolean(ok), detail });
 	log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
 	return ok;
+}
+
+function save(name, data) {
+	writeFileSync(
+		path.join(outDir, name),
+		typeof data === 'string' ? data : JSON.stringify(data, null, '\t'),
+	);
 }
 
 let shotCount = 0;
@@ -149,6 +159,191 @@ async function installThroughUi(page, n8n) {
 	return seconds;
 }
 
+async function openNodePanel(page) {
+	await dismissOverlays(page);
+	await page.click(
+		`document.querySelector('[data-test-id=canvas-add-button]') ?? ${byTestId('node-creator-plus-button')}`,
+		'the node panel (+) button',
+	);
+	await delay(500);
+
+	await page.waitFor(
+		`${byTestId('node-creator-search-bar')} ?? document.querySelector('[data-test-id=node-creator] input')`,
+		'the node panel search',
+	);
+}
+
+/** Types `term` into the node panel's search; returns the node names it lists. */
+async function searchNodePanel(page, term) {
+	await openNodePanel(page);
+	await page.click(
+		`document.querySelector('[data-test-id=node-creator] input')`,
+		'the search field',
+	);
+	await page.type(term);
+	await delay(800);
+	return await page.evaluate(
+		`[...document.querySelectorAll('[data-test-id=node-creator] [data-test-id=node-creator-item-name]')].map((el) => el.textContent.trim())`,
+	);
+}
+
+async function closeNodePanel(page) {
+	await page.press('Escape', 'Escape', 27);
+	await delay(300);
+}
+
+async function nodePanel(page, n8n) {
+	await page.goto(`${n8n.baseUrl}/workflow/new`);
+	await page.waitFor(byTestId('node-creator-plus-button'), 'the canvas of a new workflow');
+	await delay(1000);
+	const searches = [
+		{ term: 'Intercom', expect: NODE_NAMES.intercom, docs: 'ui-install-node-panel-intercom.png' },
+		{ term: 'Kommo', expect: NODE_NAMES.kommo, docs: 'ui-install-node-panel-kommo.png' },
+		{ term: 'amoCRM', expect: NODE_NAMES.kommo },
+		{ term: 'chat transcript', expect: ['Intercom Transcript'] },
+	];
+	for (const search of searches) {
+		const names = await searchNodePanel(page, search.term);
+		await delay(700);
+		await shot(page, `node-panel-${search.term.replace(/\s+/g, '-')}`, search.docs);
+		check(
+			`node panel search "${search.term}" lists ${search.expect.join(', ')}`,
+			search.expect.every((name) => names.includes(name)),
+			names.join(', '),
+		);
+		await closeNodePanel(page);
+	}
+}
+
+/** "Import from File…": the editor's file input, as the workflow menu item opens it. */
+async function importTemplate(page, n8n, file) {
+	await page.goto(`${n8n.baseUrl}/workflow/new`);
+	await page.waitFor(byTestId('node-creator-plus-button'), 'the canvas of a new workflow');
+	await delay(800);
+	await page.click(byTestId('workflow-menu'), 'the workflow menu');
+	await page.waitFor(byTestId('workflow-menu-item-import'), 'the "Import" menu item');
+	await page.press('Escape', 'Escape', 27);
+	await page.setFiles('input[data-test-id=workflow-import-input]', [path.join(templatesDir, file)]);
+	const template = readTemplate(file);
+	const expected = template.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').length;
+	await page
+		.waitFor(
+			`document.querySelectorAll('[data-test-id=canvas-node]').length >= ${expected}`,
+			`the ${expected} nodes of ${file} on the canvas`,
+			30_000,
+		)
+		.catch(async (error) => {
+			await shot(page, `import-failed-${path.basename(file, '.json')}`);
+			const count = await page.evaluate(
+				`document.querySelectorAll('[data-test-id=canvas-node]').length`,
+			);
+			throw new Error(`${error.message}; ${count} on the canvas`);
+		});
+	await delay(1500);
+}
+
+/** Ctrl+S, then the workflow id from the URL. */
+async function saveWorkflow(page) {
+	await page.press('s', 'KeyS', 83, 2);
+	return await page.waitFor(
+		`(() => { const m = /\\/workflow\\/([A-Za-z0-9]+)/.exec(location.pathname); return m && m[1] !== 'new' ? m[1] : false; })()`,
+		'the saved workflow id in the URL',
+	);
+}
+
+async function publishWorkflow(page, n8n, workflowId) {
+	await page.click(
+		`${byTestId('workflow-open-publish-modal-button')} ?? ${byTestId('workflow-publish-button')}`,
+		'the Publish button',
+	);
+	await delay(800);
+	const modalButton = `[...document.querySelectorAll('[data-test-id=workflow-publish-button]')].find((el) => el.offsetParent !== null && el.closest('.el-dialog, [role=dialog]'))`;
+	if (await page.evaluate(`Boolean(${modalButton})`)) {
+		await page.click(modalButton, 'Publish in the publish dialog');
+	}
+	const started = Date.now();
+	let status;
+	while (Date.now() - started < 90_000) {
+		status = (
+			await n8n.rest('GET', `/workflows/${workflowId}/publication-status`).catch(() => undefined)
+		)?.data;
+		if (status?.status === 'published') return (Date.now() - started) / 1000;
+		await delay(500);
+	}
+	throw new Error(`workflow ${workflowId} not published after 90 s: ${JSON.stringify(status)}`);
+}
+
+/** Nodes of the stored workflow with a credential slot that has no credential id. */
+function unboundCredentials(stored) {
+	return stored.nodes
+		.filter((node) => node.credentials && !node.disabled)
+		.filter((node) => Object.values(node.credentials).some((credential) => !credential?.id))
+		.map((node) => node.name);
+}
+
+async function importAndPublish(page, n8n, key) {
+	const file = TEMPLATE_FILES[key];
+	const template = readTemplate(file);
+	await importTemplate(page, n8n, file);
+	await dismissOverlays(page);
+	await shot(
+		page,
+		`imported-${key}`,
+		key === 'chat' ? 'ui-install-imported-template.png' : undefined,
+	);
+	const id = await saveWorkflow(page);
+	await delay(1000);
+	let stored = await n8n.workflow(id);
+	const unbound = unboundCredentials(stored);
+	check(
+		`"${template.name}" imported from the file and saved; credentials picked by name`,
+		stored.nodes.length === template.nodes.length && unbound.length === 0,
+		`${id}: ${stored.nodes.length} nodes; ${unbound.length ? `no credential: ${unbound.join(', ')}` : 'every credential slot filled'}`,
+	);
+	const publishSeconds = await publishWorkflow(page, n8n, id);
+	stored = await n8n.workflow(id);
+	check(
+		`"${template.name}" published from the editor`,
+		stored.active === true,
+		`${publishSeconds.toFixed(1)} s`,
+	);
+	return { key, file, name: template.name, id, stored };
+}
+
+/** A signed Intercom delivery to the Production URL writes the transcript note in Kommo. */
+async function delivery(page, n8n, sandbox, chat) {
+	const { url } = await productionUrl(n8n, chat);
+	await waitForWebhook(url);
+	const conversationId = IDS.intercom.conversation;
+	const before = sandbox.state.kommo.notes.length;
+	const sent = await sandbox.sendIntercomWebhook({
+		url,
+		topic: 'conversation.user.created',
+		conversationId,
+	});
+	check(
+		'signed conversation.user.created to the Production URL → 200',
+		sent.status === 200,
+		`${url} → ${sent.status}`,
+	);
+	const started = Date.now();
+	let note;
+	while (!note && Date.now() - started < 90_000) {
+		note = sandbox.state.kommo.notes
+			.slice(before)
+			.find((n) => String(n.params?.text ?? '').startsWith(`[Intercom] Chat #${conversationId}`));
+		if (!note) await delay(500);
+	}
+	check(
+		'the transcript note is written on the Kommo lead',
+		Boolean(note),
+		note
+			? `note ${note.id} on lead ${note.entity_id}: ${String(note.params.text).split('\n')[0]}`
+			: 'no note within 90 s',
+	);
+	return (Date.now() - started) / 1000;
+}
+
 async function main() {
 	const started = Date.now();
 	rmSync(outDir, { recursive: true, force: true });
@@ -205,6 +400,21 @@ async function main() {
 
 		timings.install = await installThroughUi(page, n8n);
 		if (process.env.STOP_AFTER === 'install') return;
+		await nodePanel(page, n8n);
+		if (legacyLine || process.env.STOP_AFTER === 'panel') return;
+
+		// The sandbox credentials under the names the templates reference (REST, before the import).
+		for (const credential of sandboxCredentials(sandbox)) {
+			await n8n.rest('POST', '/credentials', {
+				name: credential.name,
+				type: credential.type,
+				data: credential.data,
+			});
+		}
+		const chat = await importAndPublish(page, n8n, 'chat');
+		const stage = await importAndPublish(page, n8n, 'stage');
+		if (process.env.STOP_AFTER === 'import') return;
+		await delivery(page, n8n, sandbox, chat);
 	} finally {
 		cdp?.close();
 		await browser?.close();
