@@ -88,6 +88,20 @@ function save(name, data) {
 let shotCount = 0;
 async function shot(page, name, docsName) {
 	shotCount += 1;
+	// E2E mode (needed for the custom registry, see above) frames the editor in red with an
+	// "E2E MODE" badge: not what a user sees, so hidden in the pictures.
+	await page.evaluate(`(() => {
+		for (const el of document.querySelectorAll('body *')) {
+			if (el.children.length === 0 && el.textContent.trim() === 'E2E MODE') {
+				let top = el;
+				while (top.parentElement && top.parentElement.textContent.trim() === 'E2E MODE') top = top.parentElement;
+				top.style.display = 'none';
+			}
+		}
+		for (const el of [document.documentElement, document.body, document.getElementById('app')]) {
+			if (el) { el.style.border = 'none'; el.style.outline = 'none'; el.style.boxShadow = 'none'; }
+		}
+	})()`);
 	const file = path.join(outDir, `${String(shotCount).padStart(2, '0')}-${name}.png`);
 	await page.screenshot(file);
 	if (docsName && writeDocs) {
@@ -118,8 +132,18 @@ async function installThroughUi(page, n8n) {
 	);
 	// The dialog: package name, the risk checkbox, Install.
 	const input = `[...document.querySelectorAll('.el-dialog input, [role=dialog] input')].find((el) => el.type !== 'checkbox' && el.offsetParent !== null)`;
-	await page.click(input, 'the npm package name field');
-	await page.type(packageName);
+	// The dialog animates in: focus the field, type, and type again if the text did not land.
+	for (let attempt = 1; ; attempt++) {
+		await page.click(input, 'the npm package name field');
+		await delay(400);
+		await page.evaluate(`${input}.focus()`);
+		await page.type(packageName);
+		await delay(300);
+		if ((await page.evaluate(`${input}.value`)) === packageName) break;
+		if (attempt === 3) throw new Error('the package name did not land in the install dialog');
+		await page.evaluate(`(() => { const el = ${input}; el.select(); })()`);
+		await page.press('Backspace', 'Backspace', 8);
+	}
 	await page.click(
 		`[...document.querySelectorAll('.el-dialog label, [role=dialog] label')].find((el) => /risk/i.test(el.textContent) && el.offsetParent !== null)`,
 		'the "I understand the risks" checkbox',
@@ -307,7 +331,38 @@ async function importAndPublish(page, n8n, key) {
 		stored.active === true,
 		`${publishSeconds.toFixed(1)} s`,
 	);
+	if (key === 'chat') await iconsInBothThemes(page, n8n, id);
 	return { key, file, name: template.name, id, stored };
+}
+
+/**
+ * The imported chat template in the light and the dark theme (the editor's N8N_THEME setting): every
+ * icon of our nodes loads, and it is the theme's variant (icons/*.svg, icons/*.dark.svg).
+ */
+async function iconsInBothThemes(page, n8n, workflowId) {
+	for (const theme of ['light', 'dark']) {
+		await page.evaluate(`localStorage.setItem('N8N_THEME', ${js(theme)})`);
+		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}`);
+		await page.waitFor(
+			`document.querySelectorAll('[data-test-id=canvas-node]').length >= 15`,
+			'the canvas',
+		);
+		await delay(2500);
+		await dismissOverlays(page);
+		const icons =
+			await page.evaluate(`[...document.querySelectorAll('[data-test-id=canvas-node] img')]
+			.filter((img) => img.src.includes(${js(packageName)}))
+			.map((img) => ({ src: img.src.replace(/^.*\\/icons\\//, ''), loaded: img.complete && img.naturalWidth > 0 }))`);
+		const wanted = theme === 'dark' ? /\.dark\.svg/ : /^(?!.*\.dark\.svg)/;
+		const srcs = [...new Set(icons.map((icon) => icon.src))];
+		check(
+			`${theme} theme: our node icons load, in their ${theme} variant`,
+			icons.length >= 10 && icons.every((icon) => icon.loaded && wanted.test(icon.src)),
+			`${icons.length} icons: ${srcs.join(', ')}`,
+		);
+		await shot(page, `icons-${theme}`, `node-icons-${theme}.png`);
+	}
+	await page.evaluate(`localStorage.setItem('N8N_THEME', 'light')`);
 }
 
 /** A signed Intercom delivery to the Production URL writes the transcript note in Kommo. */

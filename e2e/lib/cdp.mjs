@@ -66,7 +66,12 @@ export async function launchChromium({ width = 1600, height = 1000 } = {}) {
 			await Promise.race([exited, delay(5000)]);
 			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		}
-		rmSync(profile, { recursive: true, force: true });
+		// Chromium's helpers may still be writing to the profile for a moment after the exit.
+		try {
+			rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+		} catch {
+			// a leftover temp profile is harmless
+		}
 	};
 	return { child, wsUrl, profile, close };
 }

@@ -40,9 +40,12 @@ export async function startVerdaccio(workDir, logFile) {
 	].join('\n');
 	writeFileSync(path.join(dir, 'config.yaml'), config);
 	const out = createWriteStream(logFile, { flags: 'a' });
+	// Verdaccio 6 needs Node >= 22: run it on the Node 24 of scripts/node24.sh (which execs node).
 	const child = spawn(
-		process.execPath,
+		'sh',
 		[
+			path.join(repoRoot, 'scripts', 'node24.sh'),
+			'node',
 			path.join(installDir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'),
 			'--config',
 			path.join(dir, 'config.yaml'),

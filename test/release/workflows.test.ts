@@ -52,7 +52,7 @@ describe('.github/workflows/ci.yml', () => {
 	it('.ci/run runs the test command, the scanner and the UI install', () => {
 		const ciRun = read('.ci/run');
 		expect(ciRun).toMatch(/^npm test$/m);
-		expect(ciRun).toMatch(/scan-package/);
+		expect(ciRun).toMatch(/npm run scan:package/);
 		expect(ciRun).toMatch(/ui-install/);
 	});
 });
