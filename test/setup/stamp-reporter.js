@@ -35,8 +35,14 @@ class StampReporter {
 				config.nonFlagArgs?.length,
 		);
 		rmSync(stampFile, { force: true });
-		if (partial || !this.commit || !results.success || results.numFailedTests > 0) return;
-		if (results.numTotalTests === 0) return;
+		// `results.success` is only set after the reporters ran: judge from the counts.
+		const passed =
+			results.numTotalTests > 0 &&
+			results.numFailedTests === 0 &&
+			results.numFailedTestSuites === 0 &&
+			results.numRuntimeErrorTestSuites === 0 &&
+			!results.snapshot?.failure;
+		if (partial || !this.commit || !passed) return;
 		mkdirSync(path.dirname(stampFile), { recursive: true });
 		writeFileSync(
 			stampFile,
