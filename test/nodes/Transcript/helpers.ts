@@ -17,7 +17,7 @@ import {
 	forgetDeliveryMemory,
 	STATIC_DATA_KEY,
 } from '../../../nodes/Transcript/delivery/watermark';
-import { registerNodes, runWorkflow } from '../../helpers/n8n';
+import { createWorkflow, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 
 /** First node of every test workflow: hands the test's items on, like a trigger would. */
@@ -199,6 +199,32 @@ export function useFakeClock(start = 1_800_000_000_000) {
 export interface Pipeline {
 	nodes: TestNode[];
 	workflow: Workflow;
+}
+
+let workflowCounter = 0;
+
+/** Feed → Transcript (only new) → Add Note → Mark as Delivered, as the templates wire it. */
+export function perNotePipeline(
+	options: {
+		id?: string;
+		transcript?: IDataObject;
+		writer?: IDataObject;
+		writerContinues?: boolean;
+		staticData?: IDataObject;
+	} = {},
+): Pipeline {
+	const nodes = [
+		feed,
+		transcriptNode({ onlyNewMessages: true, options: { timezone: 'UTC' }, ...options.transcript }),
+		noteWriterNode(options.writer, options.writerContinues),
+		markDeliveredNode(),
+	];
+	const workflow = createWorkflow({
+		nodes,
+		id: options.id ?? `wf-delivery-${++workflowCounter}`,
+		staticData: options.staticData,
+	});
+	return { nodes, workflow };
 }
 
 export async function runOnce(target: Pipeline, ...conversations: IDataObject[]) {
