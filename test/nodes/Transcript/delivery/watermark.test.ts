@@ -1,9 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	deliveryRuntime,
-	forgetDeliveryMemory,
-} from '../../../../nodes/Transcript/delivery/watermark';
 import { createWorkflow, runWorkflow } from '../../../helpers/n8n';
 import {
 	feed,
@@ -17,6 +13,8 @@ import {
 	useFakeClock,
 	writtenNotes,
 } from '../helpers';
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+import { deliveryLimits } from '../../../../nodes/Transcript/delivery/watermark';
 
 resetDeliveryStateAroundEachTest();
 
@@ -243,7 +241,7 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 		const target = perNotePipeline({ id: 'wf-restart' });
 		const olderCopy = JSON.parse(JSON.stringify(target.workflow.staticData));
 		const first = await runOnce(target, generatedConversation('303', 3));
-		forgetDeliveryMemory(); // n8n restarted; the stale copy won
+		forgetProcessMemory(); // n8n restarted; the stale copy won
 		const again = await runOnce(
 			perNotePipeline({ id: 'wf-restart', staticData: olderCopy }),
 			generatedConversation('303', 3),
@@ -255,7 +253,7 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('two concurrent executions for one conversation write disjoint messages and miss none', async () => {
-		deliveryRuntime.pollIntervalMs = 2;
+		deliveryLimits.pollIntervalMs = 2;
 		const a = perNotePipeline({ id: 'wf-concurrent' });
 		const b = perNotePipeline({ id: 'wf-concurrent' });
 		const [ra, rb] = await Promise.all([
@@ -278,7 +276,7 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('many concurrent executions for one conversation still write each message once', async () => {
-		deliveryRuntime.pollIntervalMs = 2;
+		deliveryLimits.pollIntervalMs = 2;
 		const runs = Array.from({ length: 6 }, (_, i) =>
 			runOnce(perNotePipeline({ id: 'wf-burst' }), generatedConversation('305', i + 1)),
 		);
@@ -289,7 +287,7 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 
 	test('keeps at most maxConversations watermarks, forgetting the oldest first', async () => {
 		const clock = useFakeClock();
-		deliveryRuntime.maxConversations = 3;
+		deliveryLimits.maxConversations = 3;
 		const target = perNotePipeline({ id: 'wf-bounded' });
 		for (const id of ['401', '402', '403', '404']) {
 			await runOnce(target, generatedConversation(id, 1));
