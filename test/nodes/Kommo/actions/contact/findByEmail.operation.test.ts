@@ -10,7 +10,7 @@ import {
 	setUpKommoTests,
 } from '../../kommoTestKit';
 import { PIPELINE_NAMES_TTL_MS } from '../../../../../nodes/Kommo/helpers/leads';
-import { notFound } from './findKit';
+import { contactSearch, notFound } from './findKit';
 
 const { clock } = setUpKommoTests();
 
@@ -22,10 +22,7 @@ const findByEmail = (email: string, options = {}) => ({
 });
 
 test('204 No Content from the search is "not found", not an error', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: 'nobody@example.com', with: 'leads' })
-		.reply(204);
+	const scope = contactSearch('nobody@example.com').reply(204);
 	const result = await runKommo(findByEmail('nobody@example.com'));
 	expect(result.error()).toBeUndefined();
 	expect(result.json('Kommo')).toEqual([notFound('email', 'nobody@example.com')]);
@@ -33,9 +30,7 @@ test('204 No Content from the search is "not found", not an error', async () => 
 });
 
 test('keeps only contacts whose EMAIL really matches the fuzzy search, case-insensitively', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: 'ANN@example.com', with: 'leads' })
+	const scope = contactSearch('ANN@example.com')
 		.reply(200, {
 			_page: 1,
 			_links: {
@@ -107,14 +102,11 @@ test('keeps only contacts whose EMAIL really matches the fuzzy search, case-inse
 });
 
 test('a match without leads makes no lead or pipeline calls', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query(true)
-		.reply(200, {
-			_page: 1,
-			_links: {},
-			_embedded: { contacts: [contactFixture(7, ['ann@example.com'])] },
-		});
+	const scope = contactSearch().reply(200, {
+		_page: 1,
+		_links: {},
+		_embedded: { contacts: [contactFixture(7, ['ann@example.com'])] },
+	});
 	const result = await runKommo(findByEmail('ann@example.com'));
 	expect(result.json('Kommo')[0]).toMatchObject({
 		found: true,
@@ -129,9 +121,7 @@ test('a match without leads makes no lead or pipeline calls', async () => {
 });
 
 test('"Only Open Leads" and "Pipelines" narrow the listed leads', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query(true)
+	const scope = contactSearch()
 		.reply(200, {
 			_page: 1,
 			_links: {},
@@ -160,9 +150,7 @@ test('"Only Open Leads" and "Pipelines" narrow the listed leads', async () => {
 });
 
 test('duplicate contacts: one item, one lead and one pipeline request, the newest open lead of any of them', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query(true)
+	const scope = contactSearch()
 		.reply(200, {
 			_embedded: {
 				contacts: [
@@ -205,9 +193,7 @@ test('duplicate contacts: one item, one lead and one pipeline request, the newes
 
 test('pipeline names are read once per account for ten minutes, then again', async () => {
 	const searchWithLead = () =>
-		kommo()
-			.get('/api/v4/contacts')
-			.query(true)
+		contactSearch()
 			.reply(200, { _embedded: { contacts: [contactFixture(2, ['ann@example.com'], [501])] } })
 			.get('/api/v4/leads')
 			.query(true)
@@ -233,9 +219,7 @@ test('pipeline names are read once per account for ten minutes, then again', asy
 });
 
 test('follows _links.next through every page of search results', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: 'ann@example.com', with: 'leads' })
+	const scope = contactSearch('ann@example.com')
 		.reply(200, {
 			_page: 1,
 			_links: {
@@ -292,9 +276,7 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 	});
 
 	function contactWithLeads(leadIds: number[], leads: object[], contactIds = [2]) {
-		return kommo()
-			.get('/api/v4/contacts')
-			.query({ limit: '250', query: 'ann@example.com', with: 'leads' })
+		return contactSearch('ann@example.com')
 			.reply(200, {
 				_embedded: {
 					contacts: contactIds.map((id) => contactFixture(id, ['ann@example.com'], leadIds)),
@@ -437,9 +419,7 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 	});
 
 	test('duplicate contacts: the lead holding the chat wins across all of them, and a shared lead is read once', async () => {
-		const scope = kommo()
-			.get('/api/v4/contacts')
-			.query(true)
+		const scope = contactSearch()
 			.reply(200, {
 				_embedded: {
 					contacts: [

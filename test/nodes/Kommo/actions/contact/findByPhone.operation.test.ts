@@ -1,20 +1,17 @@
-import { contactFixture, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
-import { notFound } from './findKit';
+import { contactFixture, runKommo, setUpKommoTests } from '../../kommoTestKit';
+import { contactSearch, notFound } from './findKit';
 
 setUpKommoTests();
 
 test('Find by Phone compares digits only', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: '+1 (415) 555-0100', with: 'leads' })
-		.reply(200, {
-			_embedded: {
-				contacts: [
-					contactFixture(1, [], [], ['+1 415 555 0101']),
-					contactFixture(2, [], [], ['1-415-555-0100']),
-				],
-			},
-		});
+	const scope = contactSearch('+1 (415) 555-0100').reply(200, {
+		_embedded: {
+			contacts: [
+				contactFixture(1, [], [], ['+1 415 555 0101']),
+				contactFixture(2, [], [], ['1-415-555-0100']),
+			],
+		},
+	});
 	const result = await runKommo({
 		resource: 'contact',
 		operation: 'findByPhone',
@@ -32,7 +29,7 @@ test('Find by Phone compares digits only', async () => {
 });
 
 test('Find by Phone: nothing matching → found false', async () => {
-	const scope = kommo().get('/api/v4/contacts').query(true).reply(204);
+	const scope = contactSearch().reply(204);
 	const result = await runKommo({
 		resource: 'contact',
 		operation: 'findByPhone',
