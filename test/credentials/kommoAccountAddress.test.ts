@@ -8,9 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
-import { kommoThrottle } from '../../nodes/shared/kommo/transport';
 import { resolveKommoAccount } from '../../nodes/shared/kommo/account';
-import { forgetCachedAccounts } from '../../nodes/KommoTrigger/helpers/accountCache';
 import { deliverWebhook, runWorkflow } from '../helpers/n8n';
 import {
 	evaluateCredentialExpression,
@@ -18,6 +16,8 @@ import {
 	useVirtualClock,
 } from '../nodes/Kommo/kommoTestKit';
 import { kommoForm } from '../nodes/KommoTrigger/kommoForm';
+import { forgetProcessMemory } from '../../nodes/shared/processMemory';
+import { useClock } from '../../nodes/shared/clock';
 
 const TOKEN = 'kommo-address-token';
 
@@ -26,8 +26,8 @@ beforeAll(() => nock.disableNetConnect());
 beforeEach(() => useVirtualClock());
 afterEach(() => {
 	nock.cleanAll();
-	kommoThrottle.reset();
-	forgetCachedAccounts();
+	forgetProcessMemory();
+	useClock();
 });
 afterAll(() => nock.restore());
 

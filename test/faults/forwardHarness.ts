@@ -6,9 +6,9 @@
  * WorkflowExecute. A failed execution is re-run with the same trigger item, as a user does with
  * "Retry" in the executions list.
  *
- * Time is virtual where the nodes let tests swap it: the Kommo throttle and retry waits
- * (`kommoThrottle.useClock`), the Intercom retry waits (`setIntercomRetryPolicy`) and the
- * Transcript's claim expiry (`deliveryRuntime`). Requests themselves are real.
+ * Time is virtual: the nodes' one clock (`nodes/shared/clock.ts`) is swapped for one that counts
+ * each kind of wait (throttle, retries, claim expiry) and lets it pass at once. Requests
+ * themselves are real.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,13 +20,12 @@ import { IntercomKommoIntercomApi } from '../../credentials/IntercomKommoInterco
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
-import { setIntercomRequestTimeout, setIntercomRetryPolicy } from '../../nodes/Intercom/transport';
+import { setIntercomRequestTimeout } from '../../nodes/Intercom/transport';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
-import { kommoThrottle, setKommoRequestTimeout } from '../../nodes/shared/kommo/transport';
+import { setKommoRequestTimeout } from '../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
-import { deliveryRuntime, forgetDeliveryMemory } from '../../nodes/Transcript/delivery/watermark';
 import { parseMarker } from '../../nodes/shared/transcriptMarker';
 import type { LogEntry, Sandbox } from '../../sandbox';
 import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
@@ -39,6 +38,10 @@ import {
 } from '../helpers/n8n';
 import type { RunResult, WebhookResponse } from '../helpers/n8n';
 import { startSandbox } from '../sandbox/helpers';
+import { forgetProcessMemory } from '../../nodes/shared/processMemory';
+import { useClock } from '../../nodes/shared/clock';
+import type { WaitReason } from '../../nodes/shared/clock';
+import { deliveryLimits } from '../../nodes/Transcript/delivery/watermark';
 
 registerNodes(IntercomTrigger, Intercom, IntercomTranscript, Kommo, KommoTrigger);
 registerCredentials(IntercomKommoIntercomApi, IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
@@ -109,8 +112,13 @@ export interface TimeCounters {
 	virtualMs: number;
 }
 
-/** Kommo's retry waits start at baseDelayMs/2 = 500 ms; throttle waits are at most 1000/7 ms. */
-const KOMMO_RETRY_WAIT_FLOOR_MS = 400;
+/** Each kind of wait, told apart by the reason the nodes give the clock. */
+const COUNTER_OF_REASON: Record<WaitReason, Exclude<keyof TimeCounters, 'virtualMs'>> = {
+	'intercom-retry': 'intercomRetryWaits',
+	'kommo-retry': 'kommoRetryWaits',
+	'kommo-throttle': 'kommoThrottleWaits',
+	'delivery-claim': 'claimWaits',
+};
 
 export function installVirtualTime(): { counters: TimeCounters; restore: () => void } {
 	const counters: TimeCounters = {
@@ -120,44 +128,29 @@ export function installVirtualTime(): { counters: TimeCounters; restore: () => v
 		claimWaits: 0,
 		virtualMs: 0,
 	};
-	const now = () => Date.now() + counters.virtualMs;
-	const pass = async (ms: number) => {
-		counters.virtualMs += Math.max(0, ms);
-		await new Promise((resolve) => setImmediate(resolve));
-	};
-	const realRuntime = { ...deliveryRuntime };
+	const realLimits = { ...deliveryLimits };
 
-	kommoThrottle.reset();
-	kommoThrottle.useClock({
-		now,
-		sleep: async (ms) => {
-			if (ms >= KOMMO_RETRY_WAIT_FLOOR_MS) counters.kommoRetryWaits++;
-			else counters.kommoThrottleWaits++;
-			await pass(ms);
+	forgetProcessMemory();
+	useClock({
+		now: () => Date.now() + counters.virtualMs,
+		sleep: async (ms, reason) => {
+			counters[COUNTER_OF_REASON[reason]]++;
+			counters.virtualMs += Math.max(0, ms);
+			await new Promise((resolve) => setImmediate(resolve));
 		},
 	});
-	setIntercomRetryPolicy({ baseDelayMs: 1000, maxDelayMs: 20_000 }, async (ms) => {
-		counters.intercomRetryWaits++;
-		await pass(ms);
-	});
-	deliveryRuntime.now = now;
 	// virtual polls: fewer of them while a re-run waits for its failed predecessor's claim to expire
-	deliveryRuntime.pollIntervalMs = 5000;
-	deliveryRuntime.sleep = async (ms) => {
-		counters.claimWaits++;
-		await pass(ms);
-	};
+	deliveryLimits.pollIntervalMs = 5000;
 	setIntercomRequestTimeout(CLIENT_TIMEOUT_MS);
 	setKommoRequestTimeout(CLIENT_TIMEOUT_MS);
 	return {
 		counters,
 		restore: () => {
-			Object.assign(deliveryRuntime, realRuntime);
-			kommoThrottle.reset();
-			setIntercomRetryPolicy();
+			Object.assign(deliveryLimits, realLimits);
+			forgetProcessMemory();
+			useClock();
 			setIntercomRequestTimeout();
 			setKommoRequestTimeout();
-			forgetDeliveryMemory();
 		},
 	};
 }

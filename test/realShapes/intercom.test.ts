@@ -10,7 +10,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomKommoIntercomApi } from '../../credentials/IntercomKommoIntercomApi.credentials';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
-import { forgetDeliveryMemory } from '../../nodes/Transcript/delivery/watermark';
 import {
 	createWorkflow,
 	deliverWebhook,
@@ -19,11 +18,12 @@ import {
 	runWorkflow,
 } from '../helpers/n8n';
 import { feed, loadConversation, transcriptNode } from '../nodes/Transcript/helpers';
+import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 
 registerNodes(IntercomTrigger);
 registerCredentials(IntercomKommoIntercomApi);
 
-beforeEach(() => forgetDeliveryMemory());
+beforeEach(() => forgetProcessMemory());
 
 const rest = () => loadConversation('intercom/real-shapes/conversation-reopened-by-reply.json');
 const webhook = () =>

@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetCachedAccounts } from '../../nodes/KommoTrigger/helpers/accountCache';
 import { deliverWebhook } from '../helpers/n8n';
 import {
 	credentials,
@@ -19,9 +18,10 @@ import {
 	runKommo,
 	setUpKommoTests,
 } from '../nodes/Kommo/kommoTestKit';
+import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 
 setUpKommoTests();
-afterEach(() => forgetCachedAccounts());
+afterEach(() => forgetProcessMemory());
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'kommo');
 const text = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');

@@ -2,11 +2,12 @@
  * The package's own nodes, run through n8n's execution machinery, against the sandbox: proves that
  * the paths, queries and bodies the nodes send are the ones the sandbox serves.
  */
-import { kommoThrottle } from '../../nodes/shared/kommo/transport';
 import type { Sandbox } from '../../sandbox';
 import { runIntercom } from '../nodes/Intercom/helpers';
 import { runKommo } from '../nodes/Kommo/kommoTestKit';
 import { startSandbox } from './helpers';
+import { forgetProcessMemory } from '../../nodes/shared/processMemory';
+import { useClock } from '../../nodes/shared/clock';
 
 const OPEN_LEAD = 30000001;
 
@@ -37,12 +38,14 @@ describe('sandbox: driven by the package nodes', () => {
 		};
 	});
 	afterAll(async () => {
-		kommoThrottle.reset();
+		forgetProcessMemory();
+		useClock();
 		await sandbox.close();
 	});
 	beforeEach(() => {
 		sandbox.reset();
-		kommoThrottle.reset();
+		forgetProcessMemory();
+		useClock();
 	});
 
 	const apiCalls = () =>

@@ -29,11 +29,8 @@ import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKomm
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
-import { forgetPipelineNames } from '../../nodes/Kommo/helpers/leads';
-import { kommoThrottle } from '../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
-import { deliveryRuntime, forgetDeliveryMemory } from '../../nodes/Transcript/delivery/watermark';
 import { parseMarker } from '../../nodes/shared/transcriptMarker';
 import {
 	createWorkflowFromNodes,
@@ -46,6 +43,8 @@ import {
 import type { NodeClass, RunResult } from '../helpers/n8n';
 import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
 import { generatedConversation, messageNumbers } from '../nodes/Transcript/helpers';
+import { forgetProcessMemory } from '../../nodes/shared/processMemory';
+import { useClock } from '../../nodes/shared/clock';
 
 const OUR_NODES: Record<string, NodeClass> = {
 	intercomTrigger: IntercomTrigger,
@@ -618,19 +617,16 @@ const noteBody = (leadId: number, text: string) => [
 ];
 
 describe('the forward template, run on a webhook from Intercom', () => {
-	const realRuntime = { ...deliveryRuntime };
 	beforeAll(() => nock.disableNetConnect());
 	beforeEach(() => {
-		forgetDeliveryMemory();
-		kommoThrottle.reset();
+		forgetProcessMemory();
 		let now = 1_800_000_000_000;
-		kommoThrottle.useClock({ now: () => now, sleep: async (ms: number) => void (now += ms) });
+		useClock({ now: () => now, sleep: async (ms: number) => void (now += ms) });
 	});
 	afterEach(() => {
-		Object.assign(deliveryRuntime, realRuntime);
 		nock.cleanAll();
-		kommoThrottle.reset();
-		forgetPipelineNames();
+		forgetProcessMemory();
+		useClock();
 	});
 	afterAll(() => nock.restore());
 
@@ -886,8 +882,7 @@ describe('the forward template, run on a webhook from Intercom', () => {
 
 	test('a failed note write marks nothing; the next webhook writes the same notes, skipping those on the deal', async () => {
 		let now = 1_800_000_000_000;
-		deliveryRuntime.now = () => now;
-		deliveryRuntime.sleep = async (ms: number) => void (now += ms);
+		useClock({ now: () => now, sleep: async (ms: number) => void (now += ms) });
 		const workflowId = `wf-template-${++workflowCounter}`;
 		const staticData: IDataObject = {};
 

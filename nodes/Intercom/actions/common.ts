@@ -1,7 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import type { AdminResolver } from '../helpers/admin';
-import { CONVERSATION_URL_REGEX } from '../../shared/intercomConversation';
+import { CONVERSATION_URL_REGEX, parseConversationId } from '../../shared/intercomConversation';
+import { parseTagNames } from '../helpers/tags';
 import type { TagDirectory } from '../helpers/tags';
 import type { OperationExecute as SharedOperationExecute } from '../../shared/router';
 
@@ -98,3 +99,21 @@ export const actAsFields: INodeProperties[] = [
 		displayOptions: { show: { actAs: ['chosenAdmin'] } },
 	},
 ];
+
+/** What Add Tag and Remove Tag read before they touch a tag: the conversation, the names, the admin. */
+export async function readTagRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+): Promise<{ node: INode; conversationId: string; names: string[]; adminId: string }> {
+	const node = context.getNode();
+	const conversationId = parseConversationId(
+		node,
+		context.getNodeParameter('conversationId', itemIndex, undefined, { extractValue: false }),
+		itemIndex,
+	);
+	const names = parseTagNames(node, context.getNodeParameter('tagNames', itemIndex), itemIndex);
+	// before any tag is created, so a bad admin setting leaves the workspace untouched
+	const adminId = await shared.admins.adminIdFor(itemIndex);
+	return { node, conversationId, names, adminId };
+}

@@ -3,7 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createHash } from 'node:crypto';
 
+import { now } from '../../shared/clock';
 import { rememberFor } from '../../shared/memo';
+import { inProcessMemory } from '../../shared/processMemory';
 import type { TimedEntries } from '../../shared/memo';
 import { getIntercomBaseUrl, INTERCOM_CREDENTIAL, intercomApiRequest } from '../transport';
 
@@ -14,12 +16,7 @@ export const TOKEN_OWNER_TTL_MS = 10 * 60 * 1000;
  * Token owner per workspace and token, shared by every Intercom node of this process, so tagging a
  * conversation costs no `GET /me` after the first. Keyed by a hash: the token itself is not kept.
  */
-const ownersByToken: TimedEntries<string, string> = new Map();
-
-/** Test hook: forget the token owners this process has looked up. */
-export function forgetTokenOwners(): void {
-	ownersByToken.clear();
-}
+const ownersByToken: TimedEntries<string, string> = inProcessMemory(new Map());
 
 /** Intercom records every tag change against an admin; by default the one who owns the access token. */
 export class AdminResolver {
@@ -52,7 +49,7 @@ export class AdminResolver {
 		const key = createHash('sha256')
 			.update(`${await getIntercomBaseUrl.call(this.context)}\n${String(credentials.accessToken)}`)
 			.digest('hex');
-		return await rememberFor(ownersByToken, key, TOKEN_OWNER_TTL_MS, Date.now(), async () => {
+		return await rememberFor(ownersByToken, key, TOKEN_OWNER_TTL_MS, now(), async () => {
 			const me = await intercomApiRequest.call(this.context, 'GET', '/me');
 			if (me.id === undefined || me.id === null || me.id === '') {
 				throw new NodeOperationError(

@@ -9,7 +9,8 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { sleep } from '../../shared/clock';
 
 import { headerValue, jsonBody, readHttpFailure } from '../../shared/httpFailure';
 import { oncePer } from '../../shared/memo';
@@ -42,7 +43,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 let retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
-let retryWait: (ms: number) => Promise<void> = sleep;
+const clockWait = async (ms: number) => await sleep(ms, 'intercom-retry');
+let retryWait: (ms: number) => Promise<void> = clockWait;
 
 /** Lets tests shrink the backoff and observe the waits; call without arguments to restore the defaults. */
 export function setIntercomRetryPolicy(
@@ -50,7 +52,7 @@ export function setIntercomRetryPolicy(
 	wait?: (ms: number) => Promise<void>,
 ): void {
 	retryPolicy = { ...DEFAULT_RETRY_POLICY, ...policy };
-	retryWait = wait ?? sleep;
+	retryWait = wait ?? clockWait;
 }
 
 const RETRYABLE_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];

@@ -84,3 +84,22 @@ export function contactChannels(email: string, phone: string): IDataObject[] {
 	}
 	return values;
 }
+
+/** The "Responsible User" entry of a contact's or lead's field collection. */
+export const responsibleUserOption: INodeProperties = {
+	displayName: 'Responsible User Name or ID',
+	name: 'responsibleUserId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getUsers' },
+	default: '',
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
+
+/** A new contact's body: its name (or else its email, or else its phone) and its email and phone. */
+export function newContactBody(name: string, email: string, phone: string): IDataObject {
+	const contact: IDataObject = { name: name || email.trim() || phone.trim() };
+	const channels = contactChannels(email, phone);
+	if (channels.length) contact.custom_fields_values = channels;
+	return contact;
+}

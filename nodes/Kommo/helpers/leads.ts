@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { rememberFor } from '../../shared/memo';
 import type { TimedEntries } from '../../shared/memo';
-import { currentClock } from '../../shared/kommo/throttle';
+import { now } from '../../shared/clock';
+import { inProcessMemory } from '../../shared/processMemory';
 import {
 	kommoAccountUrl,
 	kommoApiRequest,
@@ -19,12 +20,7 @@ interface StageNames {
 export const PIPELINE_NAMES_TTL_MS = 10 * 60 * 1000;
 
 /** Per account URL, shared by every Kommo node of this process. */
-const namesByAccount: TimedEntries<string, StageNames> = new Map();
-
-/** Test hook: forget the pipeline and stage names this process has read. */
-export function forgetPipelineNames(): void {
-	namesByAccount.clear();
-}
+const namesByAccount: TimedEntries<string, StageNames> = inProcessMemory(new Map());
 
 /**
  * Pipeline and stage names, only for labelling leads in the output: read when a lead needs them and
@@ -39,7 +35,7 @@ export class PipelineDirectory {
 			namesByAccount,
 			await kommoAccountUrl.call(this.context),
 			PIPELINE_NAMES_TTL_MS,
-			currentClock().now(),
+			now(),
 			async () => await this.fetch(itemIndex),
 		);
 	}

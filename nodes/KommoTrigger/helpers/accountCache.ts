@@ -4,6 +4,8 @@ import { normalizeSubdomain } from './events';
 import type { PayloadAccount } from './events';
 import { isObject } from '../../shared/values';
 
+import { inProcessMemory } from '../../shared/processMemory';
+
 /**
  * What the trigger remembers about the Kommo account, in the node's static data. Both entries are
  * keyed by the account URL so that switching the credential to another account never reuses them.
@@ -33,7 +35,7 @@ const PIPELINES_KEY = 'kommoPipelines';
  * saves its own copy of the workflow's static data, and the last writer wins. So the process keeps
  * a copy too, keyed by entry and account URL, and reads fall back to it.
  */
-const processCopy = new Map<string, IDataObject>();
+const processCopy = inProcessMemory(new Map<string, IDataObject>());
 
 function remember(staticData: IDataObject, key: string, baseUrl: string, entry: IDataObject): void {
 	staticData[key] = entry;
@@ -47,11 +49,6 @@ function recall(staticData: IDataObject, key: string, baseUrl: string): unknown 
 	// the newer of the two: static data may be a stale copy a finished execution saved
 	if (kept && Number(kept.fetchedAt ?? 0) > Number(stored.fetchedAt ?? 0)) return kept;
 	return stored;
-}
-
-/** Test hook: forget what this process remembers about Kommo accounts. */
-export function forgetCachedAccounts(): void {
-	processCopy.clear();
 }
 
 export function readCachedAccount(

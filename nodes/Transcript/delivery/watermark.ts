@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+
+import { now as clockNow, sleep } from '../../shared/clock';
+import { inProcessMemory } from '../../shared/processMemory';
 
 import { comparePositions, isPosition, laterOf } from '../render/position';
 import type { Position } from '../render/position';
@@ -46,15 +48,14 @@ interface WorkflowMemory {
 export const STATIC_DATA_KEY = 'intercomTranscript';
 const STATIC_DATA_VERSION = 1;
 
-/** Clock, sleep and bounds; tests replace them to run expiries without real waiting. */
-export const deliveryRuntime = {
-	now: (): number => Date.now(),
-	sleep: async (ms: number): Promise<void> => await sleep(ms),
+/** How often a waiting run looks again, and how many conversations a workflow remembers. */
+export const deliveryLimits = {
 	pollIntervalMs: 250,
 	maxConversations: 5000,
 };
 
-const memory = new Map<string, WorkflowMemory>();
+/** The in-process layer; forgotten as a restart of n8n forgets it. */
+const memory = inProcessMemory(new Map<string, WorkflowMemory>());
 
 function memoryOf(workflowKey: string): WorkflowMemory {
 	let entry = memory.get(workflowKey);
@@ -63,12 +64,6 @@ function memoryOf(workflowKey: string): WorkflowMemory {
 		memory.set(workflowKey, entry);
 	}
 	return entry;
-}
-
-/** Forgets the in-process layer, as a restart of n8n does. */
-export function forgetDeliveryMemory(workflowKey?: string) {
-	if (workflowKey === undefined) memory.clear();
-	else memory.delete(workflowKey);
 }
 
 function isWatermark(value: unknown): value is Watermark {
@@ -111,7 +106,7 @@ export function syncFromStaticData(workflowKey: string, staticData: IDataObject)
 	for (const [conversationId, value] of Object.entries(storedWatermarks(staticData))) {
 		if (isWatermark(value)) mergeWatermark(state.watermarks, conversationId, value);
 	}
-	evictOldest(state.watermarks, deliveryRuntime.maxConversations);
+	evictOldest(state.watermarks, deliveryLimits.maxConversations);
 	return state;
 }
 
@@ -159,9 +154,9 @@ export async function renderInTurn<T>(
 ): Promise<T> {
 	const { conversationId, owner, maxWaitMs } = options;
 	const state = syncFromStaticData(options.workflowKey, options.staticData);
-	const startedAt = deliveryRuntime.now();
+	const startedAt = clockNow();
 	for (;;) {
-		const now = deliveryRuntime.now();
+		const now = clockNow();
 		const claim = state.claims.get(conversationId);
 		const delivered = positionOf(state.watermarks.get(conversationId));
 		let after: Position | null | undefined;
@@ -190,8 +185,9 @@ export async function renderInTurn<T>(
 			}
 			return result;
 		}
-		await deliveryRuntime.sleep(
-			Math.max(1, Math.min(deliveryRuntime.pollIntervalMs, maxWaitMs - (now - startedAt))),
+		await sleep(
+			Math.max(1, Math.min(deliveryLimits.pollIntervalMs, maxWaitMs - (now - startedAt))),
+			'delivery-claim',
 		);
 	}
 }
@@ -248,17 +244,17 @@ export function confirmDelivery(receipt: DeliveryReceipt, staticData: IDataObjec
 		const advanced: Watermark = {
 			t: receipt.upTo.t,
 			id: receipt.upTo.id,
-			at: deliveryRuntime.now(),
+			at: clockNow(),
 		};
 		state.watermarks.set(conversationId, advanced);
 		result = { applied: true, reason: 'Marked as delivered.', watermark: advanced };
 	}
 
 	const claim = state.claims.get(conversationId);
-	if (claim && claimSettled(state, conversationId, claim, deliveryRuntime.now())) {
+	if (claim && claimSettled(state, conversationId, claim, clockNow())) {
 		state.claims.delete(conversationId);
 	}
-	evictOldest(state.watermarks, deliveryRuntime.maxConversations);
+	evictOldest(state.watermarks, deliveryLimits.maxConversations);
 	writeStaticData(state, staticData);
 	return result;
 }

@@ -1,14 +1,5 @@
-import { sleep } from 'n8n-workflow';
-
-/** Time source of the throttle and of retry waits; tests swap it for a fake one. */
-export interface KommoClock {
-	now(): number;
-	sleep(ms: number): Promise<void>;
-}
-
-const realClock: KommoClock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
-
-let clock: KommoClock = realClock;
+import { now, sleep } from '../clock';
+import { inProcessMemory } from '../processMemory';
 
 /** Kommo's documented limit: "not more than 7 requests per second" per account. */
 export const KOMMO_MAX_REQUESTS_PER_SECOND = 7;
@@ -48,13 +39,13 @@ class AccountScheduler {
 		const limit = Math.max(1, Math.floor(requestsPerSecond));
 		const windowMs = (limit * 1000) / requestsPerSecond + WINDOW_MARGIN_MS;
 		for (;;) {
-			const now = clock.now();
-			while (this.recent.length && this.recent[0] <= now - windowMs) this.recent.shift();
+			const time = now();
+			while (this.recent.length && this.recent[0] <= time - windowMs) this.recent.shift();
 			if (this.recent.length < limit) break;
 			// a timer may fire a little early; the loop re-checks rather than trusting it
-			await clock.sleep(Math.max(1, Math.ceil(this.recent[0] + windowMs - now)));
+			await sleep(Math.max(1, Math.ceil(this.recent[0] + windowMs - time)), 'kommo-throttle');
 		}
-		const sentAt = clock.now();
+		const sentAt = now();
 		this.recent.push(sentAt);
 		this.sendLog.push(sentAt);
 		if (this.sendLog.length > SEND_LOG_SIZE) this.sendLog.shift();
@@ -63,7 +54,7 @@ class AccountScheduler {
 }
 
 // Module state on purpose: every Kommo node of this n8n process shares one budget per account.
-const schedulers = new Map<string, AccountScheduler>();
+const schedulers = inProcessMemory(new Map<string, AccountScheduler>());
 
 function accountKey(baseUrl: string): string {
 	return baseUrl.trim().replace(/\/+$/, '').toLowerCase();
@@ -91,20 +82,7 @@ export async function waitForSendSlot(baseUrl: string, requestsPerSecond: number
 	return await schedulerFor(baseUrl).reserveSlot(effectiveRate(requestsPerSecond));
 }
 
-export function currentClock(): KommoClock {
-	return clock;
+/** The send times this process has logged for an account, oldest first (at most 200). */
+export function sendTimes(baseUrl: string): number[] {
+	return [...(schedulers.get(accountKey(baseUrl))?.sendLog ?? [])];
 }
-
-/** Test hooks: read send times, inject a clock, forget all accounts. */
-export const kommoThrottle = {
-	sendTimes(baseUrl: string): number[] {
-		return [...(schedulers.get(accountKey(baseUrl))?.sendLog ?? [])];
-	},
-	useClock(testClock?: KommoClock): void {
-		clock = testClock ?? realClock;
-	},
-	reset(): void {
-		schedulers.clear();
-		clock = realClock;
-	},
-};

@@ -16,10 +16,10 @@ import { kommoAccountOf } from './account';
 import { oncePer } from '../memo';
 import { parseRetryAfter, withRetry } from '../retry';
 import type { RetryPolicy } from '../retry';
-import { currentClock, effectiveRate, waitForSendSlot } from './throttle';
+import { sleep } from '../clock';
+import { effectiveRate, waitForSendSlot } from './throttle';
 
-export { kommoThrottle, KOMMO_MAX_REQUESTS_PER_SECOND } from './throttle';
-export type { KommoClock } from './throttle';
+export { KOMMO_MAX_REQUESTS_PER_SECOND } from './throttle';
 
 export type KommoContext =
 	| IExecuteFunctions
@@ -295,7 +295,7 @@ export async function kommoApiRequest(
 					waitMs: parseRetryAfter(headerValue(failure.headers, 'retry-after')),
 				};
 			},
-			async (ms) => await currentClock().sleep(ms),
+			async (ms) => await sleep(ms, 'kommo-retry'),
 		);
 		if (value.statusCode === 204 || value.body === '' || value.body === undefined) return undefined;
 		return value.body;

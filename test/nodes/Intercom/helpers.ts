@@ -13,7 +13,7 @@ import { IntercomKommoIntercomApi } from '../../../credentials/IntercomKommoInte
 import { Intercom } from '../../../nodes/Intercom/Intercom.node';
 import { setIntercomRetryPolicy } from '../../../nodes/Intercom/transport';
 import { registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
-import { forgetTokenOwners } from '../../../nodes/Intercom/helpers/admin';
+import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
 
 /** A webhook-style first node: WorkflowExecute passes its input straight through, like a trigger's output. */
 class IntercomTestStart implements INodeType {
@@ -128,7 +128,7 @@ export function setupNock() {
 	afterEach(() => {
 		nock.cleanAll();
 		setIntercomRetryPolicy();
-		forgetTokenOwners();
+		forgetProcessMemory();
 	});
 	afterAll(() => nock.enableNetConnect());
 }

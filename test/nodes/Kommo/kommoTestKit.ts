@@ -16,10 +16,10 @@ import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoAp
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Kommo } from '../../../nodes/Kommo/Kommo.node';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
-import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { createWorkflow, registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { RunResult } from '../../helpers/n8n';
-import { forgetPipelineNames } from '../../../nodes/Kommo/helpers/leads';
+import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
+import { useClock } from '../../../nodes/shared/clock';
 
 export class Passthrough implements INodeType {
 	description = {
@@ -118,8 +118,8 @@ export function virtualClock(start = 1_000_000): VirtualClock {
 
 export function useVirtualClock(): VirtualClock {
 	const clock = virtualClock();
-	kommoThrottle.reset();
-	kommoThrottle.useClock(clock);
+	forgetProcessMemory();
+	useClock(clock);
 	return clock;
 }
 
@@ -153,8 +153,8 @@ export function setUpKommoTests(): { clock: () => VirtualClock } {
 	});
 	afterEach(() => {
 		nock.cleanAll();
-		kommoThrottle.reset();
-		forgetPipelineNames();
+		forgetProcessMemory();
+		useClock();
 	});
 	// nock patches http once per process through a global guard; a test file that leaves it active
 	// keeps the next file's nock (a fresh module copy under jest) from intercepting anything

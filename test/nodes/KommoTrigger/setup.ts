@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } 
 
 import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
-import { kommoThrottle } from '../../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import {
 	createWorkflow,
@@ -10,6 +9,7 @@ import {
 	registerCredentials,
 	registerNodes,
 } from '../../helpers/n8n';
+import { useClock } from '../../../nodes/shared/clock';
 
 export const KOMMO = 'https://devteam.kommo.com';
 export const TOKEN = 'kommo-test-token';
@@ -91,7 +91,7 @@ export async function deliver(
  */
 export function useFakeKommoClock() {
 	const clock = { time: 1_000_000, waits: [] as number[] };
-	kommoThrottle.useClock({
+	useClock({
 		now: () => clock.time,
 		sleep: async (ms: number) => {
 			clock.waits.push(ms);

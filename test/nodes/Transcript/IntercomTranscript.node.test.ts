@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetDeliveryMemory } from '../../../nodes/Transcript/delivery/watermark';
 import { MARKER_PREFIX, parseMarker } from '../../../nodes/shared/transcriptMarker';
 import { runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
@@ -11,8 +10,9 @@ import {
 	messageNumbers,
 	transcriptNode,
 } from './helpers';
+import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
 
-beforeEach(() => forgetDeliveryMemory());
+beforeEach(() => forgetProcessMemory());
 
 async function render(
 	input: IDataObject[],

@@ -12,13 +12,11 @@ import { join } from 'node:path';
 
 import { IntercomTranscript as Transcript } from '../../../nodes/Transcript/IntercomTranscript.node';
 import type { IntercomConversation, IntercomPart } from '../../../nodes/Transcript/render/messages';
-import {
-	deliveryRuntime,
-	forgetDeliveryMemory,
-	STATIC_DATA_KEY,
-} from '../../../nodes/Transcript/delivery/watermark';
-import { registerNodes, runWorkflow } from '../../helpers/n8n';
+import { deliveryLimits, STATIC_DATA_KEY } from '../../../nodes/Transcript/delivery/watermark';
+import { createWorkflow, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
+import { useClock } from '../../../nodes/shared/clock';
+import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
 
 /** First node of every test workflow: hands the test's items on, like a trigger would. */
 export class FeedTrigger implements INodeType {
@@ -171,24 +169,29 @@ export function messageNumbers(texts: string[]): number[] {
  * before each test, and the real clock and sleep back after it.
  */
 export function resetDeliveryStateAroundEachTest() {
-	const realRuntime = { ...deliveryRuntime };
+	const realLimits = { ...deliveryLimits };
 	beforeEach(() => {
-		forgetDeliveryMemory();
+		forgetProcessMemory();
 		writtenNotes.length = 0;
 	});
-	afterEach(() => Object.assign(deliveryRuntime, realRuntime));
+	afterEach(() => {
+		Object.assign(deliveryLimits, realLimits);
+		useClock();
+	});
 }
 
 /** Time that moves only when the code sleeps (or the test says so): expiries without real waits. */
 export function useFakeClock(start = 1_800_000_000_000) {
 	let now = start;
 	const sleeps: number[] = [];
-	deliveryRuntime.now = () => now;
-	deliveryRuntime.sleep = async (ms: number) => {
-		sleeps.push(ms);
-		now += ms;
-		await Promise.resolve();
-	};
+	useClock({
+		now: () => now,
+		sleep: async (ms: number) => {
+			sleeps.push(ms);
+			now += ms;
+			await Promise.resolve();
+		},
+	});
 	return {
 		advance: (ms: number) => (now += ms),
 		waitedMs: () => sleeps.reduce((sum, ms) => sum + ms, 0),
@@ -199,6 +202,32 @@ export function useFakeClock(start = 1_800_000_000_000) {
 export interface Pipeline {
 	nodes: TestNode[];
 	workflow: Workflow;
+}
+
+let workflowCounter = 0;
+
+/** Feed → Transcript (only new) → Add Note → Mark as Delivered, as the templates wire it. */
+export function perNotePipeline(
+	options: {
+		id?: string;
+		transcript?: IDataObject;
+		writer?: IDataObject;
+		writerContinues?: boolean;
+		staticData?: IDataObject;
+	} = {},
+): Pipeline {
+	const nodes = [
+		feed,
+		transcriptNode({ onlyNewMessages: true, options: { timezone: 'UTC' }, ...options.transcript }),
+		noteWriterNode(options.writer, options.writerContinues),
+		markDeliveredNode(),
+	];
+	const workflow = createWorkflow({
+		nodes,
+		id: options.id ?? `wf-delivery-${++workflowCounter}`,
+		staticData: options.staticData,
+	});
+	return { nodes, workflow };
 }
 
 export async function runOnce(target: Pipeline, ...conversations: IDataObject[]) {

@@ -1,12 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { parseConversationId } from '../../../shared/intercomConversation';
 import { asNodeError } from '../../../shared/errors';
-import { parseTagNames } from '../../helpers/tags';
 import { intercomApiRequest, intercomErrorCodes } from '../../transport';
 import type { ExecutionShared } from '../common';
-import { actAsFields, conversationLocator, tagNamesField } from '../common';
+import { actAsFields, conversationLocator, readTagRequest, tagNamesField } from '../common';
 
 const properties: INodeProperties[] = [
 	conversationLocator,
@@ -26,14 +24,7 @@ export async function execute(
 	itemIndex: number,
 	shared: ExecutionShared,
 ): Promise<IDataObject[]> {
-	const node = this.getNode();
-	const conversationId = parseConversationId(
-		node,
-		this.getNodeParameter('conversationId', itemIndex, undefined, { extractValue: false }),
-		itemIndex,
-	);
-	const names = parseTagNames(node, this.getNodeParameter('tagNames', itemIndex), itemIndex);
-	const adminId = await shared.admins.adminIdFor(itemIndex);
+	const { node, conversationId, names, adminId } = await readTagRequest(this, itemIndex, shared);
 
 	const results: IDataObject[] = [];
 	for (const name of names) {

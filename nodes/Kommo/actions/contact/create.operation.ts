@@ -3,7 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
-import { contactChannels, contactEmailProperty, contactPhoneProperty } from '../common';
+import {
+	contactEmailProperty,
+	contactPhoneProperty,
+	newContactBody,
+	responsibleUserOption,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,15 +29,7 @@ const properties: INodeProperties[] = [
 		options: [
 			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
 			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-			{
-				displayName: 'Responsible User Name or ID',
-				name: 'responsibleUserId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: '',
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			responsibleUserOption,
 		],
 	},
 ];
@@ -52,13 +49,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const contact: IDataObject = { name: name || email.trim() || phone.trim() };
+	const contact = newContactBody(name, email, phone);
 	if (additional.firstName) contact.first_name = additional.firstName;
 	if (additional.lastName) contact.last_name = additional.lastName;
 	if (additional.responsibleUserId)
 		contact.responsible_user_id = Number(additional.responsibleUserId);
-	const channels = contactChannels(email, phone);
-	if (channels.length) contact.custom_fields_values = channels;
 
 	const response = (await kommoApiRequest.call(
 		this,

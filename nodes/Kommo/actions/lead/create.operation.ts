@@ -6,7 +6,12 @@ import { buildCustomFieldsValues } from '../../helpers/customFields';
 import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
 import type { ExecutionShared } from '../common';
-import { contactChannels, customFieldsProperty, readCustomFieldRows } from '../common';
+import {
+	customFieldsProperty,
+	newContactBody,
+	readCustomFieldRows,
+	responsibleUserOption,
+} from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -102,15 +107,7 @@ const properties: INodeProperties[] = [
 				default: 0,
 				description: 'Deal value in the account currency',
 			},
-			{
-				displayName: 'Responsible User Name or ID',
-				name: 'responsibleUserId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: '',
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			responsibleUserOption,
 			{
 				displayName: 'Tags',
 				name: 'tags',
@@ -163,9 +160,7 @@ export async function execute(
 		const contactName = String(this.getNodeParameter('contactName', itemIndex, '')).trim();
 		const email = String(this.getNodeParameter('contactEmail', itemIndex, '') ?? '');
 		const phone = String(this.getNodeParameter('contactPhone', itemIndex, '') ?? '');
-		const contact: IDataObject = { name: contactName || email.trim() || phone.trim() };
-		const channels = contactChannels(email, phone);
-		if (channels.length) contact.custom_fields_values = channels;
+		const contact = newContactBody(contactName, email, phone);
 		if (!contact.name) {
 			throw new NodeOperationError(node, 'The new contact needs a name, an email or a phone', {
 				itemIndex,

@@ -8,7 +8,7 @@ import type { TagException } from '../../helpers/tagMapping';
 import { optionalId, parseNameList } from '../../helpers/values';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
 import type { ExecutionShared } from '../common';
-import { customFieldsProperty, readCustomFieldRows } from '../common';
+import { customFieldsProperty, readCustomFieldRows, responsibleUserOption } from '../common';
 import { leadIdProperty, readLeadId } from './common';
 
 const properties: INodeProperties[] = [
@@ -36,15 +36,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 			},
-			{
-				displayName: 'Responsible User Name or ID',
-				name: 'responsibleUserId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: '',
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			responsibleUserOption,
 			{
 				displayName: 'Stage Name or ID',
 				name: 'statusId',

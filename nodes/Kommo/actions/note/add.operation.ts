@@ -11,7 +11,7 @@ import {
 	kommoApiRequest,
 	kommoRetryPolicy,
 } from '../../../shared/kommo/transport';
-import { currentClock } from '../../../shared/kommo/throttle';
+import { sleep } from '../../../shared/clock';
 
 const ENTITY_PATHS: Record<string, string> = { lead: 'leads', contact: 'contacts' };
 
@@ -319,7 +319,7 @@ async function writeNoteOnce(
 			return await writeNote(context, entity, text, itemIndex);
 		},
 		(error) => ({ retry: isUncertainFailure(error) }),
-		async (ms) => await currentClock().sleep(ms),
+		async (ms) => await sleep(ms, 'kommo-retry'),
 	);
 	return value;
 }

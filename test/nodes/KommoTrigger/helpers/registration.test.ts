@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
 import { runWebhookMethod } from '../../../helpers/n8n';
 import { kommoForm, loadJson, loadPairs } from '../kommoForm';
 import {
@@ -13,7 +12,8 @@ import {
 	triggerWorkflow,
 	useFakeKommoClock,
 } from '../setup';
-import { forgetCachedAccounts } from '../../../../nodes/KommoTrigger/helpers/accountCache';
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+import { useClock } from '../../../../nodes/shared/clock';
 
 const ACCOUNT = loadJson('account.json');
 
@@ -71,8 +71,8 @@ beforeEach(() => {
 	useFakeKommoClock();
 });
 afterEach(() => {
-	kommoThrottle.reset();
-	forgetCachedAccounts();
+	forgetProcessMemory();
+	useClock();
 	nock.cleanAll();
 });
 

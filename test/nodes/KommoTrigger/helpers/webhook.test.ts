@@ -1,6 +1,5 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
 import { deliverWebhook, runWorkflow } from '../../../helpers/n8n';
 import { bigStatusBatch, kommoForm, loadJson, loadPairs, loadText } from '../kommoForm';
 import type { Pairs } from '../kommoForm';
@@ -13,8 +12,9 @@ import {
 	triggerWorkflow,
 	useFakeKommoClock,
 } from '../setup';
-import { forgetCachedAccounts } from '../../../../nodes/KommoTrigger/helpers/accountCache';
 import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+import { useClock } from '../../../../nodes/shared/clock';
 
 const ALL_EVENTS = ['status_lead', 'add_lead', 'update_lead', 'note_lead'];
 const BATCH = () => loadPairs('batch-status-update-note.pairs.json');
@@ -75,8 +75,8 @@ beforeEach(() => {
 	useFakeKommoClock();
 });
 afterEach(() => {
-	kommoThrottle.reset();
-	forgetCachedAccounts();
+	forgetProcessMemory();
+	useClock();
 	nock.cleanAll();
 	expect(unmatched).toEqual([]);
 });

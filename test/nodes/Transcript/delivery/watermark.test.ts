@@ -1,58 +1,28 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	deliveryRuntime,
-	forgetDeliveryMemory,
-} from '../../../../nodes/Transcript/delivery/watermark';
 import { createWorkflow, runWorkflow } from '../../../helpers/n8n';
 import {
 	feed,
 	generatedConversation,
 	markDeliveredNode,
 	messageNumbers,
-	noteWriterNode,
-	Pipeline,
+	perNotePipeline,
 	resetDeliveryStateAroundEachTest,
 	runOnce,
 	storedWatermarks,
-	transcriptNode,
 	useFakeClock,
 	writtenNotes,
 } from '../helpers';
-
-let workflowCounter = 0;
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+import { deliveryLimits } from '../../../../nodes/Transcript/delivery/watermark';
 
 resetDeliveryStateAroundEachTest();
-
-/** Feed → Transcript (only new) → Add Note → Mark as Delivered, as the templates wire it. */
-function pipeline(
-	options: {
-		id?: string;
-		transcript?: IDataObject;
-		writer?: IDataObject;
-		writerContinues?: boolean;
-		staticData?: IDataObject;
-	} = {},
-): Pipeline {
-	const nodes = [
-		feed,
-		transcriptNode({ onlyNewMessages: true, options: { timezone: 'UTC' }, ...options.transcript }),
-		noteWriterNode(options.writer, options.writerContinues),
-		markDeliveredNode(),
-	];
-	const workflow = createWorkflow({
-		nodes,
-		id: options.id ?? `wf-delivery-${++workflowCounter}`,
-		staticData: options.staticData,
-	});
-	return { nodes, workflow };
-}
 
 const opening = 0; // messageNumbers() does not count the opening message
 
 describe('only new messages', () => {
 	test('first run renders everything; after delivery the next run renders only the new part', async () => {
-		const target = pipeline();
+		const target = perNotePipeline();
 		const first = await runOnce(target, generatedConversation('215', 3));
 		expect(first.error()).toBeUndefined();
 		expect(messageNumbers(writtenNotes)).toEqual([1, 2, 3]);
@@ -82,7 +52,7 @@ describe('only new messages', () => {
 	});
 
 	test('a redelivered webhook after confirmation goes to "No New Messages"', async () => {
-		const target = pipeline();
+		const target = perNotePipeline();
 		await runOnce(target, generatedConversation('216', 2));
 		const again = await runOnce(target, generatedConversation('216', 2));
 		expect(again.error()).toBeUndefined();
@@ -103,7 +73,7 @@ describe('only new messages', () => {
 
 	test('when writing the note fails, nothing is marked and the next run renders the messages again', async () => {
 		const clock = useFakeClock();
-		const failing = pipeline({ id: 'wf-fails', writer: { fail: true } });
+		const failing = perNotePipeline({ id: 'wf-fails', writer: { fail: true } });
 		const failed = await runOnce(failing, generatedConversation('217', 3));
 		expect(failed.error()?.message).toBe('Kommo answered 500');
 		expect(failed.ran('Mark as Delivered')).toBe(false);
@@ -111,7 +81,7 @@ describe('only new messages', () => {
 		expect(storedWatermarks(failing.workflow)).toEqual({});
 
 		// same workflow, writer fixed; the failed run's claim blocks until it expires (60 s default)
-		const healthy = pipeline({ id: 'wf-fails', staticData: failing.workflow.staticData });
+		const healthy = perNotePipeline({ id: 'wf-fails', staticData: failing.workflow.staticData });
 		const retried = await runOnce(healthy, generatedConversation('217', 4));
 		expect(retried.error()).toBeUndefined();
 		expect(clock.waitedMs()).toBe(60_000);
@@ -122,9 +92,9 @@ describe('only new messages', () => {
 
 	test('a run that may wait less than the claim lasts renders from the delivered state when its time is up', async () => {
 		const clock = useFakeClock();
-		const failing = pipeline({ id: 'wf-timeout', writer: { fail: true } });
+		const failing = perNotePipeline({ id: 'wf-timeout', writer: { fail: true } });
 		await runOnce(failing, generatedConversation('224', 2));
-		const impatient = pipeline({
+		const impatient = perNotePipeline({
 			id: 'wf-timeout',
 			transcript: { options: { timezone: 'UTC', waitSeconds: 5 } },
 			staticData: failing.workflow.staticData,
@@ -135,24 +105,9 @@ describe('only new messages', () => {
 		expect(writtenNotes[0]).toContain('Opening message');
 	});
 
-	test('an error item from the note step (continue on fail) is not marked as delivered', async () => {
-		const target = pipeline({ writer: { fail: true }, writerContinues: true });
-		const result = await runOnce(target, generatedConversation('218', 2));
-		expect(result.error()).toBeUndefined();
-		expect(result.json('Mark as Delivered')).toEqual([
-			{
-				error: 'Kommo answered 500',
-				delivered: false,
-				reason:
-					'The previous step reported an error for this note, so it is not marked as delivered.',
-			},
-		]);
-		expect(storedWatermarks(target.workflow)).toEqual({});
-	});
-
 	test('a note after a failed one is not applied (non-contiguous); the next run repeats both with the same keys', async () => {
 		useFakeClock();
-		const target = pipeline({
+		const target = perNotePipeline({
 			id: 'wf-gap',
 			transcript: { maxNoteLength: 1000 },
 			writer: { failWhenTextHas: '(part 1/' },
@@ -172,7 +127,7 @@ describe('only new messages', () => {
 		}
 		expect(storedWatermarks(target.workflow)).toEqual({});
 
-		const fixed = pipeline({
+		const fixed = perNotePipeline({
 			id: 'wf-gap',
 			transcript: { maxNoteLength: 1000 },
 			staticData: target.workflow.staticData,
@@ -188,7 +143,7 @@ describe('only new messages', () => {
 
 	test('when only a later note fails, the earlier ones count and the next run starts after them', async () => {
 		useFakeClock();
-		const target = pipeline({
+		const target = perNotePipeline({
 			id: 'wf-partial',
 			transcript: { maxNoteLength: 1000 },
 			writer: { failWhenTextHas: '(part 3/' },
@@ -203,7 +158,7 @@ describe('only new messages', () => {
 		expect(storedWatermarks(target.workflow)['220']).toMatchObject({ id: rendered[1].lastPartId });
 
 		writtenNotes.length = 0;
-		const fixed = pipeline({
+		const fixed = perNotePipeline({
 			id: 'wf-partial',
 			transcript: { maxNoteLength: 1000 },
 			staticData: target.workflow.staticData,
@@ -215,39 +170,8 @@ describe('only new messages', () => {
 		);
 	});
 
-	test('a receipt from another workflow or a missing receipt is not applied', async () => {
-		const target = pipeline();
-		const nodes = [feed, { ...markDeliveredNode({ receipt: '={{ $json.receipt }}' }) }];
-		const workflow = createWorkflow({ nodes, id: target.workflow.id });
-		const result = await runWorkflow({
-			nodes,
-			workflow,
-			input: [
-				{
-					json: {
-						receipt: {
-							workflowKey: 'another-workflow',
-							conversationId: '221',
-							after: null,
-							upTo: { t: 1, id: '1' },
-						},
-					},
-				},
-				{ json: { receipt: null } },
-			],
-		});
-		expect(result.json('Mark as Delivered').map((item) => [item.delivered, item.reason])).toEqual([
-			[false, 'The delivery receipt comes from another workflow.'],
-			[
-				false,
-				'No delivery receipt for this item. Check that "Delivery Receipt" points to the "delivery" field of the Transcript node that rendered the note.',
-			],
-		]);
-		expect(storedWatermarks(workflow)).toEqual({});
-	});
-
 	test('a receipt behind the stored watermark never moves it backwards', async () => {
-		const target = pipeline();
+		const target = perNotePipeline();
 		await runOnce(target, generatedConversation('222', 5));
 		const stored = storedWatermarks(target.workflow)['222'];
 		const nodes = [feed, markDeliveredNode({ receipt: '={{ $json.receipt }}' })];
@@ -280,7 +204,7 @@ describe('only new messages', () => {
 	});
 
 	test('two items of the same conversation in one run: the second renders only what the first did not', async () => {
-		const target = pipeline();
+		const target = perNotePipeline();
 		const result = await runOnce(
 			target,
 			generatedConversation('223', 2),
@@ -296,13 +220,13 @@ describe('only new messages', () => {
 
 describe('static data races (n8n: last writer wins, saved even on failure)', () => {
 	test('an execution saving an older copy of static data does not bring old messages back', async () => {
-		const target = pipeline({ id: 'wf-race' });
+		const target = perNotePipeline({ id: 'wf-race' });
 		const olderCopy = JSON.parse(JSON.stringify(target.workflow.staticData));
 		await runOnce(target, generatedConversation('301', 3));
 		expect(storedWatermarks(target.workflow)['301']).toBeDefined();
 
 		// a concurrent execution that loaded static data before our confirmation saves last
-		const overwritten = pipeline({ id: 'wf-race', staticData: olderCopy });
+		const overwritten = perNotePipeline({ id: 'wf-race', staticData: olderCopy });
 		expect(storedWatermarks(overwritten.workflow)).toEqual({});
 		const next = await runOnce(overwritten, generatedConversation('301', 3));
 		expect(next.output('Transcript')[1]).toHaveLength(1);
@@ -314,12 +238,12 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('after a restart with stale static data the repeat carries the same idempotency key', async () => {
-		const target = pipeline({ id: 'wf-restart' });
+		const target = perNotePipeline({ id: 'wf-restart' });
 		const olderCopy = JSON.parse(JSON.stringify(target.workflow.staticData));
 		const first = await runOnce(target, generatedConversation('303', 3));
-		forgetDeliveryMemory(); // n8n restarted; the stale copy won
+		forgetProcessMemory(); // n8n restarted; the stale copy won
 		const again = await runOnce(
-			pipeline({ id: 'wf-restart', staticData: olderCopy }),
+			perNotePipeline({ id: 'wf-restart', staticData: olderCopy }),
 			generatedConversation('303', 3),
 		);
 		expect(again.json('Transcript')[0].idempotencyKey).toBe(
@@ -329,9 +253,9 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('two concurrent executions for one conversation write disjoint messages and miss none', async () => {
-		deliveryRuntime.pollIntervalMs = 2;
-		const a = pipeline({ id: 'wf-concurrent' });
-		const b = pipeline({ id: 'wf-concurrent' });
+		deliveryLimits.pollIntervalMs = 2;
+		const a = perNotePipeline({ id: 'wf-concurrent' });
+		const b = perNotePipeline({ id: 'wf-concurrent' });
 		const [ra, rb] = await Promise.all([
 			runOnce(a, generatedConversation('304', 3)),
 			runOnce(b, generatedConversation('304', 5)),
@@ -352,9 +276,9 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('many concurrent executions for one conversation still write each message once', async () => {
-		deliveryRuntime.pollIntervalMs = 2;
+		deliveryLimits.pollIntervalMs = 2;
 		const runs = Array.from({ length: 6 }, (_, i) =>
-			runOnce(pipeline({ id: 'wf-burst' }), generatedConversation('305', i + 1)),
+			runOnce(perNotePipeline({ id: 'wf-burst' }), generatedConversation('305', i + 1)),
 		);
 		const results = await Promise.all(runs);
 		for (const result of results) expect(result.error()).toBeUndefined();
@@ -363,8 +287,8 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 
 	test('keeps at most maxConversations watermarks, forgetting the oldest first', async () => {
 		const clock = useFakeClock();
-		deliveryRuntime.maxConversations = 3;
-		const target = pipeline({ id: 'wf-bounded' });
+		deliveryLimits.maxConversations = 3;
+		const target = perNotePipeline({ id: 'wf-bounded' });
 		for (const id of ['401', '402', '403', '404']) {
 			await runOnce(target, generatedConversation(id, 1));
 			clock.advance(1000);

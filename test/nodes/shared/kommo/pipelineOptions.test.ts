@@ -1,17 +1,19 @@
 import nock from 'nock';
 
-import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
 import { loadOptions } from '../../../helpers/n8n';
 import { loadJson } from '../../KommoTrigger/kommoForm';
 import { CREDENTIALS, KOMMO, TOKEN, useFakeKommoClock } from '../../KommoTrigger/setup';
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+import { useClock } from '../../../../nodes/shared/clock';
 
 const PIPELINES = loadJson('pipelines.json');
 
 beforeAll(() => nock.disableNetConnect());
 beforeEach(() => useFakeKommoClock());
 afterEach(() => {
-	kommoThrottle.reset();
+	forgetProcessMemory();
+	useClock();
 	nock.cleanAll();
 });
 

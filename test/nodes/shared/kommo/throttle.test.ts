@@ -1,9 +1,9 @@
 import {
 	effectiveRate,
+	sendTimes,
 	waitForSendSlot,
 	WINDOW_MARGIN_MS,
 } from '../../../../nodes/shared/kommo/throttle';
-import { kommoThrottle } from '../../../../nodes/shared/kommo/transport';
 import {
 	BASE,
 	credentials,
@@ -13,6 +13,8 @@ import {
 	setUpKommoTests,
 	useVirtualClock,
 } from '../../Kommo/kommoTestKit';
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+import { useClock } from '../../../../nodes/shared/clock';
 
 setUpKommoTests();
 
@@ -60,7 +62,7 @@ test('a burst of 30 requests from three parallel executions holds 7 per second (
 	expect(runs.flatMap((run) => run.json('Kommo').map((lead) => lead.id)).sort()).toEqual(
 		leadItems(30).map((item) => item.json.leadId),
 	);
-	const sends = kommoThrottle.sendTimes(BASE);
+	const sends = sendTimes(BASE);
 	expect(sends).toHaveLength(30);
 	expect(maxSendsPerSecond(sends)).toBe(7);
 	// the 8th send waits for the 1st to leave the window, and so on down the line
@@ -73,7 +75,7 @@ test('a burst of 30 requests from three parallel executions holds 7 per second (
 test('an idle account sends a burst of up to 7 at once, then waits for the window', async () => {
 	useVirtualClock();
 	for (let index = 0; index < 8; index++) await waitForSendSlot(BASE, 7);
-	const sends = kommoThrottle.sendTimes(BASE);
+	const sends = sendTimes(BASE);
 	expect(sends[6] - sends[0]).toBe(0);
 	expect(sends[7] - sends[0]).toBe(1000 + WINDOW_MARGIN_MS);
 });
@@ -81,7 +83,7 @@ test('an idle account sends a burst of up to 7 at once, then waits for the windo
 test('a fractional rate keeps its average: 2.5 per second is 2 sends per 800 ms', async () => {
 	useVirtualClock();
 	for (let index = 0; index < 6; index++) await waitForSendSlot(BASE, 2.5);
-	const sends = kommoThrottle.sendTimes(BASE);
+	const sends = sendTimes(BASE);
 	expect(sends.map((time) => time - sends[0])).toEqual([
 		0,
 		0,
@@ -100,7 +102,7 @@ test('a lower credential setting spaces sends further apart', async () => {
 		},
 	});
 	expect(result.error()).toBeUndefined();
-	const sends = kommoThrottle.sendTimes(BASE);
+	const sends = sendTimes(BASE);
 	expect(maxSendsPerSecond(sends)).toBe(2);
 	scope.done();
 });
@@ -110,24 +112,23 @@ test('accounts do not wait for each other', async () => {
 	for (let index = 0; index < 7; index++) await waitForSendSlot('https://one.kommo.com', 7);
 	const before = Date.now();
 	await waitForSendSlot('https://two.kommo.com', 7);
-	expect(kommoThrottle.sendTimes('https://two.kommo.com')).toHaveLength(1);
-	expect(kommoThrottle.sendTimes('https://one.kommo.com')).toHaveLength(7);
+	expect(sendTimes('https://two.kommo.com')).toHaveLength(1);
+	expect(sendTimes('https://one.kommo.com')).toHaveLength(7);
 	// the first send of another account does not queue behind the first one's slots
-	expect(kommoThrottle.sendTimes('https://two.kommo.com')[0]).toBe(
-		kommoThrottle.sendTimes('https://one.kommo.com')[6],
-	);
+	expect(sendTimes('https://two.kommo.com')[0]).toBe(sendTimes('https://one.kommo.com')[6]);
 	expect(Date.now() - before).toBeLessThan(100);
 });
 
 test('real clock: 30 concurrent requests keep to 7 per second', async () => {
-	kommoThrottle.reset();
+	forgetProcessMemory();
+	useClock();
 	const scope = mockLeads(30);
 	const runs = await Promise.all([
 		runKommo(getLeadFromInput, leadItems(15, 0)),
 		runKommo(getLeadFromInput, leadItems(15, 15)),
 	]);
 	for (const run of runs) expect(run.error()).toBeUndefined();
-	const sends = kommoThrottle.sendTimes(BASE);
+	const sends = sendTimes(BASE);
 	expect(sends).toHaveLength(30);
 	expect(maxSendsPerSecond(sends)).toBeLessThanOrEqual(7);
 	// sends 1-7 go at once; each later group of 7 waits a full window: 30 sends span 4 windows

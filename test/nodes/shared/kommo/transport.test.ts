@@ -1,7 +1,7 @@
 import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { kommoThrottle, setKommoRequestTimeout } from '../../../../nodes/shared/kommo/transport';
+import { setKommoRequestTimeout } from '../../../../nodes/shared/kommo/transport';
 import {
 	BASE,
 	TOKEN,
@@ -14,6 +14,7 @@ import {
 	setUpKommoTests,
 } from '../../Kommo/kommoTestKit';
 import { credentialReads } from '../../../helpers/n8n';
+import { sendTimes } from '../../../../nodes/shared/kommo/throttle';
 
 const { clock } = setUpKommoTests();
 
@@ -357,6 +358,6 @@ describe('kommoApiRequest through the node', () => {
 			.query(true)
 			.reply(200, leadFixture(19619, 58141807, 6950551));
 		await runKommo(getLead);
-		expect(kommoThrottle.sendTimes(BASE)).toHaveLength(1);
+		expect(sendTimes(BASE)).toHaveLength(1);
 	});
 });

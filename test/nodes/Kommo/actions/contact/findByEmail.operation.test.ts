@@ -10,20 +10,9 @@ import {
 	setUpKommoTests,
 } from '../../kommoTestKit';
 import { PIPELINE_NAMES_TTL_MS } from '../../../../../nodes/Kommo/helpers/leads';
+import { contactSearch, notFound } from './findKit';
 
 const { clock } = setUpKommoTests();
-
-/** What a search that matches no contact gives: one item, nothing chosen. */
-const notFound = (channel: 'email' | 'phone', value: string) => ({
-	found: false,
-	[channel]: value,
-	leadId: null,
-	contactId: null,
-	leadChoice: null,
-	reason: 'No contact matches',
-	contactCount: 0,
-	contacts: [],
-});
 
 const findByEmail = (email: string, options = {}) => ({
 	resource: 'contact',
@@ -33,10 +22,7 @@ const findByEmail = (email: string, options = {}) => ({
 });
 
 test('204 No Content from the search is "not found", not an error', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: 'nobody@example.com', with: 'leads' })
-		.reply(204);
+	const scope = contactSearch('nobody@example.com').reply(204);
 	const result = await runKommo(findByEmail('nobody@example.com'));
 	expect(result.error()).toBeUndefined();
 	expect(result.json('Kommo')).toEqual([notFound('email', 'nobody@example.com')]);
@@ -44,9 +30,7 @@ test('204 No Content from the search is "not found", not an error', async () => 
 });
 
 test('keeps only contacts whose EMAIL really matches the fuzzy search, case-insensitively', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: 'ANN@example.com', with: 'leads' })
+	const scope = contactSearch('ANN@example.com')
 		.reply(200, {
 			_page: 1,
 			_links: {
@@ -118,14 +102,11 @@ test('keeps only contacts whose EMAIL really matches the fuzzy search, case-inse
 });
 
 test('a match without leads makes no lead or pipeline calls', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query(true)
-		.reply(200, {
-			_page: 1,
-			_links: {},
-			_embedded: { contacts: [contactFixture(7, ['ann@example.com'])] },
-		});
+	const scope = contactSearch().reply(200, {
+		_page: 1,
+		_links: {},
+		_embedded: { contacts: [contactFixture(7, ['ann@example.com'])] },
+	});
 	const result = await runKommo(findByEmail('ann@example.com'));
 	expect(result.json('Kommo')[0]).toMatchObject({
 		found: true,
@@ -140,9 +121,7 @@ test('a match without leads makes no lead or pipeline calls', async () => {
 });
 
 test('"Only Open Leads" and "Pipelines" narrow the listed leads', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query(true)
+	const scope = contactSearch()
 		.reply(200, {
 			_page: 1,
 			_links: {},
@@ -171,9 +150,7 @@ test('"Only Open Leads" and "Pipelines" narrow the listed leads', async () => {
 });
 
 test('duplicate contacts: one item, one lead and one pipeline request, the newest open lead of any of them', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query(true)
+	const scope = contactSearch()
 		.reply(200, {
 			_embedded: {
 				contacts: [
@@ -216,9 +193,7 @@ test('duplicate contacts: one item, one lead and one pipeline request, the newes
 
 test('pipeline names are read once per account for ten minutes, then again', async () => {
 	const searchWithLead = () =>
-		kommo()
-			.get('/api/v4/contacts')
-			.query(true)
+		contactSearch()
 			.reply(200, { _embedded: { contacts: [contactFixture(2, ['ann@example.com'], [501])] } })
 			.get('/api/v4/leads')
 			.query(true)
@@ -244,9 +219,7 @@ test('pipeline names are read once per account for ten minutes, then again', asy
 });
 
 test('follows _links.next through every page of search results', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: 'ann@example.com', with: 'leads' })
+	const scope = contactSearch('ann@example.com')
 		.reply(200, {
 			_page: 1,
 			_links: {
@@ -267,45 +240,6 @@ test('follows _links.next through every page of search results', async () => {
 	expect(result.json('Kommo')).toEqual([
 		expect.objectContaining({ found: true, contactId: 9, contactCount: 1 }),
 	]);
-	scope.done();
-});
-
-test('Find by Phone compares digits only', async () => {
-	const scope = kommo()
-		.get('/api/v4/contacts')
-		.query({ limit: '250', query: '+1 (415) 555-0100', with: 'leads' })
-		.reply(200, {
-			_embedded: {
-				contacts: [
-					contactFixture(1, [], [], ['+1 415 555 0101']),
-					contactFixture(2, [], [], ['1-415-555-0100']),
-				],
-			},
-		});
-	const result = await runKommo({
-		resource: 'contact',
-		operation: 'findByPhone',
-		phone: '+1 (415) 555-0100',
-	});
-	expect(result.json('Kommo')).toEqual([
-		expect.objectContaining({
-			found: true,
-			phone: '+1 (415) 555-0100',
-			contactId: 2,
-			contacts: [expect.objectContaining({ id: 2, phones: ['1-415-555-0100'] })],
-		}),
-	]);
-	scope.done();
-});
-
-test('Find by Phone: nothing matching → found false', async () => {
-	const scope = kommo().get('/api/v4/contacts').query(true).reply(204);
-	const result = await runKommo({
-		resource: 'contact',
-		operation: 'findByPhone',
-		phone: '+14155550100',
-	});
-	expect(result.json('Kommo')).toEqual([notFound('phone', '+14155550100')]);
 	scope.done();
 });
 
@@ -342,9 +276,7 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 	});
 
 	function contactWithLeads(leadIds: number[], leads: object[], contactIds = [2]) {
-		return kommo()
-			.get('/api/v4/contacts')
-			.query({ limit: '250', query: 'ann@example.com', with: 'leads' })
+		return contactSearch('ann@example.com')
 			.reply(200, {
 				_embedded: {
 					contacts: contactIds.map((id) => contactFixture(id, ['ann@example.com'], leadIds)),
@@ -487,9 +419,7 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 	});
 
 	test('duplicate contacts: the lead holding the chat wins across all of them, and a shared lead is read once', async () => {
-		const scope = kommo()
-			.get('/api/v4/contacts')
-			.query(true)
+		const scope = contactSearch()
 			.reply(200, {
 				_embedded: {
 					contacts: [
