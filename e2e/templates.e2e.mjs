@@ -11,12 +11,13 @@
 // production URL is added to the sandbox's webhook list with POST /api/v4/webhooks, as a user
 // would paste it in Kommo's settings.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
+import { checkRecorder } from './lib/checks.mjs';
 import {
 	CREDENTIAL_NAMES,
 	TEMPLATE_FILES,
@@ -56,19 +57,7 @@ const linkAppId = transcriptNode?.parameters?.appId ? IDS.intercom.appId : '_';
 process.env.GENERIC_TIMEZONE = 'UTC';
 if (legacyLine) process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 
-const results = [];
-function check(name, ok, detail = '') {
-	results.push({ name, ok: Boolean(ok), detail });
-	log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-	return ok;
-}
-
-function save(name, data) {
-	writeFileSync(
-		path.join(outDir, name),
-		typeof data === 'string' ? data : JSON.stringify(data, null, '\t'),
-	);
-}
+const { results, check, save } = checkRecorder(outDir);
 
 // ------------------------------------------------------------------ expected transcript text
 

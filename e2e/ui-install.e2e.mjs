@@ -34,6 +34,7 @@ import {
 	packageName,
 	repoRoot,
 } from './lib/n8n.mjs';
+import { checkRecorder } from './lib/checks.mjs';
 import {
 	TEMPLATE_FILES,
 	productionUrl,
@@ -71,19 +72,7 @@ const NODE_NAMES = {
 process.env.GENERIC_TIMEZONE = 'UTC';
 if (legacyLine) process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 
-const results = [];
-function check(name, ok, detail = '') {
-	results.push({ name, ok: Boolean(ok), detail });
-	log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-	return ok;
-}
-
-function save(name, data) {
-	writeFileSync(
-		path.join(outDir, name),
-		typeof data === 'string' ? data : JSON.stringify(data, null, '\t'),
-	);
-}
+const { results, check, save } = checkRecorder(outDir);
 
 let shotCount = 0;
 async function shot(page, name, docsName) {
@@ -471,11 +460,21 @@ async function main() {
 		if (process.env.STOP_AFTER === 'import') return;
 		await delivery(page, n8n, sandbox, chat);
 	} finally {
-		cdp?.close();
-		await browser?.close();
-		await n8n?.stop();
-		await sandbox?.close?.();
-		await verdaccio?.stop();
+		// each one even when another fails to stop: nothing may outlive the suite
+		const teardown = [
+			() => cdp?.close(),
+			() => browser?.close(),
+			() => n8n?.stop(),
+			() => sandbox?.close?.(),
+			() => verdaccio?.stop(),
+		];
+		for (const step of teardown) {
+			try {
+				await step();
+			} catch (error) {
+				log(`teardown: ${error?.message ?? error}`);
+			}
+		}
 		rmSync(work, { recursive: true, force: true });
 		const failed = results.filter((r) => !r.ok);
 		writeFileSync(
