@@ -27,6 +27,7 @@ import {
 	importTemplates,
 	productionUrl,
 	publishWithCli,
+	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
 } from '../e2e/lib/templates.mjs';
@@ -376,10 +377,7 @@ async function main() {
 		await waitForWebhook(chatUrl);
 		await waitForWebhook(stageUrl);
 		log(`n8n ${version} up on ${n8n.baseUrl} (pid ${n8n.child.pid})`);
-		await kommoApi(sandbox, 'POST', '/api/v4/webhooks', {
-			destination: stageUrl,
-			settings: ['status_lead'],
-		});
+		await registerKommoWebhook(sandbox, stageUrl);
 
 		// Warm-up (first execution loads the nodes), on the spare existing-deal chat.
 		sandbox.configure({ kommoRateLimit: false });

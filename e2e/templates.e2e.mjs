@@ -27,6 +27,7 @@ import {
 	productionUrl,
 	publishWithCli,
 	readTemplate,
+	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
 } from './lib/templates.mjs';
@@ -539,11 +540,7 @@ async function duplicateContactScenario(n8n, sandbox, chat) {
 }
 
 async function stageScenarios(n8n, sandbox, stage, { janeLeadId }) {
-	// What a user pastes in Kommo → Settings → Integrations → Webhooks (Lead status changed).
-	await kommoApi(sandbox, 'POST', '/api/v4/webhooks', {
-		destination: stage.url,
-		settings: ['status_lead'],
-	});
+	await registerKommoWebhook(sandbox, stage.url);
 	let executions = 0;
 
 	// 6. Jane's lead → Won: the template's own row tags the conversation the lead came from.

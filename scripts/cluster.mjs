@@ -23,10 +23,11 @@ import {
 	importTemplates,
 	productionUrl,
 	publishWithCli,
+	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
 } from '../e2e/lib/templates.mjs';
-import { checkDemo, demoStageRows, owner, printNote } from './demo.mjs';
+import { checkDemo, demoStageRows, owner, printNote, waitFor } from './demo.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -134,14 +135,7 @@ async function main() {
 	);
 	await waitForWebhook(intercomWebhook);
 	await waitForWebhook(kommoWebhook);
-	await fetch(`${sandbox.kommoUrl}/api/v4/webhooks`, {
-		method: 'POST',
-		headers: {
-			authorization: `Bearer ${sandbox.tokens.kommo}`,
-			'content-type': 'application/json',
-		},
-		body: JSON.stringify({ destination: kommoWebhook, settings: ['status_lead'] }),
-	});
+	await registerKommoWebhook(sandbox, kommoWebhook);
 	writeFileSync(
 		stateFile,
 		JSON.stringify({ pid: process.pid, publicUrl: cluster.publicUrl }, null, '\t'),
@@ -154,11 +148,7 @@ async function main() {
 		topic: 'conversation.user.created',
 		conversationId: '1001',
 	});
-	let note;
-	for (let i = 0; i < 240 && !note; i++) {
-		note = sandbox.state.kommo.notes[notesBefore];
-		if (!note) await delay(250);
-	}
+	const note = await waitFor(() => sandbox.state.kommo.notes[notesBefore], 60_000);
 	if (!note) {
 		process.stderr.write('no Kommo note within 60 s; see .cache/cluster/logs/\n');
 		await shutdown(1);

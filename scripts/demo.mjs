@@ -45,6 +45,7 @@ import {
 	importTemplates,
 	productionUrl,
 	publishWithCli,
+	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
 } from '../e2e/lib/templates.mjs';
@@ -390,18 +391,7 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 		const kommoWebhookUrl = (await productionUrl(n8n, workflows.stage)).url;
 		await waitForWebhook(intercomWebhookUrl);
 		await waitForWebhook(kommoWebhookUrl);
-		// Registration "Manual": what a user does in Kommo → Settings → Integrations → Webhooks.
-		const registered = await fetch(`${sandbox.kommoUrl}/api/v4/webhooks`, {
-			method: 'POST',
-			headers: {
-				authorization: `Bearer ${sandbox.tokens.kommo}`,
-				'content-type': 'application/json',
-			},
-			body: JSON.stringify({ destination: kommoWebhookUrl, settings: ['status_lead'] }),
-		});
-		if (registered.status !== 201) {
-			throw new Error(`the sandbox refused the Kommo webhook (${registered.status})`);
-		}
+		await registerKommoWebhook(sandbox, kommoWebhookUrl);
 		say(dim(`      Kommo webhook "Lead status changed" → ${kommoWebhookUrl}`));
 
 		const workflowIds = { forward: workflows.chat.id, reverse: workflows.stage.id };
@@ -469,7 +459,7 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 	}
 }
 
-async function waitFor(check, timeoutMs) {
+export async function waitFor(check, timeoutMs) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
 		const value = check();

@@ -11,20 +11,12 @@
 // Each n8n process has its own user folder with the packed package installed, as queue mode needs.
 // Missing Debian packages are installed with apt-get (as root). `startCluster()` returns handles
 // whose `stop()` ends every process it started, in reverse order.
-import { execFileSync, spawn } from 'node:child_process';
-import {
-	chmodSync,
-	cpSync,
-	createWriteStream,
-	existsSync,
-	mkdirSync,
-	rmSync,
-	writeFileSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { N8n, freePort, run } from './n8n.mjs';
+import { N8n, freePort, run, startProcess, stopProcess } from './n8n.mjs';
 
 const localOnly = '127.0.0.1';
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -51,36 +43,6 @@ export async function ensureDebianPackages(logFile) {
 			throw new Error(`apt-get installed ${entry.package}, but ${entry.binary} is missing`);
 	}
 	return names;
-}
-
-/** A child process in its own process group, its output in `logFile`. */
-function startProcess(command, args, { env, logFile, cwd, uid, gid }) {
-	const out = createWriteStream(logFile, { flags: 'a' });
-	const child = spawn(command, args, { env, cwd, detached: true, uid, gid });
-	child.stdout.pipe(out);
-	child.stderr.pipe(out);
-	child.exited = new Promise((resolve) =>
-		child.on('exit', (code, signal) => resolve(code ?? signal)),
-	);
-	return child;
-}
-
-async function stopProcess(child, signal = 'SIGTERM', graceMs = 30_000) {
-	if (!child || child.exitCode !== null || child.signalCode !== null) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		return;
-	}
-	const timeout = delay(graceMs).then(() => 'timeout');
-	if ((await Promise.race([child.exited, timeout])) === 'timeout') {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-		await child.exited;
-	}
 }
 
 async function waitUntil(check, what, timeoutMs = 60_000) {
@@ -257,12 +219,6 @@ export class ClusterN8n extends N8n {
 		this.role = role;
 		this.index = index;
 		this.shared = shared;
-	}
-
-	async init() {
-		await super.init();
-		// the editor and the URLs n8n shows go through nginx
-		if (this.role === 'main') this.baseUrl = `http://${localOnly}:${this.port}`;
 	}
 
 	env() {

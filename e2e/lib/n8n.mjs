@@ -61,6 +61,37 @@ export function run(command, args, { cwd, env, logFile, timeoutMs = 15 * 60_000 
 	});
 }
 
+/** A child process in its own process group, its output in `logFile`; `.exited` resolves. */
+export function startProcess(command, args, { env, logFile, cwd, uid, gid, append = true }) {
+	const out = createWriteStream(logFile, { flags: append ? 'a' : 'w' });
+	const child = spawn(command, args, { env, cwd, detached: true, uid, gid });
+	child.stdout.pipe(out);
+	child.stderr.pipe(out);
+	child.exited = new Promise((resolve) =>
+		child.on('exit', (code, signal) => resolve(code ?? signal)),
+	);
+	return child;
+}
+
+/** Signals the process group, and kills it when it has not exited after `graceMs`. */
+export async function stopProcess(child, signal = 'SIGTERM', graceMs = 30_000) {
+	if (!child || child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		return;
+	}
+	const timeout = delay(graceMs).then(() => 'timeout');
+	if ((await Promise.race([child.exited, timeout])) === 'timeout') {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+		await child.exited;
+	}
+}
+
 export async function freePort() {
 	return await new Promise((resolve, reject) => {
 		const server = createServer();
@@ -208,14 +239,13 @@ export class N8n {
 		this.starts += 1;
 		this.healthySeconds = undefined;
 		this.logFile = path.join(this.outDir, `n8n-start-${this.starts}.log`);
-		const out = createWriteStream(this.logFile);
 		const started = Date.now();
-		this.child = spawn(this.bin, ['start'], { env: this.env(), detached: true });
-		this.child.stdout.pipe(out);
-		this.child.stderr.pipe(out);
-		this.exited = new Promise((resolve) =>
-			this.child.on('exit', (code, signal) => resolve(code ?? signal)),
-		);
+		this.child = startProcess(this.bin, ['start'], {
+			env: this.env(),
+			logFile: this.logFile,
+			append: false,
+		});
+		this.exited = this.child.exited;
 		let exitCode;
 		this.exited.then((code) => (exitCode = code));
 
@@ -250,22 +280,7 @@ export class N8n {
 	}
 
 	async stop() {
-		if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
-		const group = -this.child.pid;
-		try {
-			process.kill(group, 'SIGTERM');
-		} catch {
-			return;
-		}
-		const timeout = delay(30_000).then(() => 'timeout');
-		if ((await Promise.race([this.exited, timeout])) === 'timeout') {
-			try {
-				process.kill(group, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-			await this.exited;
-		}
+		await stopProcess(this.child);
 	}
 
 	/** The n8n log so far (for assertions about loading errors). */

@@ -181,6 +181,26 @@ export async function editAndRepublish(n8n, workflowId, change) {
 	);
 }
 
+/**
+ * The Kommo Trigger in Manual registration: what a user does in Kommo → Settings → Integrations →
+ * Webhooks (paste the Production URL, tick "Lead status changed"), here against the sandbox.
+ */
+export async function registerKommoWebhook(sandbox, url) {
+	const response = await fetch(`${sandbox.kommoUrl}/api/v4/webhooks`, {
+		method: 'POST',
+		headers: {
+			authorization: `Bearer ${sandbox.tokens.kommo}`,
+			'content-type': 'application/json',
+		},
+		body: JSON.stringify({ destination: url, settings: ['status_lead'] }),
+	});
+	if (response.status !== 201) {
+		throw new Error(
+			`the sandbox refused the Kommo webhook (${response.status}): ${await response.text()}`,
+		);
+	}
+}
+
 /** The Kommo Trigger's Stage → Intercom Tag rows, added in front of the template's own. */
 export async function addStageTagRows(n8n, stageWorkflow, rows) {
 	return await editAndRepublish(n8n, stageWorkflow.id, (nodes) => {
