@@ -1,5 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
+import { now as clockNow } from './clock';
+
 export interface RetryPolicy {
 	/** total attempts, the first one included */
 	maxAttempts: number;
@@ -63,7 +65,7 @@ export async function withRetry<T>(
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms from `now`. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: unknown, now = clockNow()): number | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const text = String(value).trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(parseFloat(text) * 1000);

@@ -7,23 +7,25 @@
  * "Retry" in the executions list.
  *
  * Time is virtual: the nodes' one clock (`nodes/shared/clock.ts`) is swapped for one that counts
- * each kind of wait (throttle, retries, claim expiry) and lets it pass at once. Requests
- * themselves are real.
+ * each kind of wait (throttle, retries, claim expiry) and lets it pass at once, and timers run on
+ * jest's fake timers, sped up, so the transports' shipped 30 s request timeout ends a held request
+ * in a fraction of a second. Requests themselves are real.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { clearInterval as clearRealInterval, setInterval as setRealInterval } from 'node:timers';
 import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { IntercomKommoIntercomApi } from '../../credentials/IntercomKommoIntercomApi.credentials';
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
-import { setIntercomRequestTimeout } from '../../nodes/Intercom/transport';
+import { INTERCOM_REQUEST_TIMEOUT_MS } from '../../nodes/Intercom/transport';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
-import { setKommoRequestTimeout } from '../../nodes/shared/kommo/transport';
+import { KOMMO_REQUEST_TIMEOUT_MS } from '../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
 import { parseMarker } from '../../nodes/shared/transcriptMarker';
@@ -49,13 +51,19 @@ registerBaseNodeDoubles();
 
 export const TRIGGER = 'Intercom Trigger';
 
+/** Both transports time requests out after 30 s (the shipped value; timers run sped up here). */
+export const CLIENT_TIMEOUT_MS = Math.max(INTERCOM_REQUEST_TIMEOUT_MS, KOMMO_REQUEST_TIMEOUT_MS);
 /**
- * Both transports time requests out after 30 s; the fault tests shorten that so a `timeout` fault
- * (the sandbox holds the request and never answers) ends as a client-side timeout quickly.
+ * How long the sandbox holds a `timeout` fault before it drops the connection itself: longer than
+ * the client waits, so the fault ends as a client-side timeout.
  */
-export const CLIENT_TIMEOUT_MS = 100;
-/** How long the sandbox holds a `timeout` fault before it drops the connection itself. */
-export const SANDBOX_HOLD_MS = 10_000;
+export const SANDBOX_HOLD_MS = 2 * CLIENT_TIMEOUT_MS;
+/**
+ * Fake milliseconds per real millisecond: a 30 s timeout passes in 0.3 s, while a real request to
+ * the local sandbox (a few ms, more on a busy machine) still sees its timer far away.
+ */
+const TIMER_SPEED_UP = 100;
+const TIMER_PUMP_EVERY_MS = 5;
 
 interface ExportedWorkflow {
 	nodes: INode[];
@@ -141,16 +149,22 @@ export function installVirtualTime(): { counters: TimeCounters; restore: () => v
 	});
 	// virtual polls: fewer of them while a re-run waits for its failed predecessor's claim to expire
 	deliveryLimits.pollIntervalMs = 5000;
-	setIntercomRequestTimeout(CLIENT_TIMEOUT_MS);
-	setKommoRequestTimeout(CLIENT_TIMEOUT_MS);
+	// timers only: Date stays real for the clock above, and the event loop's own queues stay real
+	jest.useFakeTimers({
+		doNotFake: ['Date', 'hrtime', 'performance', 'nextTick', 'setImmediate', 'queueMicrotask'],
+	});
+	const pump = setRealInterval(
+		() => jest.advanceTimersByTime(TIMER_PUMP_EVERY_MS * TIMER_SPEED_UP),
+		TIMER_PUMP_EVERY_MS,
+	);
 	return {
 		counters,
 		restore: () => {
+			clearRealInterval(pump);
+			jest.useRealTimers();
 			Object.assign(deliveryLimits, realLimits);
 			forgetProcessMemory();
 			useClock();
-			setIntercomRequestTimeout();
-			setKommoRequestTimeout();
 		},
 	};
 }
