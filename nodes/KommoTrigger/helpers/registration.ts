@@ -8,7 +8,7 @@ import {
 	registerWebhook,
 	unregisterWebhook,
 } from './api';
-import { storeAccount } from './accountCache';
+import { storeActivatedAccount } from './accountCache';
 import { readHttpFailure } from '../../shared/httpFailure';
 
 export type RegistrationMode = 'automatic' | 'manual';
@@ -129,7 +129,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	}
 
 	const identity = await getAccountIdentity.call(this);
-	storeAccount(staticData, identity.baseUrl, await fetchAccount.call(this));
+	storeActivatedAccount(staticData, identity.baseUrl, await fetchAccount.call(this));
 
 	try {
 		if (staticData[REPLACE] === destination) {

@@ -13,7 +13,8 @@ import {
 	useFakeKommoClock,
 } from '../setup';
 import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
-import { useClock } from '../../../../nodes/shared/clock';
+import { now, useClock } from '../../../../nodes/shared/clock';
+import { storePipelines } from '../../../../nodes/KommoTrigger/helpers/accountCache';
 
 const ACCOUNT = loadJson('account.json');
 
@@ -107,11 +108,9 @@ describe('automatic registration', () => {
 			.reply(200, hook(['status_lead']));
 		const workflow = triggerWorkflow({}, {});
 		await call(workflow, 'create');
-		(triggerStaticData(workflow) as Record<string, unknown>).kommoPipelines = {
-			baseUrl: KOMMO,
-			fetchedAt: Date.now(),
-			pipelines: [],
-		};
+		// a webhook process of a queue-mode n8n never ran create: it knows only the static data
+		forgetProcessMemory();
+		storePipelines(KOMMO, [], now());
 
 		const foreign = loadPairs('batch-status-update-note.pairs.json').map(
 			([k, v]): [string, string] => [k, k === 'account[id]' ? '1' : v],
