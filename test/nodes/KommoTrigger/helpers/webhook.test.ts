@@ -7,14 +7,13 @@ import {
 	CREDENTIALS,
 	deliver,
 	KOMMO,
-	TOKEN,
 	triggerStaticData,
 	triggerWorkflow,
-	useFakeKommoClock,
+	kommoApi,
+	setUpTriggerTests,
 } from '../setup';
 import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
-import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
-import { now, useClock } from '../../../../nodes/shared/clock';
+import { now } from '../../../../nodes/shared/clock';
 import {
 	readCachedAccount,
 	storePipelines,
@@ -74,32 +73,7 @@ function warmCaches(
 	return activatedAccount();
 }
 
-function kommoApi() {
-	return nock(KOMMO, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
-
-let unmatched: string[] = [];
-const recordUnmatched = (request: { method?: string; path?: string }) =>
-	unmatched.push(`${request.method} ${request.path}`);
-
-beforeAll(() => {
-	nock.disableNetConnect();
-	nock.emitter.on('no match', recordUnmatched);
-});
-afterAll(() => {
-	nock.emitter.removeListener('no match', recordUnmatched);
-	nock.enableNetConnect();
-});
-beforeEach(() => {
-	unmatched = [];
-	useFakeKommoClock();
-});
-afterEach(() => {
-	forgetProcessMemory();
-	useClock();
-	nock.cleanAll();
-	expect(unmatched).toEqual([]);
-});
+setUpTriggerTests({ failOnUnmatched: true });
 
 describe('Kommo Trigger webhook: no static data written', () => {
 	// in queue mode a static-data change in webhook() is a database write before Kommo's answer

@@ -30,15 +30,15 @@ import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
 import { parseMarker } from '../../nodes/shared/transcriptMarker';
 import type { LogEntry, Sandbox } from '../../sandbox';
-import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
+import { registerBaseNodeDoubles } from './baseNodeDoubles';
 import {
 	createWorkflowFromNodes,
 	deliverWebhook,
 	registerCredentials,
 	registerNodes,
 	runWorkflow,
-} from '../helpers/n8n';
-import type { RunResult, WebhookResponse } from '../helpers/n8n';
+} from './n8n';
+import type { RunResult, WebhookResponse } from './n8n';
 import { startSandbox } from '../sandbox/helpers';
 import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
@@ -128,7 +128,12 @@ const COUNTER_OF_REASON: Record<WaitReason, Exclude<keyof TimeCounters, 'virtual
 	'delivery-claim': 'claimWaits',
 };
 
-export function installVirtualTime(): { counters: TimeCounters; restore: () => void } {
+export interface VirtualTime {
+	counters: TimeCounters;
+	restore: () => void;
+}
+
+export function installVirtualTime(): VirtualTime {
 	const counters: TimeCounters = {
 		intercomRetryWaits: 0,
 		kommoRetryWaits: 0,
@@ -554,8 +559,9 @@ export function logFigures(log: LogEntry[], executionStarts: number[]): LogFigur
 	return figures;
 }
 
+/** Figures of a fault run, for reading after it: test/faults/.out/<file>. */
 export function writeFigures(file: string, figures: unknown) {
-	const dir = join(__dirname, '.out');
+	const dir = join(__dirname, '..', 'faults', '.out');
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, file), `${JSON.stringify(figures, null, 2)}\n`);
 }
@@ -569,4 +575,31 @@ export async function startFaultSandbox(): Promise<Sandbox> {
 		logLimit: 200_000,
 	});
 	return sandbox;
+}
+
+export interface FaultSuite {
+	sandbox: Sandbox;
+	runner: ForwardRunner;
+	time: VirtualTime;
+}
+
+/**
+ * The preamble of a fault suite: before its tests a sandbox with no seed, virtual time, and a runner
+ * for the forward template (listening as n8n's webhook endpoint unless `listen` is false); after
+ * them, all of it stopped and the real clock back. The fields are set once `beforeAll` has run.
+ */
+export function setUpFaultSuite(options: { listen?: boolean } = {}): FaultSuite {
+	const suite = {} as FaultSuite;
+	beforeAll(async () => {
+		suite.sandbox = await startFaultSandbox();
+		suite.time = installVirtualTime();
+		suite.runner = new ForwardRunner(suite.sandbox);
+		if (options.listen !== false) await suite.runner.listen();
+	});
+	afterAll(async () => {
+		suite.time?.restore();
+		await suite.runner?.close();
+		await suite.sandbox?.close();
+	});
+	return suite;
 }
