@@ -42,6 +42,16 @@ function sameSettings(existing: string[], wanted: string[]): boolean {
 	);
 }
 
+/** What activation leaves in static data once Kommo holds this registration. */
+function recordRegistration(
+	staticData: IDataObject,
+	destination: string,
+	settings: string[],
+): void {
+	staticData[REGISTERED] = destination;
+	staticData[REGISTERED_SETTINGS] = settings;
+}
+
 function clearRegistration(staticData: IDataObject): void {
 	delete staticData[REGISTERED];
 	delete staticData[REGISTERED_SETTINGS];
@@ -99,8 +109,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		staticData[REPLACE] = destination;
 		return false;
 	}
-	staticData[REGISTERED] = destination;
-	staticData[REGISTERED_SETTINGS] = wanted;
+	recordRegistration(staticData, destination, wanted);
 	return true;
 }
 
@@ -140,8 +149,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw registrationError.call(this, error, 'register');
 	}
 	delete staticData[REPLACE];
-	staticData[REGISTERED] = destination;
-	staticData[REGISTERED_SETTINGS] = settings;
+	recordRegistration(staticData, destination, settings);
 	return true;
 }
 
