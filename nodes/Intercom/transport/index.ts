@@ -36,7 +36,7 @@ const REGION_BASE_URLS: Record<string, string> = {
  * Intercom spreads its per-minute quota over 10-second windows, so a rate-limited call usually clears
  * within seconds; five attempts with waits capped at 20 s keep one item from blocking a run for long.
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+export const INTERCOM_RETRY_POLICY: RetryPolicy = {
 	maxAttempts: 5,
 	baseDelayMs: 1000,
 	maxDelayMs: 20_000,
@@ -287,7 +287,7 @@ export async function intercomApiRequest(
 	let attempts = 0;
 	try {
 		const { value } = await withRetry(
-			DEFAULT_RETRY_POLICY,
+			INTERCOM_RETRY_POLICY,
 			async () => {
 				attempts++;
 				// each attempt gets its own copy: the auth step writes headers into the options object

@@ -4,7 +4,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
-	DEFAULT_RETRY_POLICY,
+	INTERCOM_RETRY_POLICY,
 	INTERCOM_REQUEST_TIMEOUT_MS,
 	intercomFailure,
 	parseRateLimitReset,
@@ -276,7 +276,7 @@ describe('retries', () => {
 		const result = await runIntercom(getConversation());
 
 		expect(result.nodeError).toBeUndefined();
-		expect(waits).toEqual([2000, DEFAULT_RETRY_POLICY.maxDelayMs]);
+		expect(waits).toEqual([2000, INTERCOM_RETRY_POLICY.maxDelayMs]);
 		scope.done();
 	});
 
@@ -336,7 +336,7 @@ describe('retries', () => {
 		recordRetryWaits();
 		const scope = intercom()
 			.get('/conversations/215468')
-			.times(DEFAULT_RETRY_POLICY.maxAttempts)
+			.times(INTERCOM_RETRY_POLICY.maxAttempts)
 			.reply(429, fixture('error-rate-limit'));
 
 		const result = await runIntercom(getConversation());
@@ -432,13 +432,13 @@ describe('retries', () => {
 
 		expect(result.nodeError).toBeUndefined();
 		// full jitter keeps the first wait within [base / 2, base]
-		expect(waitedMs).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.baseDelayMs / 2);
+		expect(waitedMs).toBeGreaterThanOrEqual(INTERCOM_RETRY_POLICY.baseDelayMs / 2);
 		scope.done();
 	});
 
 	test('defaults are bounded', () => {
-		expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(5);
-		expect(DEFAULT_RETRY_POLICY.maxDelayMs).toBeLessThanOrEqual(30_000);
+		expect(INTERCOM_RETRY_POLICY.maxAttempts).toBe(5);
+		expect(INTERCOM_RETRY_POLICY.maxDelayMs).toBeLessThanOrEqual(30_000);
 	});
 });
 
