@@ -39,7 +39,7 @@ import {
 	runWorkflow,
 } from './n8n';
 import type { RunResult, WebhookResponse } from './n8n';
-import { startSandbox } from '../sandbox/helpers';
+import { sandboxCredentials, startSandbox } from '../sandbox/helpers';
 import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
 import type { WaitReason } from '../../nodes/shared/clock';
@@ -88,25 +88,6 @@ export function importedNodes(template: ExportedWorkflow): INode[] {
 		}
 		return copy;
 	});
-}
-
-export function sandboxCredentials(sandbox: Sandbox) {
-	return {
-		intercomKommoIntercomApi: {
-			accessToken: sandbox.tokens.intercom,
-			region: 'custom',
-			baseUrl: sandbox.intercomUrl,
-			clientSecret: sandbox.tokens.intercomClientSecret,
-			apiVersion: '2.14',
-		},
-		intercomKommoKommoApi: {
-			subdomain: '',
-			domain: 'custom',
-			baseUrl: sandbox.kommoUrl,
-			accessToken: sandbox.tokens.kommo,
-			maxRequestsPerSecond: 7,
-		},
-	};
 }
 
 // ---------------------------------------------------------------------------------------------
