@@ -333,6 +333,14 @@ export async function runWorkflow(options: {
 	};
 }
 
+/**
+ * Whether anything wrote the workflow's static data since the workflow was built: n8n-workflow's
+ * observable object marks it, and n8n saves the static data after a webhook when it is marked.
+ */
+export function staticDataChanged(workflow: Workflow): boolean {
+	return (workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true;
+}
+
 export function nodeTypeOf(workflow: Workflow, nodeName: string): INodeType {
 	const node = workflow.getNode(nodeName)!;
 	return nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
