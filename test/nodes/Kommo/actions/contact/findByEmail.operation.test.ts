@@ -3,16 +3,14 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	BASE,
 	contactFixture,
-	kommo,
 	leadFixture,
 	pipelinesFixture,
 	runKommo,
 	setUpKommoTests,
 } from '../../kommoTestKit';
-import { PIPELINE_NAMES_TTL_MS } from '../../../../../nodes/Kommo/helpers/leads';
 import { contactSearch, notFound } from './findKit';
 
-const { clock } = setUpKommoTests();
+setUpKommoTests();
 
 const findByEmail = (email: string, options = {}) => ({
 	resource: 'contact',
@@ -188,33 +186,6 @@ test('duplicate contacts: one item, one lead and one pipeline request, the newes
 		[3, 502],
 	]);
 	expect(result.output('Kommo')[0].map((entry) => entry.pairedItem)).toEqual([{ item: 0 }]);
-	scope.done();
-});
-
-test('pipeline names are read once per account for ten minutes, then again', async () => {
-	const searchWithLead = () =>
-		contactSearch()
-			.reply(200, { _embedded: { contacts: [contactFixture(2, ['ann@example.com'], [501])] } })
-			.get('/api/v4/leads')
-			.query(true)
-			.reply(200, { _embedded: { leads: [leadFixture(501, 58141807, 6950551)] } });
-	const pipelines = kommo().get('/api/v4/leads/pipelines').once().reply(200, pipelinesFixture);
-	for (let run = 0; run < 3; run++) {
-		const scope = searchWithLead();
-		const result = await runKommo(findByEmail('ann@example.com'));
-		expect(result.error()).toBeUndefined();
-		expect((result.json('Kommo')[0].contacts as IDataObject[])[0].leads).toEqual([
-			expect.objectContaining({ status_name: 'Qualified', pipeline_name: 'Sales' }),
-		]);
-		scope.done();
-	}
-	pipelines.done();
-
-	await clock().sleep(PIPELINE_NAMES_TTL_MS);
-	const refetch = kommo().get('/api/v4/leads/pipelines').once().reply(200, pipelinesFixture);
-	const scope = searchWithLead();
-	expect((await runKommo(findByEmail('ann@example.com'))).error()).toBeUndefined();
-	refetch.done();
 	scope.done();
 });
 

@@ -181,25 +181,3 @@ test('an option name the field does not have fails with the options listed, befo
 	);
 	scope.done();
 });
-
-test('custom field definitions are fetched once per execution', async () => {
-	const scope = kommo()
-		.get('/api/v4/leads/custom_fields/777')
-		.once()
-		.reply(200, sourceField)
-		.post('/api/v4/leads')
-		.times(2)
-		.reply(200, { _embedded: { leads: [{ id: 5, request_id: '0' }] } });
-	const result = await runKommo(
-		{
-			resource: 'lead',
-			operation: 'create',
-			name: '={{ $json.name }}',
-			customFields: { field: [{ fieldId: 777, value: 'Website' }] },
-		},
-		[{ json: { name: 'A' } }, { json: { name: 'B' } }],
-	);
-	expect(result.error()).toBeUndefined();
-	expect(result.json('Kommo')).toHaveLength(2);
-	scope.done();
-});

@@ -1,8 +1,4 @@
-import {
-	CHECKBOX_TICK,
-	IGNORE_TAG,
-	mapTagsToField,
-} from '../../../../../nodes/Kommo/helpers/tagMapping';
+import { CHECKBOX_TICK, IGNORE_TAG } from '../../../../../nodes/Kommo/helpers/tagMapping';
 import { BASE, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
 
 setUpKommoTests();
@@ -209,9 +205,6 @@ test('a select with nothing matching is cleared (values: null) only when asked',
 });
 
 test('option names match case-insensitively; typed comma-separated tag names work too', async () => {
-	expect(mapTagsToField(segmentSelect as never, ['x', 'churn RISK'], [], false).values).toEqual([
-		{ enum_id: 9102 },
-	]);
 	const scope = kommo()
 		.get('/api/v4/leads/custom_fields/802')
 		.reply(200, topicsMulti)

@@ -6,13 +6,13 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
-import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
-import { resolveKommoAccount } from '../../nodes/shared/kommo/account';
-import { deliverWebhook, runWorkflow } from '../helpers/n8n';
-import { kommoAccountApi, setUpKommoNock } from '../helpers/kommoNock';
-import { evaluateCredentialExpression, kommoTriggerWorkflow } from '../nodes/Kommo/kommoTestKit';
-import { kommoForm } from '../nodes/KommoTrigger/kommoForm';
+import { IntercomKommoKommoApi } from '../../../../credentials/IntercomKommoKommoApi.credentials';
+import { IntercomKommoKommoOAuth2Api } from '../../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
+import { resolveKommoAccount } from '../../../../nodes/shared/kommo/account';
+import { deliverWebhook, runWorkflow } from '../../../helpers/n8n';
+import { kommoAccountApi, setUpKommoNock } from '../../../helpers/kommoNock';
+import { evaluateCredentialExpression, kommoTriggerWorkflow } from '../../Kommo/kommoTestKit';
+import { kommoForm } from '../../KommoTrigger/kommoForm';
 
 const TOKEN = 'kommo-address-token';
 

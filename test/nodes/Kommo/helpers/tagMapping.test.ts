@@ -1,0 +1,95 @@
+/**
+ * Intercom tags → one lead field. Every cell of the docs' table runs through the Update operation in
+ * test/nodes/Kommo/actions/lead/update.operation.test.ts; here the rule itself, with what it reports.
+ */
+import {
+	CHECKBOX_TICK,
+	IGNORE_TAG,
+	mapTagsToField,
+} from '../../../../nodes/Kommo/helpers/tagMapping';
+
+const enumsOf = (...names: string[]) => names.map((value, index) => ({ id: 9100 + index, value }));
+const segmentSelect = {
+	id: 801,
+	name: 'Segment',
+	type: 'select',
+	enums: enumsOf('VIP', 'Enterprise', 'Churn risk'),
+};
+const topicsMulti = {
+	id: 802,
+	name: 'Topics',
+	type: 'multiselect',
+	enums: enumsOf('Billing', 'Bug', 'Feature request'),
+};
+const radio = { id: 805, name: 'Tier', type: 'radiobutton', enums: enumsOf('Gold', 'Silver') };
+const escalated = { id: 803, name: 'Escalated', type: 'checkbox' };
+const tagText = { id: 804, name: 'Intercom tags', type: 'text' };
+
+test('option names match case-insensitively', () => {
+	expect(mapTagsToField(segmentSelect as never, ['x', 'churn RISK'], [], false).values).toEqual([
+		{ enum_id: 9102 },
+	]);
+});
+
+test('choice fields report which tags mapped and which matched no option', () => {
+	expect(mapTagsToField(segmentSelect, ['nope', 'Enterprise', 'vip'], [], false)).toEqual({
+		values: [{ enum_id: 9101 }],
+		mappedTags: ['Enterprise', 'vip'],
+		unmatchedTags: ['nope'],
+	});
+	expect(mapTagsToField(radio, ['silver'], [], false).values).toEqual([{ enum_id: 9101 }]);
+});
+
+test('repeated and blank tags count once (the last spelling); two tags naming one option give it once', () => {
+	expect(
+		mapTagsToField(
+			topicsMulti,
+			['Bug', ' bug ', '', 'big'],
+			[{ tag: 'big', option: 'Bug' }],
+			false,
+		),
+	).toEqual({ values: [{ enum_id: 9101 }], mappedTags: ['bug', 'big'], unmatchedTags: [] });
+});
+
+test('nothing to write gives null, or an empty list (a cleared field) when asked', () => {
+	for (const field of [segmentSelect, topicsMulti, tagText]) {
+		expect(mapTagsToField(field, [], [], false).values).toBeNull();
+		expect(mapTagsToField(field, [], [], true).values).toEqual([]);
+	}
+	expect(mapTagsToField(escalated, [], [], false).values).toBeNull();
+	expect(mapTagsToField(escalated, [], [], true).values).toEqual([{ value: false }]);
+});
+
+test('a checkbox with rows counts only the listed tags; the others are reported unmatched', () => {
+	expect(
+		mapTagsToField(
+			escalated,
+			['billing', 'urgent'],
+			[{ tag: 'URGENT', option: CHECKBOX_TICK }],
+			false,
+		),
+	).toEqual({ values: [{ value: true }], mappedTags: ['urgent'], unmatchedTags: ['billing'] });
+	expect(mapTagsToField(escalated, ['spam'], [{ tag: 'spam', option: IGNORE_TAG }], true)).toEqual({
+		values: [{ value: false }],
+		mappedTags: [],
+		unmatchedTags: ['spam'],
+	});
+});
+
+test('text: renames apply, ignored tags are left out of the list and of mappedTags', () => {
+	expect(
+		mapTagsToField(
+			tagText,
+			['vip', 'spam', 'billing'],
+			[
+				{ tag: 'VIP', option: ' Very Important ' },
+				{ tag: 'spam', option: IGNORE_TAG },
+			],
+			false,
+		),
+	).toEqual({
+		values: [{ value: 'Very Important, billing' }],
+		mappedTags: ['vip', 'billing'],
+		unmatchedTags: [],
+	});
+});
