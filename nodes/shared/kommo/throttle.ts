@@ -7,34 +7,35 @@ export const KOMMO_MAX_REQUESTS_PER_SECOND = 7;
 /** How many send times each account keeps for inspection (the scheduler needs at most `rate`). */
 const SEND_LOG_SIZE = 200;
 
-/**
- * Added to Kommo's 1-second window. The slot is taken before n8n's HTTP helper loads the credential
- * and opens the socket, so two sends 1000 ms apart here can reach Kommo a few ms closer together.
- */
+/** Added to Kommo's 1-second window, for timer granularity and clock drift between us and Kommo. */
 export const WINDOW_MARGIN_MS = 20;
 
 /**
- * One queue per Kommo account, holding a sliding-window log: a request goes out as soon as fewer
- * than `limit` sends happened in the last window. An idle account therefore sends a chat's few calls
- * at once instead of spacing them 143 ms apart, and a busy one settles at the limit. Callers line up
- * on a promise chain so slots go out in arrival order; only the wait for a slot is serialised,
- * never the HTTP call.
+ * One queue per Kommo account. Kommo counts a request when it arrives, somewhere between the moment
+ * it is sent here and the moment its answer comes back; on a busy machine that can be hundreds of
+ * milliseconds after the send. So a request holds its place in the window from its send until one
+ * window after its answer: a new request goes out only while fewer than `limit` requests are in
+ * flight or answered within the last window. Then any `limit + 1` requests reach Kommo more than a
+ * window apart, whatever the delays in between (the e2e burst saw 12 and 14 per second when only
+ * sends were spaced). An idle account sends a chat's few calls at once; a busy one settles at
+ * `limit` per (window + answer time). Callers line up on a promise chain so slots go out in arrival
+ * order; only the wait for a slot is serialised, never the HTTP call.
  */
 class AccountScheduler {
 	private tail: Promise<unknown> = Promise.resolve();
 
-	/** send times inside the current window, oldest first */
-	private recent: number[] = [];
+	/** requests holding a place in the window: in flight (`answeredAt` null) or answered lately */
+	private holding: Array<{ answeredAt: number | null }> = [];
 
 	readonly sendLog: number[] = [];
 
-	async reserveSlot(requestsPerSecond: number): Promise<number> {
+	async reserveSlot(requestsPerSecond: number): Promise<SendSlot> {
 		const turn = this.tail.then(async () => await this.waitForSlot(requestsPerSecond));
 		this.tail = turn.catch(() => undefined);
 		return await turn;
 	}
 
-	private async waitForSlot(requestsPerSecond: number): Promise<number> {
+	private async waitForSlot(requestsPerSecond: number): Promise<SendSlot> {
 		// A fractional rate is rounded down (2.5/s sends 2 per second), never spread over a shorter
 		// window: several n8n processes sharing an account each get a whole number per second, so
 		// their sum in any second of Kommo's window stays within what they were given. Below 1/s:
@@ -43,17 +44,38 @@ class AccountScheduler {
 		const windowMs = (requestsPerSecond >= 1 ? 1000 : 1000 / requestsPerSecond) + WINDOW_MARGIN_MS;
 		for (;;) {
 			const time = now();
-			while (this.recent.length && this.recent[0] <= time - windowMs) this.recent.shift();
-			if (this.recent.length < limit) break;
+			this.holding = this.holding.filter(
+				(entry) => entry.answeredAt === null || entry.answeredAt > time - windowMs,
+			);
+			if (this.holding.length < limit) break;
+			// the first place to free up: the earliest answer's window end; while every place is
+			// in flight, nothing frees before a whole window from now
+			let soonest = time + windowMs;
+			for (const entry of this.holding) {
+				if (entry.answeredAt !== null) soonest = Math.min(soonest, entry.answeredAt + windowMs);
+			}
 			// a timer may fire a little early; the loop re-checks rather than trusting it
-			await sleep(Math.max(1, Math.ceil(this.recent[0] + windowMs - time)), 'kommo-throttle');
+			await sleep(Math.max(1, Math.ceil(soonest - time)), 'kommo-throttle');
 		}
+		const entry: { answeredAt: number | null } = { answeredAt: null };
+		this.holding.push(entry);
 		const sentAt = now();
-		this.recent.push(sentAt);
 		this.sendLog.push(sentAt);
 		if (this.sendLog.length > SEND_LOG_SIZE) this.sendLog.shift();
-		return sentAt;
+		return {
+			sentAt,
+			answered: () => {
+				if (entry.answeredAt === null) entry.answeredAt = now();
+			},
+		};
 	}
+}
+
+/** A place in an account's window, held until `answered()` plus one window. */
+export interface SendSlot {
+	sentAt: number;
+	/** call when the request's answer (or failure) is in; later calls change nothing */
+	answered: () => void;
 }
 
 // Module state on purpose: every Kommo node of this n8n process shares one budget per account.
@@ -80,9 +102,21 @@ export function effectiveRate(configured: unknown): number {
 	return Math.min(rate, KOMMO_MAX_REQUESTS_PER_SECOND);
 }
 
-/** Waits for this account's next send slot; resolves with the send time. */
-export async function waitForSendSlot(baseUrl: string, requestsPerSecond: number): Promise<number> {
-	return await schedulerFor(baseUrl).reserveSlot(effectiveRate(requestsPerSecond));
+/**
+ * Runs `send` in this account's next slot and holds the slot until it settles, so the request
+ * counts in Kommo's window for as long as it can arrive there.
+ */
+export async function withSendSlot<T>(
+	baseUrl: string,
+	requestsPerSecond: number,
+	send: () => Promise<T>,
+): Promise<T> {
+	const slot = await schedulerFor(baseUrl).reserveSlot(effectiveRate(requestsPerSecond));
+	try {
+		return await send();
+	} finally {
+		slot.answered();
+	}
 }
 
 /** The send times this process has logged for an account, oldest first (at most 200). */

@@ -17,7 +17,7 @@ import { oncePer } from '../memo';
 import { parseRetryAfter, withRetry } from '../retry';
 import type { RetryPolicy } from '../retry';
 import { sleep } from '../clock';
-import { effectiveRate, waitForSendSlot } from './throttle';
+import { effectiveRate, withSendSlot } from './throttle';
 
 export { KOMMO_MAX_REQUESTS_PER_SECOND } from './throttle';
 
@@ -272,12 +272,15 @@ export async function kommoApiRequest(
 			kommoRetryPolicy,
 			async () => {
 				attempts++;
-				await waitForSendSlot(account.baseUrl, account.requestsPerSecond);
-				return (await this.helpers.httpRequestWithAuthentication.call(
-					this,
-					account.credentialType,
-					{ ...request, headers: { ...request.headers } },
-				)) as { statusCode?: number; body?: unknown };
+				return await withSendSlot(
+					account.baseUrl,
+					account.requestsPerSecond,
+					async () =>
+						(await this.helpers.httpRequestWithAuthentication.call(this, account.credentialType, {
+							...request,
+							headers: { ...request.headers },
+						})) as { statusCode?: number; body?: unknown },
+				);
 			},
 			(error) => {
 				const failure = readHttpFailure(error);

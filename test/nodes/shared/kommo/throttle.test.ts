@@ -1,7 +1,7 @@
 import {
 	effectiveRate,
 	sendTimes,
-	waitForSendSlot,
+	withSendSlot,
 	WINDOW_MARGIN_MS,
 } from '../../../../nodes/shared/kommo/throttle';
 import {
@@ -17,6 +17,44 @@ import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
 import { useClock } from '../../../../nodes/shared/clock';
 
 setUpKommoTests();
+
+/**
+ * A clock whose sleeps end in time order, one at a time (a discrete-event clock), so requests in
+ * flight for different times overlap as they would: the kit's virtual clock moves time on by each
+ * sleep as it is asked for, which is right for one caller, not for several in parallel.
+ */
+function useEventClock(start = 1_000_000) {
+	let time = start;
+	let order = 0;
+	let pumping = false;
+	const timers: Array<{ at: number; order: number; resolve: () => void }> = [];
+	const pump = async () => {
+		if (pumping) return;
+		pumping = true;
+		for (;;) {
+			await new Promise((resolve) => setImmediate(resolve));
+			if (!timers.length) break;
+			timers.sort((a, b) => a.at - b.at || a.order - b.order);
+			const next = timers.shift()!;
+			time = Math.max(time, next.at);
+			next.resolve();
+		}
+		pumping = false;
+	};
+	const sleep = async (ms: number) =>
+		await new Promise<void>((resolve) => {
+			timers.push({ at: time + Math.max(0, ms), order: order++, resolve });
+			void pump();
+		});
+	forgetProcessMemory();
+	useClock({ now: () => time, sleep });
+	return { now: () => time, sleep };
+}
+
+/** A request answered at once: only the window holds its place. */
+async function send(baseUrl: string, rate: number) {
+	await withSendSlot(baseUrl, rate, async () => undefined);
+}
 
 /** The largest number of sends inside any 1-second window (sends at t and t+1000 are 1000 ms apart: not in one window). */
 function maxSendsPerSecond(times: number[]): number {
@@ -74,7 +112,7 @@ test('a burst of 30 requests from three parallel executions holds 7 per second (
 
 test('an idle account sends a burst of up to 7 at once, then waits for the window', async () => {
 	useVirtualClock();
-	for (let index = 0; index < 8; index++) await waitForSendSlot(BASE, 7);
+	for (let index = 0; index < 8; index++) await send(BASE, 7);
 	const sends = sendTimes(BASE);
 	expect(sends[6] - sends[0]).toBe(0);
 	expect(sends[7] - sends[0]).toBe(1000 + WINDOW_MARGIN_MS);
@@ -82,7 +120,7 @@ test('an idle account sends a burst of up to 7 at once, then waits for the windo
 
 test('a fractional rate is rounded down: 2.5 per second is 2 sends in every second', async () => {
 	useVirtualClock();
-	for (let index = 0; index < 6; index++) await waitForSendSlot(BASE, 2.5);
+	for (let index = 0; index < 6; index++) await send(BASE, 2.5);
 	const sends = sendTimes(BASE);
 	expect(sends.map((time) => time - sends[0])).toEqual([
 		0,
@@ -97,11 +135,59 @@ test('a fractional rate is rounded down: 2.5 per second is 2 sends in every seco
 test('3.5 per second sends at most 3 in any second, so two processes given 3.5 stay within 7', async () => {
 	useVirtualClock();
 	// one process's scheduler stands for each worker: both get the same share of the account
-	for (let index = 0; index < 12; index++) await waitForSendSlot(BASE, 3.5);
+	for (let index = 0; index < 12; index++) await send(BASE, 3.5);
 	const sends = sendTimes(BASE);
 	for (let index = 3; index < sends.length; index++) {
 		expect(sends[index] - sends[index - 3]).toBeGreaterThanOrEqual(1000);
 	}
+});
+
+test('a slow answer holds its place: the 8th request waits for one window after the 1st answer, not after its send', async () => {
+	const clock = useEventClock();
+	// seven requests Kommo answers after 600 ms (a busy machine or a slow network), in parallel
+	const slow = Array.from(
+		{ length: 7 },
+		async () => await withSendSlot(BASE, 7, async () => await clock.sleep(600)),
+	);
+	await send(BASE, 7);
+	await Promise.all(slow);
+	const sends = sendTimes(BASE);
+	expect(sends[7] - sends[0]).toBe(600 + 1000 + WINDOW_MARGIN_MS);
+});
+
+test('wherever in its flight each request reaches Kommo, no second holds more than 7 arrivals', async () => {
+	const clock = useEventClock();
+	const arrivals: number[] = [];
+	// answer times and arrival points vary (0 to 900 ms in flight), as on a loaded machine
+	let seed = 7;
+	const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+	await Promise.all(
+		Array.from(
+			{ length: 60 },
+			async () =>
+				await withSendSlot(BASE, 7, async () => {
+					const flight = Math.floor(random() * 900);
+					const arriveAfter = Math.floor(random() * (flight + 1));
+					await clock.sleep(arriveAfter);
+					arrivals.push(clock.now());
+					await clock.sleep(flight - arriveAfter);
+				}),
+		),
+	);
+	expect(arrivals).toHaveLength(60);
+	expect(maxSendsPerSecond(arrivals)).toBeLessThanOrEqual(7);
+});
+
+test('a failed request frees its place one window after the failure too', async () => {
+	useVirtualClock();
+	await expect(
+		withSendSlot(BASE, 1, async () => {
+			throw new Error('socket hang up');
+		}),
+	).rejects.toThrow('socket hang up');
+	await send(BASE, 1);
+	const sends = sendTimes(BASE);
+	expect(sends[1] - sends[0]).toBe(1000 + WINDOW_MARGIN_MS);
 });
 
 test('a lower credential setting spaces sends further apart', async () => {
@@ -119,9 +205,9 @@ test('a lower credential setting spaces sends further apart', async () => {
 
 test('accounts do not wait for each other', async () => {
 	useVirtualClock();
-	for (let index = 0; index < 7; index++) await waitForSendSlot('https://one.kommo.com', 7);
+	for (let index = 0; index < 7; index++) await send('https://one.kommo.com', 7);
 	const before = Date.now();
-	await waitForSendSlot('https://two.kommo.com', 7);
+	await send('https://two.kommo.com', 7);
 	expect(sendTimes('https://two.kommo.com')).toHaveLength(1);
 	expect(sendTimes('https://one.kommo.com')).toHaveLength(7);
 	// the first send of another account does not queue behind the first one's slots
