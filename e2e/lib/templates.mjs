@@ -17,12 +17,19 @@ import { packageName, repoRoot } from './n8n.mjs';
 export const templatesDir = path.join(repoRoot, 'workflows');
 export const TEMPLATE_FILES = {
 	chat: 'intercom-chat-to-kommo-deal.json',
+	// what a queue-mode user imports instead of `chat` (README, docs/queue-mode.md)
+	queueChat: 'intercom-chat-to-kommo-deal.queue-mode.json',
 	stage: 'kommo-stage-to-intercom-tag.json',
 	errorReport: 'error-report.json',
 };
-export const CREDENTIAL_NAMES = { intercom: 'Intercom account', kommo: 'Kommo account' };
+export const CREDENTIAL_NAMES = {
+	intercom: 'Intercom account',
+	kommo: 'Kommo account',
+	redis: 'Redis account',
+};
 const TRIGGERS = {
 	chat: `${packageName}.intercomTrigger`,
+	queueChat: `${packageName}.intercomTrigger`,
 	stage: `${packageName}.kommoTrigger`,
 };
 
@@ -30,9 +37,23 @@ export function readTemplate(file) {
 	return JSON.parse(readFileSync(path.join(templatesDir, file), 'utf8'));
 }
 
-/** The two credentials, under the names the templates reference, pointing at the sandbox. */
-export function sandboxCredentials(sandbox, { kommoLimit = 7 } = {}) {
+/**
+ * The credentials, under the names the templates reference, pointing at the sandbox; with `redis`
+ * (`{ host, port }`) also the Redis credential of the queue-mode template.
+ */
+export function sandboxCredentials(sandbox, { kommoLimit = 7, redis } = {}) {
+	const redisCredential = redis
+		? [
+				{
+					id: 'clusterRedisCred01',
+					name: CREDENTIAL_NAMES.redis,
+					type: 'redis',
+					data: { host: redis.host, port: redis.port, database: 0, password: '' },
+				},
+			]
+		: [];
 	return [
+		...redisCredential,
 		{
 			id: 'sandboxIntercomCred',
 			name: CREDENTIAL_NAMES.intercom,

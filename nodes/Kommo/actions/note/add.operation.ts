@@ -80,7 +80,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once.",
+			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once. Off saves that read when an earlier step already knows what is on the lead (the Transcript with \"Newest Transcript Note in Kommo\"); a write whose answer was lost is still checked by its key before it is retried.",
 	},
 	{
 		displayName: 'Idempotency Key',
@@ -401,14 +401,9 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 		}
 		let created: IDataObject | undefined;
 		try {
-			created = await writeNoteOnce(
-				this,
-				entity,
-				note.text,
-				skipIfWritten ? key : null,
-				since,
-				itemIndex,
-			);
+			// with a key, a write whose answer was lost is checked before it is retried, even when
+			// the up-front read is off (the caller already knows the note is not there yet)
+			created = await writeNoteOnce(this, entity, note.text, key, since, itemIndex);
 		} catch (error) {
 			const writtenByThisRun = results.filter((result) => result.skipped === false).length;
 			throw explainPartialWrite(node, error, itemIndex, {
