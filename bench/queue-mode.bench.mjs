@@ -530,7 +530,8 @@ function summarise({ sandbox, ids, run, config }) {
 	for (const contact of sandbox.state.kommo.contacts) {
 		for (const field of contact.custom_fields_values ?? []) {
 			for (const v of field.values ?? []) {
-				if (/^burst-\d+@bench\.example$/.test(v.value))
+				// the burst's customers only (the warm-up chats use the same pattern)
+				if (burstIdSet.has(/^burst-(\d+)@bench\.example$/.exec(v.value ?? '')?.[1]))
 					emails.set(v.value, (emails.get(v.value) ?? 0) + 1);
 			}
 		}
