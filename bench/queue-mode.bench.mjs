@@ -937,6 +937,8 @@ export async function queueModeLeg() {
 			loadavgAtStart: loadavg(),
 		},
 		config,
+		// N8N_* variables reach every n8n process of both set-ups (e.g. N8N_EXPRESSION_ENGINE)
+		n8nEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('N8N_'))),
 		startedAt: new Date().toISOString(),
 		setups: [],
 	};
