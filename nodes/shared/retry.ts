@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { now as clockNow } from './clock';
 
 export interface RetryPolicy {
 	/** total attempts, the first one included */
@@ -39,13 +39,14 @@ export function backoffDelay(
 
 /**
  * Runs `attempt` until it succeeds, `classify` says the failure is final, or the attempts run out;
- * the last error is rethrown unchanged so the caller can turn it into a NodeApiError.
+ * the last error is rethrown unchanged so the caller can turn it into a NodeApiError. `wait` is the
+ * caller's sleep on the package's one clock, named with its reason.
  */
 export async function withRetry<T>(
 	policy: RetryPolicy,
 	attempt: (attemptIndex: number) => Promise<T>,
 	classify: (error: unknown) => RetryDecision,
-	wait: (ms: number) => Promise<void> = sleep,
+	wait: (ms: number) => Promise<void>,
 ): Promise<RetryOutcome<T>> {
 	for (let attemptIndex = 0; ; attemptIndex++) {
 		let failure: unknown;
@@ -63,7 +64,7 @@ export async function withRetry<T>(
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms from `now`. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: unknown, now = clockNow()): number | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const text = String(value).trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(parseFloat(text) * 1000);

@@ -10,6 +10,23 @@ export type OperationExecute<Shared> = (
 	shared: Shared,
 ) => Promise<IDataObject[]>;
 
+/** A node's type union of `{ resource, operation }` pairs (`node.type.ts`). */
+interface ResourceOperation {
+	resource: string;
+	operation: string;
+}
+
+/**
+ * Every resource of a node's type union mapped to the modules of its operations: the compiler
+ * refuses a table that misses an operation or names one the union does not have.
+ */
+export type OperationTable<NodeType extends ResourceOperation, Shared> = {
+	[R in NodeType['resource']]: Record<
+		Extract<NodeType, { resource: R }>['operation'],
+		{ execute: OperationExecute<Shared> }
+	>;
+};
+
 /**
  * The resource/operation router of the Intercom and Kommo nodes: reads both parameters per item
  * (inside the try, so a bad expression fails that item only), runs the operation, pairs its output

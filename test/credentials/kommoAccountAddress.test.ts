@@ -10,26 +10,14 @@ import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.c
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { resolveKommoAccount } from '../../nodes/shared/kommo/account';
 import { deliverWebhook, runWorkflow } from '../helpers/n8n';
-import {
-	evaluateCredentialExpression,
-	kommoTriggerWorkflow,
-	useVirtualClock,
-} from '../nodes/Kommo/kommoTestKit';
+import { kommoAccountApi, setUpKommoNock } from '../helpers/kommoNock';
+import { evaluateCredentialExpression, kommoTriggerWorkflow } from '../nodes/Kommo/kommoTestKit';
 import { kommoForm } from '../nodes/KommoTrigger/kommoForm';
-import { forgetProcessMemory } from '../../nodes/shared/processMemory';
-import { useClock } from '../../nodes/shared/clock';
 
 const TOKEN = 'kommo-address-token';
 
-beforeAll(() => nock.disableNetConnect());
-// an old build that sends a request anyway must fail fast, not wait out real backoffs
-beforeEach(() => useVirtualClock());
-afterEach(() => {
-	nock.cleanAll();
-	forgetProcessMemory();
-	useClock();
-});
-afterAll(() => nock.restore());
+// the virtual clock: an old build that sends a request anyway must fail fast, not wait out real backoffs
+setUpKommoNock();
 
 const evaluate = evaluateCredentialExpression;
 
@@ -84,7 +72,7 @@ describe.each(accepted)('Subdomain "%s" with Domain %s', (subdomain, domain, url
 	});
 
 	test(`the Kommo node calls ${url}`, async () => {
-		const scope = nock(url, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+		const scope = kommoAccountApi(url, TOKEN)
 			.get('/api/v4/leads/19619')
 			.query(true)
 			.reply(200, { id: 19619, status_id: 1, pipeline_id: 1, _embedded: { contacts: [] } });
@@ -94,7 +82,7 @@ describe.each(accepted)('Subdomain "%s" with Domain %s', (subdomain, domain, url
 	});
 
 	test(`the Kommo Trigger accepts webhooks of account "${kommoName}"`, async () => {
-		const scope = nock(url, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+		const scope = kommoAccountApi(url, TOKEN)
 			.get('/api/v4/account')
 			.reply(200, { id: 31361463, subdomain: kommoName })
 			.get('/api/v4/leads/pipelines')

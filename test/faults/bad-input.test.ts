@@ -9,17 +9,10 @@ import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { buildIntercomNotification, buildKommoLeadForm } from '../../sandbox';
-import type { Sandbox } from '../../sandbox';
 import { createWorkflow, deliverWebhook } from '../helpers/n8n';
 import type { RunResult, WebhookResponse } from '../helpers/n8n';
-import {
-	ForwardRunner,
-	installVirtualTime,
-	seedChats,
-	startFaultSandbox,
-	TRIGGER,
-} from './forwardHarness';
-import type { Chat, TimeCounters } from './forwardHarness';
+import { seedChats, TRIGGER, setUpFaultSuite } from '../helpers/forwardHarness';
+import type { Chat, FaultSuite } from '../helpers/forwardHarness';
 
 const KOMMO_ACCOUNT = 31000001;
 const FORM = 'application/x-www-form-urlencoded';
@@ -44,16 +37,13 @@ interface Case {
 }
 
 describe('bad input for both triggers', () => {
-	let sandbox: Sandbox;
-	let runner: ForwardRunner;
-	let time: { counters: TimeCounters; restore: () => void };
+	const suite = setUpFaultSuite({ listen: false });
+	let { sandbox, runner }: FaultSuite = suite;
 	let chats: Chat[];
 	let secret: string;
 
-	beforeAll(async () => {
-		sandbox = await startFaultSandbox();
-		time = installVirtualTime();
-		runner = new ForwardRunner(sandbox);
+	beforeAll(() => {
+		({ sandbox, runner } = suite);
 		secret = sandbox.tokens.intercomClientSecret;
 		chats = seedChats(sandbox, 4, 9000);
 		// awkward message text: markup that must come out as text, scripts that must not survive,
@@ -66,10 +56,6 @@ describe('bad input for both triggers', () => {
 			kind: 'customer',
 			body: '<p>שלום, האם אפשר לקבל הצעת מחיר? 👋🏽 مرحبا بكم 🇮🇱🇸🇦 👨‍👩‍👧‍👦</p>',
 		});
-	});
-	afterAll(async () => {
-		time.restore();
-		await sandbox.close();
 	});
 
 	let notificationCounter = 0;

@@ -6,20 +6,17 @@
  * transports' retries are re-run with the same trigger item until they succeed. Afterwards every
  * message of every chat must be in Kommo exactly once, on one deal of the customer.
  */
-import type { Sandbox } from '../../sandbox';
 import {
 	addReplies,
 	checkKommo,
 	CLIENT_TIMEOUT_MS,
-	ForwardRunner,
-	installVirtualTime,
 	logFigures,
 	SANDBOX_HOLD_MS,
 	seedChats,
-	startFaultSandbox,
 	writeFigures,
-} from './forwardHarness';
-import type { Chat, TimeCounters } from './forwardHarness';
+	setUpFaultSuite,
+} from '../helpers/forwardHarness';
+import type { Chat, FaultSuite } from '../helpers/forwardHarness';
 
 const CHATS = 100;
 const FAULT_RATE = 0.2;
@@ -27,21 +24,10 @@ const FAULT_SEED = 20240605;
 const KINDS = ['429', '500', '502', 'timeout', 'reset', 'lost-reset', 'lost-502'] as const;
 
 describe('forward template: 100 chats with 20 % of Intercom and Kommo calls failing', () => {
-	let sandbox: Sandbox;
-	let runner: ForwardRunner;
-	let time: { counters: TimeCounters; restore: () => void };
+	const suite = setUpFaultSuite();
+	let { sandbox, runner, time }: FaultSuite = suite;
 
-	beforeAll(async () => {
-		sandbox = await startFaultSandbox();
-		time = installVirtualTime();
-		runner = new ForwardRunner(sandbox);
-		await runner.listen();
-	});
-	afterAll(async () => {
-		time.restore();
-		await runner.close();
-		await sandbox.close();
-	});
+	beforeAll(() => ({ sandbox, runner, time } = suite));
 
 	test('every message of every chat ends up in Kommo exactly once; re-runs heal every failure', async () => {
 		const started = Date.now();

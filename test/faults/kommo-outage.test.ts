@@ -7,17 +7,14 @@
 import { createServer } from 'node:net';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox';
 import {
 	addReplies,
 	checkKommo,
-	ForwardRunner,
-	installVirtualTime,
 	seedChats,
-	startFaultSandbox,
 	writeFigures,
-} from './forwardHarness';
-import type { Chat, TimeCounters } from './forwardHarness';
+	setUpFaultSuite,
+} from '../helpers/forwardHarness';
+import type { Chat, FaultSuite } from '../helpers/forwardHarness';
 
 const CHATS = 24;
 
@@ -31,21 +28,10 @@ async function refusedUrl(): Promise<string> {
 }
 
 describe('forward template: Kommo outage, then re-runs of the failed executions', () => {
-	let sandbox: Sandbox;
-	let runner: ForwardRunner;
-	let time: { counters: TimeCounters; restore: () => void };
+	const suite = setUpFaultSuite();
+	let { sandbox, runner, time }: FaultSuite = suite;
 
-	beforeAll(async () => {
-		sandbox = await startFaultSandbox();
-		time = installVirtualTime();
-		runner = new ForwardRunner(sandbox);
-		await runner.listen();
-	});
-	afterAll(async () => {
-		time.restore();
-		await runner.close();
-		await sandbox.close();
-	});
+	beforeAll(() => ({ sandbox, runner, time } = suite));
 
 	test('executions fail readably during the outage; re-runs afterwards write every message once', async () => {
 		const chats: Chat[] = seedChats(sandbox, CHATS, 8000);

@@ -292,7 +292,7 @@ export async function runWorkflow(options: {
 	input?: INodeExecutionData[];
 	staticData?: IDataObject;
 	workflow?: Workflow;
-	mode?: 'trigger' | 'webhook' | 'manual';
+	mode?: 'trigger' | 'webhook' | 'manual' | 'retry';
 	timezone?: string;
 }): Promise<RunResult> {
 	const workflow = options.workflow ?? createWorkflow(options);
@@ -331,6 +331,14 @@ export async function runWorkflow(options: {
 		error: (name) => (name ? runData[name]?.[0]?.error : run.data.resultData.error),
 		ran: (name) => runData[name] !== undefined,
 	};
+}
+
+/**
+ * Whether anything wrote the workflow's static data since the workflow was built: n8n-workflow's
+ * observable object marks it, and n8n saves the static data after a webhook when it is marked.
+ */
+export function staticDataChanged(workflow: Workflow): boolean {
+	return (workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged === true;
 }
 
 export function nodeTypeOf(workflow: Workflow, nodeName: string): INodeType {

@@ -16,6 +16,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	return await createSandbox({ port: 0, ...options });
 }
 
+/** The Intercom and Kommo credentials of the package, pointed at the sandbox with its tokens. */
+export function sandboxCredentials(sandbox: Sandbox) {
+	return {
+		intercomKommoIntercomApi: {
+			accessToken: sandbox.tokens.intercom,
+			region: 'custom',
+			baseUrl: sandbox.intercomUrl,
+			clientSecret: sandbox.tokens.intercomClientSecret,
+			apiVersion: '2.14',
+		},
+		intercomKommoKommoApi: {
+			subdomain: '',
+			domain: 'custom',
+			baseUrl: sandbox.kommoUrl,
+			accessToken: sandbox.tokens.kommo,
+			maxRequestsPerSecond: 7,
+		},
+	};
+}
+
 export interface Reply {
 	status: number;
 	headers: Headers;

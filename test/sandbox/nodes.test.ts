@@ -5,7 +5,7 @@
 import type { Sandbox } from '../../sandbox';
 import { runIntercom } from '../nodes/Intercom/helpers';
 import { runKommo } from '../nodes/Kommo/kommoTestKit';
-import { startSandbox } from './helpers';
+import { sandboxCredentials, startSandbox } from './helpers';
 import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
 
@@ -18,24 +18,9 @@ describe('sandbox: driven by the package nodes', () => {
 
 	beforeAll(async () => {
 		sandbox = await startSandbox();
-		intercomCredentials = {
-			intercomKommoIntercomApi: {
-				accessToken: sandbox.tokens.intercom,
-				region: 'custom',
-				baseUrl: sandbox.intercomUrl,
-				clientSecret: sandbox.tokens.intercomClientSecret,
-				apiVersion: '2.14',
-			},
-		};
-		kommoCredentials = {
-			intercomKommoKommoApi: {
-				subdomain: '',
-				domain: 'custom',
-				baseUrl: sandbox.kommoUrl,
-				accessToken: sandbox.tokens.kommo,
-				maxRequestsPerSecond: 7,
-			},
-		};
+		const { intercomKommoIntercomApi, intercomKommoKommoApi } = sandboxCredentials(sandbox);
+		intercomCredentials = { intercomKommoIntercomApi };
+		kommoCredentials = { intercomKommoKommoApi };
 	});
 	afterAll(async () => {
 		forgetProcessMemory();

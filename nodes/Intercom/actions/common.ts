@@ -4,15 +4,12 @@ import type { AdminResolver } from '../helpers/admin';
 import { CONVERSATION_URL_REGEX, parseConversationId } from '../../shared/intercomConversation';
 import { parseTagNames } from '../helpers/tags';
 import type { TagDirectory } from '../helpers/tags';
-import type { OperationExecute as SharedOperationExecute } from '../../shared/router';
 
 /** State shared by all items of one execution. */
 export interface ExecutionShared {
 	admins: AdminResolver;
 	tags: TagDirectory;
 }
-
-export type OperationExecute = SharedOperationExecute<ExecutionShared>;
 
 export const conversationLocator: INodeProperties = {
 	displayName: 'Conversation',

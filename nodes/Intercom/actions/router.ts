@@ -2,19 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { AdminResolver } from '../helpers/admin';
 import { routeOperations } from '../../shared/router';
+import type { OperationTable } from '../../shared/router';
 import { TagDirectory } from '../helpers/tags';
-import type { ExecutionShared, OperationExecute } from './common';
+import type { ExecutionShared } from './common';
 import { addTag, get, removeTag } from './conversation/Conversation.resource';
 import type { IntercomType } from './node.type';
 
-type OperationsOf<R extends IntercomType['resource']> = Extract<
-	IntercomType,
-	{ resource: R }
->['operation'];
-
-const operations: {
-	[R in IntercomType['resource']]: Record<OperationsOf<R>, { execute: OperationExecute }>;
-} = {
+const operations: OperationTable<IntercomType, ExecutionShared> = {
 	conversation: { get, addTag, removeTag },
 };
 

@@ -10,7 +10,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { sleep } from '../../shared/clock';
+import { now as clockNow, sleep } from '../../shared/clock';
 
 import { headerValue, jsonBody, readHttpFailure } from '../../shared/httpFailure';
 import { oncePer } from '../../shared/memo';
@@ -36,24 +36,13 @@ const REGION_BASE_URLS: Record<string, string> = {
  * Intercom spreads its per-minute quota over 10-second windows, so a rate-limited call usually clears
  * within seconds; five attempts with waits capped at 20 s keep one item from blocking a run for long.
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+export const INTERCOM_RETRY_POLICY: RetryPolicy = {
 	maxAttempts: 5,
 	baseDelayMs: 1000,
 	maxDelayMs: 20_000,
 };
 
-let retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
-const clockWait = async (ms: number) => await sleep(ms, 'intercom-retry');
-let retryWait: (ms: number) => Promise<void> = clockWait;
-
-/** Lets tests shrink the backoff and observe the waits; call without arguments to restore the defaults. */
-export function setIntercomRetryPolicy(
-	policy?: Partial<RetryPolicy>,
-	wait?: (ms: number) => Promise<void>,
-): void {
-	retryPolicy = { ...DEFAULT_RETRY_POLICY, ...policy };
-	retryWait = wait ?? clockWait;
-}
+const retryWait = async (ms: number) => await sleep(ms, 'intercom-retry');
 
 const RETRYABLE_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
 
@@ -83,7 +72,7 @@ export function intercomFailure(error: unknown) {
 }
 
 /** `X-RateLimit-Reset` is a UNIX timestamp in seconds: the window reopens then. */
-export function parseRateLimitReset(value: unknown, now = Date.now()): number | undefined {
+export function parseRateLimitReset(value: unknown, now = clockNow()): number | undefined {
 	const seconds = typeof value === 'number' ? value : Number(String(value ?? '').trim());
 	if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
 	return Math.max(0, Math.ceil(seconds * 1000 - now));
@@ -268,20 +257,15 @@ async function readIntercomBaseUrl(this: IntercomContext): Promise<string> {
 }
 
 /**
- * The package's only authenticated call to Intercom: region-aware base URL, retries on rate limits and
- * server errors, Intercom's error.list turned into a readable NodeApiError.
- */
-/**
  * n8n's own default is 300 s; with 5 attempts a hung Intercom call would hold an execution for
  * 25 minutes. Intercom answers in well under a second, so 30 s means "not coming back".
  */
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+export const INTERCOM_REQUEST_TIMEOUT_MS = 30_000;
 
-/** Tests shorten the timeout so a held connection fails fast; no argument restores the default. */
-export function setIntercomRequestTimeout(ms: number = DEFAULT_REQUEST_TIMEOUT_MS): void {
-	requestTimeoutMs = ms;
-}
+/**
+ * The package's only authenticated call to Intercom: region-aware base URL, retries on rate limits and
+ * server errors, Intercom's error.list turned into a readable NodeApiError.
+ */
 
 export async function intercomApiRequest(
 	this: IntercomContext,
@@ -296,14 +280,14 @@ export async function intercomApiRequest(
 		baseURL,
 		url: path,
 		json: true,
-		timeout: requestTimeoutMs,
+		timeout: INTERCOM_REQUEST_TIMEOUT_MS,
 		...(body !== undefined ? { body } : {}),
 		...(qs !== undefined && Object.keys(qs).length ? { qs } : {}),
 	};
 	let attempts = 0;
 	try {
 		const { value } = await withRetry(
-			retryPolicy,
+			INTERCOM_RETRY_POLICY,
 			async () => {
 				attempts++;
 				// each attempt gets its own copy: the auth step writes headers into the options object

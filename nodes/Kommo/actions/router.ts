@@ -2,21 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { LeadFieldDirectory } from '../helpers/customFields';
 import { routeOperations } from '../../shared/router';
+import type { OperationTable } from '../../shared/router';
 import { PipelineDirectory } from '../helpers/leads';
-import type { ExecutionShared, OperationExecute } from './common';
+import type { ExecutionShared } from './common';
 import * as contact from './contact/Contact.resource';
 import * as lead from './lead/Lead.resource';
 import type { KommoType } from './node.type';
 import * as note from './note/Note.resource';
 
-type OperationsOf<R extends KommoType['resource']> = Extract<
-	KommoType,
-	{ resource: R }
->['operation'];
-
-const operations: {
-	[R in KommoType['resource']]: Record<OperationsOf<R>, { execute: OperationExecute }>;
-} = {
+const operations: OperationTable<KommoType, ExecutionShared> = {
 	contact: {
 		findByEmail: contact.findByEmail,
 		findByPhone: contact.findByPhone,

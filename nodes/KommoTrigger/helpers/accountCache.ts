@@ -7,8 +7,8 @@ import { isObject } from '../../shared/values';
 import { inProcessMemory } from '../../shared/processMemory';
 
 /**
- * What the trigger remembers about the Kommo account, in the node's static data. Both entries are
- * keyed by the account URL so that switching the credential to another account never reuses them.
+ * What the trigger remembers about the Kommo account. Both entries are keyed by the account URL so
+ * that switching the credential to another account never reuses them.
  */
 export interface CachedAccount {
 	baseUrl: string;
@@ -27,46 +27,35 @@ export const PIPELINE_CACHE_TTL_MS = 10 * 60 * 1000;
 /** A stage id missing from a cache at least this old is worth one refetch (a stage added since). */
 export const PIPELINE_CACHE_MIN_REFRESH_MS = 60 * 1000;
 
-const ACCOUNT_KEY = 'kommoAccount';
-const PIPELINES_KEY = 'kommoPipelines';
+/** Where activation (`webhookMethods.create`, on n8n's main process) keeps the account it read. */
+const ACTIVATED_ACCOUNT_KEY = 'kommoAccount';
 
 /**
- * n8n does not reliably save static data written inside `webhook()`: the execution that follows
- * saves its own copy of the workflow's static data, and the last writer wins. So the process keeps
- * a copy too, keyed by entry and account URL, and reads fall back to it.
+ * What `webhook()` learns stays in this process, never in static data: in queue mode a static-data
+ * change in `webhook()` costs a database write before Kommo gets its answer, and the workers that
+ * run the execution save their own copy of the column over it anyway.
  */
-const processCopy = inProcessMemory(new Map<string, IDataObject>());
+const learnedAccounts = inProcessMemory(new Map<string, CachedAccount>());
+const pipelineNames = inProcessMemory(new Map<string, CachedPipelines>());
 
-function remember(staticData: IDataObject, key: string, baseUrl: string, entry: IDataObject): void {
-	staticData[key] = entry;
-	processCopy.set(`${key} ${baseUrl}`, entry);
+function asCachedAccount(value: unknown, baseUrl: string): CachedAccount | undefined {
+	if (!isObject(value) || value.baseUrl !== baseUrl) return undefined;
+	if (typeof value.id !== 'number' || typeof value.subdomain !== 'string') return undefined;
+	return value as unknown as CachedAccount;
 }
 
-function recall(staticData: IDataObject, key: string, baseUrl: string): unknown {
-	const stored = staticData[key];
-	const kept = processCopy.get(`${key} ${baseUrl}`);
-	if (!isObject(stored) || stored.baseUrl !== baseUrl) return kept;
-	// the newer of the two: static data may be a stale copy a finished execution saved
-	if (kept && Number(kept.fetchedAt ?? 0) > Number(stored.fetchedAt ?? 0)) return kept;
-	return stored;
-}
-
+/** The account learned by this process, else the one activation stored (static data is only read). */
 export function readCachedAccount(
 	staticData: IDataObject,
 	baseUrl: string,
 ): CachedAccount | undefined {
-	const cached = recall(staticData, ACCOUNT_KEY, baseUrl);
-	if (!isObject(cached) || cached.baseUrl !== baseUrl) return undefined;
-	if (typeof cached.id !== 'number' || typeof cached.subdomain !== 'string') return undefined;
-	return cached as unknown as CachedAccount;
+	return (
+		learnedAccounts.get(baseUrl) ?? asCachedAccount(staticData[ACTIVATED_ACCOUNT_KEY], baseUrl)
+	);
 }
 
-/** From `GET /api/v4/account` (reference §1.4). */
-export function storeAccount(
-	staticData: IDataObject,
-	baseUrl: string,
-	response: unknown,
-): CachedAccount {
+/** From `GET /api/v4/account` (reference §1.4); kept in this process. */
+export function storeAccount(baseUrl: string, response: unknown): CachedAccount {
 	const body = isObject(response) ? response : {};
 	const id = Number(body.id);
 	const subdomain = normalizeSubdomain(body.subdomain);
@@ -74,7 +63,21 @@ export function storeAccount(
 		throw new Error('Kommo answered GET /api/v4/account without an account id and subdomain');
 	}
 	const account: CachedAccount = { baseUrl, id, subdomain };
-	remember(staticData, ACCOUNT_KEY, baseUrl, account as unknown as IDataObject);
+	learnedAccounts.set(baseUrl, account);
+	return account;
+}
+
+/**
+ * Activation's copy: also in static data, so that the webhook processes and workers of a queue-mode
+ * n8n, which never ran activation, read the account without a request.
+ */
+export function storeActivatedAccount(
+	staticData: IDataObject,
+	baseUrl: string,
+	response: unknown,
+): CachedAccount {
+	const account = storeAccount(baseUrl, response);
+	staticData[ACTIVATED_ACCOUNT_KEY] = { ...account };
 	return account;
 }
 
@@ -102,16 +105,8 @@ export function compareAccount(payload: PayloadAccount, expected: ExpectedAccoun
 	return 'match';
 }
 
-export function readCachedPipelines(
-	staticData: IDataObject,
-	baseUrl: string,
-): CachedPipelines | undefined {
-	const cached = recall(staticData, PIPELINES_KEY, baseUrl);
-	if (!isObject(cached) || cached.baseUrl !== baseUrl || typeof cached.fetchedAt !== 'number') {
-		return undefined;
-	}
-	if (!Array.isArray(cached.pipelines)) return undefined;
-	return cached as unknown as CachedPipelines;
+export function readCachedPipelines(baseUrl: string): CachedPipelines | undefined {
+	return pipelineNames.get(baseUrl);
 }
 
 /**
@@ -129,9 +124,8 @@ export function isPipelineCacheUsable(
 	return age < PIPELINE_CACHE_MIN_REFRESH_MS || !cacheLacks(cache, references);
 }
 
-/** Keeps ids and names only, from `GET /api/v4/leads/pipelines` (reference §5). */
+/** Keeps ids and names only, from `GET /api/v4/leads/pipelines` (reference §5); in this process. */
 export function storePipelines(
-	staticData: IDataObject,
 	baseUrl: string,
 	pipelines: unknown[],
 	now: number,
@@ -152,7 +146,7 @@ export function storePipelines(
 			};
 		}),
 	};
-	remember(staticData, PIPELINES_KEY, baseUrl, cache as unknown as IDataObject);
+	pipelineNames.set(baseUrl, cache);
 	return cache;
 }
 

@@ -8,7 +8,7 @@ import {
 	registerWebhook,
 	unregisterWebhook,
 } from './api';
-import { storeAccount } from './accountCache';
+import { storeActivatedAccount } from './accountCache';
 import { readHttpFailure } from '../../shared/httpFailure';
 
 export type RegistrationMode = 'automatic' | 'manual';
@@ -40,6 +40,16 @@ function sameSettings(existing: string[], wanted: string[]): boolean {
 	return (
 		sorted.length === wanted.length && sorted.every((setting, index) => setting === wanted[index])
 	);
+}
+
+/** What activation leaves in static data once Kommo holds this registration. */
+function recordRegistration(
+	staticData: IDataObject,
+	destination: string,
+	settings: string[],
+): void {
+	staticData[REGISTERED] = destination;
+	staticData[REGISTERED_SETTINGS] = settings;
 }
 
 function clearRegistration(staticData: IDataObject): void {
@@ -99,8 +109,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		staticData[REPLACE] = destination;
 		return false;
 	}
-	staticData[REGISTERED] = destination;
-	staticData[REGISTERED_SETTINGS] = wanted;
+	recordRegistration(staticData, destination, wanted);
 	return true;
 }
 
@@ -129,7 +138,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	}
 
 	const identity = await getAccountIdentity.call(this);
-	storeAccount(staticData, identity.baseUrl, await fetchAccount.call(this));
+	storeActivatedAccount(staticData, identity.baseUrl, await fetchAccount.call(this));
 
 	try {
 		if (staticData[REPLACE] === destination) {
@@ -140,8 +149,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw registrationError.call(this, error, 'register');
 	}
 	delete staticData[REPLACE];
-	staticData[REGISTERED] = destination;
-	staticData[REGISTERED_SETTINGS] = settings;
+	recordRegistration(staticData, destination, settings);
 	return true;
 }
 

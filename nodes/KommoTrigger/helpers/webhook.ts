@@ -6,6 +6,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { now } from '../../shared/clock';
 import { readRawBody } from '../../shared/webhookBody';
 import {
 	compareAccount,
@@ -90,8 +91,9 @@ function checkSelection(
 
 /**
  * Is the payload from the credential's account? The subdomain comes free with the credential; the
- * account id needs `GET /api/v4/account`, which automatic registration already cached on activation.
- * Otherwise it is fetched on the first delivery that names an id and kept in static data.
+ * account id needs `GET /api/v4/account`, which automatic registration already cached on activation
+ * (static data, only read here). Otherwise it is fetched on the first delivery that names an id and
+ * kept in this process.
  */
 async function isOwnAccount(
 	this: IWebhookFunctions,
@@ -106,7 +108,7 @@ async function isOwnAccount(
 	});
 	let verdict = compareAccount(payloadAccount, expected());
 	if (verdict === 'needAccount') {
-		known = storeAccount(staticData, identity.baseUrl, await fetchAccount.call(this));
+		known = storeAccount(identity.baseUrl, await fetchAccount.call(this));
 		verdict = compareAccount(payloadAccount, expected());
 	}
 	return { ok: verdict === 'match', ...expected() };
@@ -115,16 +117,10 @@ async function isOwnAccount(
 async function loadPipelineNames(
 	this: IWebhookFunctions,
 	identity: AccountIdentity,
-	staticData: IDataObject,
 	cached: CachedPipelines | undefined,
 ): Promise<CachedPipelines | undefined> {
 	try {
-		return storePipelines(
-			staticData,
-			identity.baseUrl,
-			await fetchPipelines.call(this),
-			Date.now(),
-		);
+		return storePipelines(identity.baseUrl, await fetchPipelines.call(this), now());
 	} catch (error) {
 		// Names are a convenience: the event still goes out, with the ids and null (or older) names
 		this.logger.warn(
@@ -290,14 +286,14 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 		return { webhookResponse: { message: 'No event matched the trigger; nothing started' } };
 	}
 
-	const cachedNames = readCachedPipelines(staticData, identity.baseUrl);
+	const cachedNames = readCachedPipelines(identity.baseUrl);
 	const namesUsable = isPipelineCacheUsable(
 		cachedNames,
 		candidates.flatMap(({ event }) => [
 			{ pipelineId: event.pipelineId, statusId: event.statusId },
 			{ pipelineId: event.oldPipelineId ?? event.pipelineId, statusId: event.oldStatusId },
 		]),
-		Date.now(),
+		now(),
 	);
 	const acknowledged = withFullLead || !namesUsable;
 	if (acknowledged) {
@@ -310,7 +306,7 @@ export async function handleKommoWebhook(this: IWebhookFunctions): Promise<IWebh
 	}
 	const names = namesUsable
 		? cachedNames
-		: await loadPipelineNames.call(this, identity, staticData, cachedNames);
+		: await loadPipelineNames.call(this, identity, cachedNames);
 
 	if (candidates.length === 0) {
 		return acknowledged

@@ -235,13 +235,7 @@ function buildError(
  * n8n's own default is 300 s; with 4 attempts a hung Kommo call would hold an execution for
  * 20 minutes. Kommo answers in well under a second, so 30 s means "not coming back".
  */
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
-
-/** Tests shorten the timeout so a held connection fails fast; no argument restores the default. */
-export function setKommoRequestTimeout(ms: number = DEFAULT_REQUEST_TIMEOUT_MS): void {
-	requestTimeoutMs = ms;
-}
+export const KOMMO_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The one authenticated call to Kommo: throttled per account, retried on 429/5xx (and network errors
@@ -263,7 +257,7 @@ export async function kommoApiRequest(
 		method,
 		url: `${account.baseUrl}${path}`,
 		json: true,
-		timeout: requestTimeoutMs,
+		timeout: KOMMO_REQUEST_TIMEOUT_MS,
 		returnFullResponse: true,
 		arrayFormat: 'brackets',
 		headers: { Accept: 'application/json', ...(options.headers ?? {}) },

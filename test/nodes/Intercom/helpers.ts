@@ -11,9 +11,9 @@ import type {
 
 import { IntercomKommoIntercomApi } from '../../../credentials/IntercomKommoIntercomApi.credentials';
 import { Intercom } from '../../../nodes/Intercom/Intercom.node';
-import { setIntercomRetryPolicy } from '../../../nodes/Intercom/transport';
 import { registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
+import { useClock } from '../../../nodes/shared/clock';
 
 /** A webhook-style first node: WorkflowExecute passes its input straight through, like a trigger's output. */
 class IntercomTestStart implements INodeType {
@@ -112,13 +112,19 @@ export function byUrl(value: string) {
 	return { __rl: true, mode: 'url', value };
 }
 
-/** Fast retries whose waits are recorded instead of slept. */
-export function recordRetryWaits(
-	policy: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number } = {},
-) {
+/**
+ * The transport's retry waits, recorded instead of slept: the package's one clock is swapped for one
+ * whose time moves on by each wait at once (so a Retry-After still reads as "later").
+ */
+export function recordRetryWaits() {
 	const waits: number[] = [];
-	setIntercomRetryPolicy({ baseDelayMs: 1, maxDelayMs: 20_000, ...policy }, async (ms) => {
-		waits.push(ms);
+	let skippedMs = 0;
+	useClock({
+		now: () => Date.now() + skippedMs,
+		sleep: async (ms, reason) => {
+			if (reason === 'intercom-retry') waits.push(ms);
+			skippedMs += ms;
+		},
 	});
 	return waits;
 }
@@ -127,7 +133,7 @@ export function setupNock() {
 	beforeAll(() => nock.disableNetConnect());
 	afterEach(() => {
 		nock.cleanAll();
-		setIntercomRetryPolicy();
+		useClock();
 		forgetProcessMemory();
 	});
 	afterAll(() => nock.enableNetConnect());

@@ -3,7 +3,6 @@
  * a webhook-started execution delivers them), test credentials, and a virtual clock for the
  * throttle and retry waits so no test sleeps for real unless it means to.
  */
-import nock from 'nock';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -18,8 +17,8 @@ import { Kommo } from '../../../nodes/Kommo/Kommo.node';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import { createWorkflow, registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { RunResult } from '../../helpers/n8n';
-import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
-import { useClock } from '../../../nodes/shared/clock';
+import { kommoAccountApi, setUpKommoNock } from '../../helpers/kommoNock';
+import type { VirtualClock } from '../../helpers/kommoNock';
 
 export class Passthrough implements INodeType {
 	description = {
@@ -93,42 +92,23 @@ export const credentials = {
 
 /** nock scope for the test account that insists on the bearer token. */
 export function kommo() {
-	return nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+	return kommoAccountApi(BASE, TOKEN);
 }
 
-export interface VirtualClock {
-	now(): number;
-	sleep(ms: number): Promise<void>;
-	/** every wait asked for, in order */
-	waits: number[];
-}
-
-export function virtualClock(start = 1_000_000): VirtualClock {
-	let time = start;
-	const waits: number[] = [];
-	return {
-		now: () => time,
-		sleep: async (ms: number) => {
-			waits.push(ms);
-			time += ms;
-		},
-		waits,
-	};
-}
-
-export function useVirtualClock(): VirtualClock {
-	const clock = virtualClock();
-	forgetProcessMemory();
-	useClock(clock);
-	return clock;
-}
+export { useVirtualClock, virtualClock } from '../../helpers/kommoNock';
+export type { VirtualClock } from '../../helpers/kommoNock';
 
 export async function runKommo(
 	parameters: IDataObject,
 	input: INodeExecutionData[] = [{ json: {} }],
-	options: { continueOnFail?: boolean; credentials?: Record<string, IDataObject> } = {},
+	options: {
+		continueOnFail?: boolean;
+		credentials?: Record<string, IDataObject>;
+		mode?: 'webhook' | 'retry';
+	} = {},
 ): Promise<RunResult> {
 	return await runWorkflow({
+		mode: options.mode,
 		nodes: [
 			{ name: 'Passthrough', type: 'passthrough' },
 			{
@@ -144,22 +124,9 @@ export async function runKommo(
 	});
 }
 
-/** Lines every Kommo test file needs. */
+/** Lines every Kommo test file needs (the shared Kommo nock kit). */
 export function setUpKommoTests(): { clock: () => VirtualClock } {
-	let clock: VirtualClock = virtualClock();
-	beforeAll(() => nock.disableNetConnect());
-	beforeEach(() => {
-		clock = useVirtualClock();
-	});
-	afterEach(() => {
-		nock.cleanAll();
-		forgetProcessMemory();
-		useClock();
-	});
-	// nock patches http once per process through a global guard; a test file that leaves it active
-	// keeps the next file's nock (a fresh module copy under jest) from intercepting anything
-	afterAll(() => nock.restore());
-	return { clock: () => clock };
+	return setUpKommoNock();
 }
 
 export function contactFixture(

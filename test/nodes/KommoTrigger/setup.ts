@@ -9,7 +9,8 @@ import {
 	registerCredentials,
 	registerNodes,
 } from '../../helpers/n8n';
-import { useClock } from '../../../nodes/shared/clock';
+import { kommoAccountApi, setUpKommoNock } from '../../helpers/kommoNock';
+import type { KommoNockKit } from '../../helpers/kommoNock';
 
 export const KOMMO = 'https://devteam.kommo.com';
 export const TOKEN = 'kommo-test-token';
@@ -85,18 +86,12 @@ export async function deliver(
 	});
 }
 
-/**
- * The transport spaces requests 1/7 s apart and backs off on 429/5xx; a fake clock makes those
- * waits instant and records them.
- */
-export function useFakeKommoClock() {
-	const clock = { time: 1_000_000, waits: [] as number[] };
-	useClock({
-		now: () => clock.time,
-		sleep: async (ms: number) => {
-			clock.waits.push(ms);
-			clock.time += ms;
-		},
-	});
-	return clock;
+/** The test account's Kommo API, answering only requests with the test token. */
+export function kommoApi() {
+	return kommoAccountApi(KOMMO, TOKEN);
+}
+
+/** The lines around a Kommo Trigger test file (the shared Kommo nock kit). */
+export function setUpTriggerTests(options: { failOnUnmatched?: boolean } = {}): KommoNockKit {
+	return setUpKommoNock(options);
 }

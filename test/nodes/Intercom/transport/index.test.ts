@@ -4,11 +4,10 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
-	DEFAULT_RETRY_POLICY,
+	INTERCOM_RETRY_POLICY,
+	INTERCOM_REQUEST_TIMEOUT_MS,
 	intercomFailure,
 	parseRateLimitReset,
-	setIntercomRequestTimeout,
-	setIntercomRetryPolicy,
 } from '../../../../nodes/Intercom/transport';
 import {
 	AU,
@@ -23,6 +22,7 @@ import {
 	runIntercom,
 	setupNock,
 } from '../helpers';
+import { onFakeTimers } from '../../../helpers/fakeTimers';
 
 setupNock();
 
@@ -263,7 +263,7 @@ describe('retries', () => {
 	});
 
 	test('Retry-After wins over X-RateLimit-Reset; waits are capped by the policy', async () => {
-		const waits = recordRetryWaits({ maxDelayMs: 5000 });
+		const waits = recordRetryWaits();
 		const farReset = Math.floor(Date.now() / 1000) + 3600;
 		const scope = intercom()
 			.get('/conversations/215468')
@@ -276,7 +276,7 @@ describe('retries', () => {
 		const result = await runIntercom(getConversation());
 
 		expect(result.nodeError).toBeUndefined();
-		expect(waits).toEqual([2000, 5000]);
+		expect(waits).toEqual([2000, INTERCOM_RETRY_POLICY.maxDelayMs]);
 		scope.done();
 	});
 
@@ -333,16 +333,16 @@ describe('retries', () => {
 	});
 
 	test('a rate limit that does not clear is explained', async () => {
-		recordRetryWaits({ maxAttempts: 3 });
+		recordRetryWaits();
 		const scope = intercom()
 			.get('/conversations/215468')
-			.times(3)
+			.times(INTERCOM_RETRY_POLICY.maxAttempts)
 			.reply(429, fixture('error-rate-limit'));
 
 		const result = await runIntercom(getConversation());
 
 		expect(result.nodeError?.message).toBe(
-			"Intercom's rate limit was still exceeded after waiting (tried 3 times)",
+			"Intercom's rate limit was still exceeded after waiting (tried 5 times)",
 		);
 		expect(result.nodeError?.description).toContain('10,000 API calls per minute');
 		expect(result.nodeError?.description).toContain('rate_limit_exceeded: Rate Limit Exceeded');
@@ -379,24 +379,21 @@ describe('retries', () => {
 
 	test('a request Intercom never answers times out and is retried for reads', async () => {
 		const waits = recordRetryWaits();
-		setIntercomRequestTimeout(100);
-		try {
-			const scope = nock('https://api.intercom.io')
-				.get('/conversations/215468')
-				.delay(5000)
-				.reply(200, {})
-				.get('/conversations/215468')
-				.reply(200, conversation);
-			const started = Date.now();
-			const result = await runIntercom(getConversation());
-			expect(result.nodeError).toBeUndefined();
-			expect(result.items[0].json.id).toBe('215468');
-			expect(Date.now() - started).toBeLessThan(4000);
-			expect(waits).toHaveLength(1);
-			scope.done();
-		} finally {
-			setIntercomRequestTimeout();
-		}
+		// held longer than the client waits; fake timers let the 30 s timeout pass at once
+		const scope = nock('https://api.intercom.io')
+			.get('/conversations/215468')
+			.delay(INTERCOM_REQUEST_TIMEOUT_MS + 1000)
+			.reply(200, {})
+			.get('/conversations/215468')
+			.reply(200, conversation);
+		const started = Date.now();
+		const result = await onFakeTimers(async () => await runIntercom(getConversation()));
+		nock.abortPendingRequests();
+		expect(result.nodeError).toBeUndefined();
+		expect(result.items[0].json.id).toBe('215468');
+		expect(Date.now() - started).toBeLessThan(4000);
+		expect(waits).toHaveLength(1);
+		scope.done();
 	});
 
 	test('a reset connection is not retried for writes, and is reported', async () => {
@@ -416,25 +413,32 @@ describe('retries', () => {
 		expectNoToken(result.nodeError);
 	});
 
-	test('the default policy really sleeps between attempts (kept tiny here)', async () => {
-		setIntercomRetryPolicy({ baseDelayMs: 5, maxDelayMs: 10 });
+	test('the default policy really sleeps between attempts (on jest fake timers)', async () => {
+		// the system clock sleeps with a timer; fake timers let its second-long backoff pass at once
 		const scope = intercom()
 			.get('/conversations/215468')
 			.reply(500)
 			.get('/conversations/215468')
 			.reply(200, conversation);
 
-		const started = Date.now();
-		const result = await runIntercom(getConversation());
+		let waitedMs = 0;
+		// 10×: the backoff of at most 1 s takes 0.1 s, far below the 30 s request timeout's 3 s
+		const result = await onFakeTimers(async () => {
+			const started = Date.now();
+			const run = await runIntercom(getConversation());
+			waitedMs = Date.now() - started;
+			return run;
+		}, 10);
 
 		expect(result.nodeError).toBeUndefined();
-		expect(Date.now() - started).toBeGreaterThanOrEqual(2);
+		// full jitter keeps the first wait within [base / 2, base]
+		expect(waitedMs).toBeGreaterThanOrEqual(INTERCOM_RETRY_POLICY.baseDelayMs / 2);
 		scope.done();
 	});
 
 	test('defaults are bounded', () => {
-		expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(5);
-		expect(DEFAULT_RETRY_POLICY.maxDelayMs).toBeLessThanOrEqual(30_000);
+		expect(INTERCOM_RETRY_POLICY.maxAttempts).toBe(5);
+		expect(INTERCOM_RETRY_POLICY.maxDelayMs).toBeLessThanOrEqual(30_000);
 	});
 });
 

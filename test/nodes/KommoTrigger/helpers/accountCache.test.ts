@@ -8,9 +8,13 @@ import {
 	readCachedPipelines,
 	resolveNames,
 	storeAccount,
+	storeActivatedAccount,
 	storePipelines,
 } from '../../../../nodes/KommoTrigger/helpers/accountCache';
 import { loadJson } from '../kommoForm';
+import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
+
+afterEach(() => forgetProcessMemory());
 
 describe('account and name caches', () => {
 	const BASE = 'https://devteam.kommo.com';
@@ -33,23 +37,33 @@ describe('account and name caches', () => {
 	});
 
 	test('the account cache belongs to one account URL and needs an id and subdomain', () => {
+		storeAccount(BASE, loadJson('account.json'));
+		expect(readCachedAccount({}, BASE)).toEqual({
+			baseUrl: BASE,
+			id: 31361463,
+			subdomain: 'devteam',
+		});
+		expect(readCachedAccount({}, 'https://other.kommo.com')).toBeUndefined();
+		expect(() => storeAccount(BASE, { name: 'x' })).toThrow(/without an account id/);
+	});
+
+	test('the account activation stored is read from static data by a process that never ran it', () => {
 		const staticData: IDataObject = {};
-		storeAccount(staticData, BASE, loadJson('account.json'));
+		storeActivatedAccount(staticData, BASE, loadJson('account.json'));
+		forgetProcessMemory();
 		expect(readCachedAccount(staticData, BASE)).toEqual({
 			baseUrl: BASE,
 			id: 31361463,
 			subdomain: 'devteam',
 		});
 		expect(readCachedAccount(staticData, 'https://other.kommo.com')).toBeUndefined();
-		expect(() => storeAccount({}, BASE, { name: 'x' })).toThrow(/without an account id/);
 	});
 
 	test('names are looked up per pipeline; unknown ids give null', () => {
-		const staticData: IDataObject = {};
 		const response = loadJson<{ _embedded: { pipelines: unknown[] } }>('pipelines.json');
-		const cache = storePipelines(staticData, BASE, response._embedded.pipelines, 1000);
-		expect(readCachedPipelines(staticData, BASE)).toBe(cache);
-		expect(readCachedPipelines(staticData, 'https://other.kommo.com')).toBeUndefined();
+		const cache = storePipelines(BASE, response._embedded.pipelines, 1000);
+		expect(readCachedPipelines(BASE)).toBe(cache);
+		expect(readCachedPipelines('https://other.kommo.com')).toBeUndefined();
 		expect(resolveNames(cache, 7012345, 142, 6950551, 58141811)).toEqual({
 			pipelineName: 'Partners',
 			statusName: 'Partner signed',
@@ -70,7 +84,7 @@ describe('account and name caches', () => {
 
 	test('the name cache is used for ten minutes, and refreshed early only for an id it lacks', () => {
 		const response = loadJson<{ _embedded: { pipelines: unknown[] } }>('pipelines.json');
-		const cache = storePipelines({}, BASE, response._embedded.pipelines, 0);
+		const cache = storePipelines(BASE, response._embedded.pipelines, 0);
 		const known = [{ pipelineId: 6950551, statusId: 58141811 }];
 		const unknownStage = [{ pipelineId: 6950551, statusId: 99 }];
 		expect(isPipelineCacheUsable(undefined, known, 0)).toBe(false);

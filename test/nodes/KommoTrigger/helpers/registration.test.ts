@@ -7,19 +7,16 @@ import {
 	deliver,
 	DESTINATION,
 	KOMMO,
-	TOKEN,
 	triggerStaticData,
 	triggerWorkflow,
-	useFakeKommoClock,
+	kommoApi,
+	setUpTriggerTests,
 } from '../setup';
 import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
-import { useClock } from '../../../../nodes/shared/clock';
+import { now } from '../../../../nodes/shared/clock';
+import { storePipelines } from '../../../../nodes/KommoTrigger/helpers/accountCache';
 
 const ACCOUNT = loadJson('account.json');
-
-function kommoApi() {
-	return nock(KOMMO, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
 
 function hook(settings: string[], extra: Record<string, unknown> = {}) {
 	return {
@@ -54,27 +51,7 @@ async function call(
 	});
 }
 
-let unmatched: string[] = [];
-const recordUnmatched = (request: { method?: string; path?: string }) =>
-	unmatched.push(`${request.method} ${request.path}`);
-
-beforeAll(() => {
-	nock.disableNetConnect();
-	nock.emitter.on('no match', recordUnmatched);
-});
-afterAll(() => {
-	nock.emitter.removeListener('no match', recordUnmatched);
-	nock.enableNetConnect();
-});
-beforeEach(() => {
-	unmatched = [];
-	useFakeKommoClock();
-});
-afterEach(() => {
-	forgetProcessMemory();
-	useClock();
-	nock.cleanAll();
-});
+const kit = setUpTriggerTests();
 
 describe('automatic registration', () => {
 	test('create reads the account, then posts exactly {destination, settings}', async () => {
@@ -96,7 +73,7 @@ describe('automatic registration', () => {
 			registeredDestination: DESTINATION,
 			registeredSettings: ['note_lead', 'status_lead'],
 		});
-		expect(unmatched).toEqual([]);
+		expect(kit.unmatched()).toEqual([]);
 	});
 
 	test('the account id cached by create lets the webhook check account[id] without a request', async () => {
@@ -107,18 +84,16 @@ describe('automatic registration', () => {
 			.reply(200, hook(['status_lead']));
 		const workflow = triggerWorkflow({}, {});
 		await call(workflow, 'create');
-		(triggerStaticData(workflow) as Record<string, unknown>).kommoPipelines = {
-			baseUrl: KOMMO,
-			fetchedAt: Date.now(),
-			pipelines: [],
-		};
+		// a webhook process of a queue-mode n8n never ran create: it knows only the static data
+		forgetProcessMemory();
+		storePipelines(KOMMO, [], now());
 
 		const foreign = loadPairs('batch-status-update-note.pairs.json').map(
 			([k, v]): [string, string] => [k, k === 'account[id]' ? '1' : v],
 		);
 		const { response } = await deliver(workflow, kommoForm(foreign));
 		expect(response.status).toBe(401);
-		expect(unmatched).toEqual([]);
+		expect(kit.unmatched()).toEqual([]);
 	});
 
 	test('checkExists is true when this URL is registered with the same events', async () => {
@@ -253,7 +228,7 @@ describe('automatic registration', () => {
 		await expect(
 			call(triggerWorkflow(), 'create', 'http://localhost:5678/webhook/abc/webhook'),
 		).rejects.toThrow('Kommo cannot reach a webhook on "localhost"');
-		expect(unmatched).toEqual([]);
+		expect(kit.unmatched()).toEqual([]);
 	});
 });
 
@@ -271,7 +246,7 @@ describe('manual registration touches nothing remote', () => {
 		// even a localhost URL is fine: the user pastes whatever URL Kommo can reach
 		expect(await call(workflow, 'create', 'http://localhost:5678/webhook/abc/webhook')).toBe(true);
 
-		expect(unmatched).toEqual([]);
+		expect(kit.unmatched()).toEqual([]);
 		expect(nock.pendingMocks()).toEqual([]);
 		expect(triggerStaticData(workflow)).toEqual({});
 	});

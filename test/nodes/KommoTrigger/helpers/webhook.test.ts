@@ -1,84 +1,100 @@
 import nock from 'nock';
 
-import { deliverWebhook, runWorkflow } from '../../../helpers/n8n';
+import { deliverWebhook, runWorkflow, staticDataChanged } from '../../../helpers/n8n';
 import { bigStatusBatch, kommoForm, loadJson, loadPairs, loadText } from '../kommoForm';
 import type { Pairs } from '../kommoForm';
 import {
 	CREDENTIALS,
 	deliver,
 	KOMMO,
-	TOKEN,
 	triggerStaticData,
 	triggerWorkflow,
-	useFakeKommoClock,
+	kommoApi,
+	setUpTriggerTests,
 } from '../setup';
 import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
-import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
-import { useClock } from '../../../../nodes/shared/clock';
+import { now } from '../../../../nodes/shared/clock';
+import {
+	readCachedAccount,
+	storePipelines,
+} from '../../../../nodes/KommoTrigger/helpers/accountCache';
 
 const ALL_EVENTS = ['status_lead', 'add_lead', 'update_lead', 'note_lead'];
 const BATCH = () => loadPairs('batch-status-update-note.pairs.json');
 const PIPELINES = loadJson('pipelines.json');
 const ACCOUNT = loadJson('account.json');
 
-/** static data as left behind by an earlier delivery: account id and names cached */
-function warmStaticData() {
+/** The account as activation (`webhookMethods.create`) stores it in the node's static data. */
+function activatedAccount() {
 	return {
 		'node:Kommo Trigger': {
 			kommoAccount: { baseUrl: KOMMO, id: 31361463, subdomain: 'devteam' },
-			kommoPipelines: {
-				baseUrl: KOMMO,
-				fetchedAt: Date.now(),
-				pipelines: [
-					{
-						id: 6950551,
-						name: 'Pipeline',
-						statuses: [
-							{ id: 58141803, name: 'Incoming leads' },
-							{ id: 58141807, name: 'Qualified' },
-							{ id: 58141811, name: 'Proposal sent' },
-							{ id: 142, name: 'Closed - won' },
-						],
-					},
-					{
-						id: 7012345,
-						name: 'Partners',
-						statuses: [
-							{ id: 59000002, name: 'Negotiation' },
-							{ id: 142, name: 'Partner signed' },
-						],
-					},
-				],
-			},
 		},
 	};
 }
 
-function kommoApi() {
-	return nock(KOMMO, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+type NamedPipeline = { id: number; name: string; statuses: Array<{ id: number; name: string }> };
+
+const KNOWN_PIPELINES: NamedPipeline[] = [
+	{
+		id: 6950551,
+		name: 'Pipeline',
+		statuses: [
+			{ id: 58141803, name: 'Incoming leads' },
+			{ id: 58141807, name: 'Qualified' },
+			{ id: 58141811, name: 'Proposal sent' },
+			{ id: 142, name: 'Closed - won' },
+		],
+	},
+	{
+		id: 7012345,
+		name: 'Partners',
+		statuses: [
+			{ id: 59000002, name: 'Negotiation' },
+			{ id: 142, name: 'Partner signed' },
+		],
+	},
+];
+
+/**
+ * What an earlier delivery left behind: the names in this process's memory (as fetched `fetchedAt`,
+ * after `edit`), and the account activation stored; returns the static data.
+ */
+function warmCaches(
+	options: { fetchedAt?: number; edit?: (pipelines: NamedPipeline[]) => void } = {},
+) {
+	const pipelines = structuredClone(KNOWN_PIPELINES);
+	options.edit?.(pipelines);
+	storePipelines(
+		KOMMO,
+		pipelines.map(({ statuses, ...pipeline }) => ({ ...pipeline, _embedded: { statuses } })),
+		options.fetchedAt ?? now(),
+	);
+	return activatedAccount();
 }
 
-let unmatched: string[] = [];
-const recordUnmatched = (request: { method?: string; path?: string }) =>
-	unmatched.push(`${request.method} ${request.path}`);
+setUpTriggerTests({ failOnUnmatched: true });
 
-beforeAll(() => {
-	nock.disableNetConnect();
-	nock.emitter.on('no match', recordUnmatched);
-});
-afterAll(() => {
-	nock.emitter.removeListener('no match', recordUnmatched);
-	nock.enableNetConnect();
-});
-beforeEach(() => {
-	unmatched = [];
-	useFakeKommoClock();
-});
-afterEach(() => {
-	forgetProcessMemory();
-	useClock();
-	nock.cleanAll();
-	expect(unmatched).toEqual([]);
+describe('Kommo Trigger webhook: no static data written', () => {
+	// in queue mode a static-data change in webhook() is a database write before Kommo's answer
+	test.each([
+		['a first delivery that fetches the account and the names', {}],
+		['a delivery that reads the account activation stored', activatedAccount()],
+	])('%s leaves static data untouched; a second delivery needs no request', async (_, stored) => {
+		const api = kommoApi().get('/api/v4/leads/pipelines').reply(200, PIPELINES);
+		if (!('node:Kommo Trigger' in stored)) api.get('/api/v4/account').reply(200, ACCOUNT);
+		const workflow = triggerWorkflow({ events: ALL_EVENTS }, structuredClone(stored));
+		const before = JSON.stringify(triggerStaticData(workflow));
+
+		const first = await deliver(workflow, kommoForm(BATCH()));
+		const second = await deliver(workflow, kommoForm(BATCH()));
+
+		api.done();
+		expect(first.result.workflowData![0]).toHaveLength(4);
+		expect(second.result.workflowData![0][0].json.statusName).toBe('Proposal sent');
+		expect(staticDataChanged(workflow)).toBe(false);
+		expect(JSON.stringify(triggerStaticData(workflow))).toBe(before);
+	});
 });
 
 describe('Kommo Trigger webhook: payload to items', () => {
@@ -209,7 +225,7 @@ describe('Kommo Trigger webhook: payload to items', () => {
 	test('keeps all 1500+ fields of a big batch (n8n itself keeps 1000)', async () => {
 		const pairs = bigStatusBatch(40, 12);
 		expect(pairs.length).toBeGreaterThan(1500);
-		const workflow = triggerWorkflow({}, warmStaticData());
+		const workflow = triggerWorkflow({}, warmCaches());
 
 		const { response, result } = await deliver(workflow, kommoForm(pairs));
 
@@ -225,7 +241,7 @@ describe('Kommo Trigger webhook: payload to items', () => {
 	});
 
 	test('only the selected events become items', async () => {
-		const workflow = triggerWorkflow({ events: ['update_lead'] }, warmStaticData());
+		const workflow = triggerWorkflow({ events: ['update_lead'] }, warmCaches());
 		const { result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(result.workflowData![0].map((item) => [item.json.event, item.json.leadId])).toEqual([
 			['update_lead', 1003],
@@ -233,9 +249,10 @@ describe('Kommo Trigger webhook: payload to items', () => {
 	});
 
 	test('a name missing from a cache older than a minute triggers one refetch', async () => {
-		const staticData = warmStaticData();
-		staticData['node:Kommo Trigger'].kommoPipelines.fetchedAt = Date.now() - 5 * 60 * 1000;
-		staticData['node:Kommo Trigger'].kommoPipelines.pipelines[1].statuses = [];
+		const staticData = warmCaches({
+			fetchedAt: now() - 5 * 60 * 1000,
+			edit: (pipelines) => (pipelines[1].statuses = []),
+		});
 		const api = kommoApi().get('/api/v4/leads/pipelines').reply(200, PIPELINES);
 		const workflow = triggerWorkflow({}, staticData);
 
@@ -250,8 +267,7 @@ describe('Kommo Trigger webhook: payload to items', () => {
 			.get('/api/v4/leads/pipelines')
 			.times(4)
 			.reply(500, { title: 'Internal Server Error' });
-		const staticData = warmStaticData();
-		delete (staticData['node:Kommo Trigger'] as Record<string, unknown>).kommoPipelines;
+		const staticData = activatedAccount();
 		const workflow = triggerWorkflow({}, staticData);
 
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
@@ -268,7 +284,7 @@ describe('Kommo Trigger webhook: payload to items', () => {
 });
 
 test('with OAuth2 authentication the OAuth2 credential is the account checked against', async () => {
-	const workflow = triggerWorkflow({ authentication: 'oAuth2' }, warmStaticData());
+	const workflow = triggerWorkflow({ authentication: 'oAuth2' }, warmCaches());
 	workflow.getNode('Kommo Trigger')!.credentials = {
 		intercomKommoKommoOAuth2Api: { id: 'oauth', name: 'oauth' },
 	};
@@ -300,10 +316,7 @@ describe('Kommo Trigger webhook: the account check needs account[id]', () => {
 	});
 
 	test('"Require Account ID" off accepts the old format when the subdomain matches', async () => {
-		const workflow = triggerWorkflow(
-			{ events: ALL_EVENTS, requireAccountId: false },
-			warmStaticData(),
-		);
+		const workflow = triggerWorkflow({ events: ALL_EVENTS, requireAccountId: false }, warmCaches());
 		const { response, result } = await deliver(workflow, withoutId());
 		expect(response.status).toBe(200);
 		expect(result.workflowData![0]).toHaveLength(4);
@@ -316,10 +329,7 @@ describe('Kommo Trigger webhook: the account check needs account[id]', () => {
 	});
 
 	test('with the option off a body with an id is still checked against it', async () => {
-		const workflow = triggerWorkflow(
-			{ events: ALL_EVENTS, requireAccountId: false },
-			warmStaticData(),
-		);
+		const workflow = triggerWorkflow({ events: ALL_EVENTS, requireAccountId: false }, warmCaches());
 		const foreign = kommoForm(
 			BATCH().map(([k, v]): [string, string] => [k, k === 'account[id]' ? '99999999' : v]),
 		);
@@ -414,7 +424,7 @@ describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 	// rest parameters: jest would take a fifth named parameter for a `done` callback
 	test.each(cases)('%s is refused', async (...testCase) => {
 		const [, body, status, message, headers] = testCase;
-		const workflow = triggerWorkflow({ events: ALL_EVENTS }, warmStaticData());
+		const workflow = triggerWorkflow({ events: ALL_EVENTS }, warmCaches());
 		const { response, result } = await deliver(workflow, body, headers);
 		expect(response.status).toBe(status);
 		expect(JSON.parse(response.body).message).toMatch(message);
@@ -435,7 +445,7 @@ describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 			expect(response.status).toBe(401);
 			expect(result.workflowData).toBeUndefined();
 		}
-		expect(triggerStaticData(workflow).kommoAccount).toEqual({
+		expect(readCachedAccount(triggerStaticData(workflow), KOMMO)).toEqual({
 			baseUrl: KOMMO,
 			id: 31361463,
 			subdomain: 'devteam',
@@ -460,10 +470,7 @@ describe('Kommo Trigger webhook: rejected requests start nothing', () => {
 
 describe('Kommo Trigger webhook: filters', () => {
 	test('pipeline filter keeps only leads in the chosen pipelines', async () => {
-		const workflow = triggerWorkflow(
-			{ events: ALL_EVENTS, pipelineId: ['7012345'] },
-			warmStaticData(),
-		);
+		const workflow = triggerWorkflow({ events: ALL_EVENTS, pipelineId: ['7012345'] }, warmCaches());
 		const { result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(result.workflowData![0].map((item) => item.json.leadId)).toEqual([1002]);
 	});
@@ -471,30 +478,27 @@ describe('Kommo Trigger webhook: filters', () => {
 	test('stage filter matches pipeline:stage, so "won" in another pipeline does not count', async () => {
 		const workflow = triggerWorkflow(
 			{ events: ALL_EVENTS, stageIds: ['6950551:58141811', '6950551:142'] },
-			warmStaticData(),
+			warmCaches(),
 		);
 		const { result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(result.workflowData![0].map((item) => item.json.leadId)).toEqual([1001]);
 	});
 
 	test('a bare stage id (as the dropdown gives) matches in any pipeline, or in the chosen ones', async () => {
-		const anyPipeline = triggerWorkflow({ events: ALL_EVENTS, stageIds: [142] }, warmStaticData());
+		const anyPipeline = triggerWorkflow({ events: ALL_EVENTS, stageIds: [142] }, warmCaches());
 		const { result } = await deliver(anyPipeline, kommoForm(BATCH()));
 		expect(result.workflowData![0].map((item) => item.json.leadId)).toEqual([1002]);
 
 		const otherPipeline = triggerWorkflow(
 			{ events: ALL_EVENTS, pipelineId: [6950551], stageIds: [142, 58141803] },
-			warmStaticData(),
+			warmCaches(),
 		);
 		const filtered = await deliver(otherPipeline, kommoForm(BATCH()));
 		expect(filtered.result.workflowData![0].map((item) => item.json.leadId)).toEqual([1003]);
 	});
 
 	test('nothing left after filtering: 200 and no execution', async () => {
-		const workflow = triggerWorkflow(
-			{ events: ALL_EVENTS, pipelineId: ['1234567'] },
-			warmStaticData(),
-		);
+		const workflow = triggerWorkflow({ events: ALL_EVENTS, pipelineId: ['1234567'] }, warmCaches());
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(response.status).toBe(200);
 		expect(result.workflowData).toBeUndefined();
@@ -504,7 +508,7 @@ describe('Kommo Trigger webhook: filters', () => {
 	});
 
 	test('a filter expression that is not an id is a configuration error', async () => {
-		const workflow = triggerWorkflow({ pipelineId: ['Sales'] }, warmStaticData());
+		const workflow = triggerWorkflow({ pipelineId: ['Sales'] }, warmCaches());
 		await expect(deliver(workflow, kommoForm(BATCH()))).rejects.toThrow(
 			'The trigger\'s filter is invalid: Pipeline "Sales" is not a Kommo id',
 		);
@@ -532,7 +536,7 @@ describe('Kommo Trigger webhook: Fetch Full Lead', () => {
 			.reply(200, fullLead(1003, 6950551, 58141803));
 		const workflow = triggerWorkflow(
 			{ events: ALL_EVENTS, pipelineId: ['6950551'], options: { fetchFullLead: true } },
-			warmStaticData(),
+			warmCaches(),
 		);
 
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
@@ -560,7 +564,7 @@ describe('Kommo Trigger webhook: Fetch Full Lead', () => {
 	test('without Fetch Full Lead, note events cannot meet a pipeline filter and are dropped', async () => {
 		const workflow = triggerWorkflow(
 			{ events: ['note_lead'], pipelineId: ['6950551'] },
-			warmStaticData(),
+			warmCaches(),
 		);
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(response.status).toBe(200);
@@ -574,7 +578,7 @@ describe('Kommo Trigger webhook: Fetch Full Lead', () => {
 			.reply(404, { title: 'Not Found', status: 404, detail: 'Lead not found' });
 		const workflow = triggerWorkflow(
 			{ events: ['update_lead'], options: { fetchFullLead: true } },
-			warmStaticData(),
+			warmCaches(),
 		);
 
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
@@ -594,7 +598,7 @@ describe('Kommo Trigger webhook: Fetch Full Lead', () => {
 			.reply(200, fullLead(1001, 7012345, 59000001));
 		const workflow = triggerWorkflow(
 			{ events: ['note_lead'], pipelineId: ['6950551'], options: { fetchFullLead: true } },
-			warmStaticData(),
+			warmCaches(),
 		);
 
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
@@ -608,7 +612,7 @@ describe('Kommo Trigger webhook: Fetch Full Lead', () => {
 test('trigger output flows through a workflow into the next node', async () => {
 	const workflow = triggerWorkflow(
 		{ events: ALL_EVENTS, stageIds: ['6950551:58141811'] },
-		warmStaticData(),
+		warmCaches(),
 	);
 	const { result } = await deliver(workflow, kommoForm(BATCH()));
 
@@ -649,7 +653,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 				events: ALL_EVENTS,
 				options: rows([58141811, 'proposal_sent'], [142, 'deal_won'], [143, 'deal_lost']),
 			},
-			warmStaticData(),
+			warmCaches(),
 		);
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(response.status).toBe(200);
@@ -665,7 +669,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 			rows([142, 'deal_won'], ['7012345:142', 'partner_signed']),
 			rows(['7012345:142', 'partner_signed'], [142, 'deal_won']),
 		]) {
-			const workflow = triggerWorkflow({ options }, warmStaticData());
+			const workflow = triggerWorkflow({ options }, warmCaches());
 			const { result } = await deliver(workflow, kommoForm(BATCH()));
 			expect(
 				result.workflowData![0].map((item) => [item.json.leadId, item.json.intercomTag]),
@@ -677,7 +681,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 		// Won is pinned to the other pipeline, and nobody moved to Qualified or Lost
 		const workflow = triggerWorkflow(
 			{ options: rows(['6950551:142', 'deal_won'], [58141807, 'qualified'], [143, 'deal_lost']) },
-			warmStaticData(),
+			warmCaches(),
 		);
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(response.status).toBe(200);
@@ -694,7 +698,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 				pipelineId: ['6950551'],
 				options: rows([58141811, 'proposal_sent'], [142, 'deal_won'], [58141803, 'new']),
 			},
-			warmStaticData(),
+			warmCaches(),
 		);
 		const { result } = await deliver(workflow, kommoForm(BATCH()));
 		expect(
@@ -712,7 +716,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 			.reply(200, { id: 1001, pipeline_id: 6950551, status_id: 58141807 });
 		const workflow = triggerWorkflow(
 			{ events: ['note_lead'], options: { ...TYPICAL, fetchFullLead: true } },
-			warmStaticData(),
+			warmCaches(),
 		);
 		const { response, result } = await deliver(workflow, kommoForm(BATCH()));
 		api.done();
@@ -730,7 +734,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 
 	test('without rows the items have no intercomTag and nothing is dropped', async () => {
 		for (const options of [{}, { stageTags: {} }, { stageTags: { mapping: [] } }]) {
-			const workflow = triggerWorkflow({ events: ALL_EVENTS, options }, warmStaticData());
+			const workflow = triggerWorkflow({ events: ALL_EVENTS, options }, warmCaches());
 			const { result } = await deliver(workflow, kommoForm(BATCH()));
 			const items = result.workflowData![0].map((item) => item.json);
 			expect(items).toHaveLength(4);
@@ -743,7 +747,7 @@ describe('Kommo Trigger webhook: Stage → Intercom Tag', () => {
 		[rows([142, 'deal_won'], ['', 'x']), 'row 2 of Stage → Intercom Tag has no stage'],
 		[rows(['Won', 'deal_won']), 'Stage "Won" is not a Kommo id'],
 	])('an unusable row is a configuration error (%#)', async (options, reason) => {
-		const workflow = triggerWorkflow({ options }, warmStaticData());
+		const workflow = triggerWorkflow({ options }, warmCaches());
 		await expect(deliver(workflow, kommoForm(BATCH()))).rejects.toThrow(
 			`The trigger's Stage → Intercom Tag option is invalid: ${reason}`,
 		);

@@ -22,7 +22,6 @@ import {
 	useFakeClock,
 	writtenNotes,
 } from '../helpers';
-import { deliveryLimits } from '../../../../nodes/Transcript/delivery/watermark';
 
 /**
  * Stands in for Kommo › Note › Add with a notes list: writes every note of the item in order and
@@ -305,7 +304,6 @@ describe('Mark as Delivered with a per-conversation receipt', () => {
 
 describe('concurrency claims, as in per-note mode', () => {
 	test('two concurrent executions for one conversation write disjoint messages and miss none', async () => {
-		deliveryLimits.pollIntervalMs = 2;
 		const a = pipeline({ id: 'wf-pc-concurrent' });
 		const b = pipeline({ id: 'wf-pc-concurrent' });
 		const [ra, rb] = await Promise.all([
@@ -322,7 +320,6 @@ describe('concurrency claims, as in per-note mode', () => {
 	});
 
 	test('many concurrent executions still write each message once', async () => {
-		deliveryLimits.pollIntervalMs = 2;
 		const results = await Promise.all(
 			Array.from({ length: 5 }, (_, i) =>
 				runOnce(pipeline({ id: 'wf-pc-burst' }), generatedConversation('522', 10 * (i + 1))),

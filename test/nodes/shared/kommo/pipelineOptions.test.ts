@@ -1,21 +1,11 @@
-import nock from 'nock';
-
 import { KommoTrigger } from '../../../../nodes/KommoTrigger/KommoTrigger.node';
 import { loadOptions } from '../../../helpers/n8n';
 import { loadJson } from '../../KommoTrigger/kommoForm';
-import { CREDENTIALS, KOMMO, TOKEN, useFakeKommoClock } from '../../KommoTrigger/setup';
-import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
-import { useClock } from '../../../../nodes/shared/clock';
+import { CREDENTIALS, kommoApi, setUpTriggerTests } from '../../KommoTrigger/setup';
 
 const PIPELINES = loadJson('pipelines.json');
 
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => useFakeKommoClock());
-afterEach(() => {
-	forgetProcessMemory();
-	useClock();
-	nock.cleanAll();
-});
+setUpTriggerTests();
 
 function triggerNode(parameters: Record<string, unknown>) {
 	return {
@@ -27,9 +17,7 @@ function triggerNode(parameters: Record<string, unknown>) {
 }
 
 test('the pipeline dropdown lists the account pipelines', async () => {
-	const api = nock(KOMMO, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
-		.get('/api/v4/leads/pipelines')
-		.reply(200, PIPELINES);
+	const api = kommoApi().get('/api/v4/leads/pipelines').reply(200, PIPELINES);
 	const options = await loadOptions({
 		node: triggerNode({}),
 		method: 'getPipelines',
@@ -43,7 +31,7 @@ test('the pipeline dropdown lists the account pipelines', async () => {
 });
 
 test('the stage dropdown follows the multi-select pipeline filter, and its values filter the webhook', async () => {
-	nock(KOMMO).get('/api/v4/leads/pipelines').reply(200, PIPELINES);
+	kommoApi().get('/api/v4/leads/pipelines').reply(200, PIPELINES);
 	const options = (await loadOptions({
 		node: triggerNode({ pipelineId: [7012345] }),
 		method: 'getStages',
@@ -65,7 +53,7 @@ test('the Stage → Intercom Tag rows offer the same stages as the stage filter'
 		loadOptionsDependsOn: ['pipelineId'],
 	});
 
-	nock(KOMMO).get('/api/v4/leads/pipelines').reply(200, PIPELINES);
+	kommoApi().get('/api/v4/leads/pipelines').reply(200, PIPELINES);
 	const stages = (await loadOptions({
 		node: triggerNode({
 			pipelineId: [6950551],

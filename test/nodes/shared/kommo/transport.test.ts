@@ -1,7 +1,8 @@
 import type { NodeApiError } from 'n8n-workflow';
 import nock from 'nock';
 
-import { setKommoRequestTimeout } from '../../../../nodes/shared/kommo/transport';
+import { KOMMO_REQUEST_TIMEOUT_MS } from '../../../../nodes/shared/kommo/transport';
+import { onFakeTimers } from '../../../helpers/fakeTimers';
 import {
 	BASE,
 	TOKEN,
@@ -219,24 +220,21 @@ describe('kommoApiRequest through the node', () => {
 	});
 
 	test('a request Kommo never answers times out and is retried for GET', async () => {
-		setKommoRequestTimeout(100);
-		try {
-			const scope = kommo()
-				.get('/api/v4/leads/19619')
-				.query(true)
-				.delay(5000)
-				.reply(200, {})
-				.get('/api/v4/leads/19619')
-				.query(true)
-				.reply(200, leadFixture(19619, 58141807, 6950551));
-			const started = Date.now();
-			const result = await runKommo(getLead);
-			expect(result.error()).toBeUndefined();
-			expect(Date.now() - started).toBeLessThan(4000);
-			scope.done();
-		} finally {
-			setKommoRequestTimeout();
-		}
+		// held longer than the client waits; fake timers let the 30 s timeout pass at once
+		const scope = kommo()
+			.get('/api/v4/leads/19619')
+			.query(true)
+			.delay(KOMMO_REQUEST_TIMEOUT_MS + 1000)
+			.reply(200, {})
+			.get('/api/v4/leads/19619')
+			.query(true)
+			.reply(200, leadFixture(19619, 58141807, 6950551));
+		const started = Date.now();
+		const result = await onFakeTimers(async () => await runKommo(getLead));
+		nock.abortPendingRequests();
+		expect(result.error()).toBeUndefined();
+		expect(Date.now() - started).toBeLessThan(4000);
+		scope.done();
 	});
 
 	test('network errors are not retried for writes', async () => {

@@ -7,41 +7,42 @@
  * "Retry" in the executions list.
  *
  * Time is virtual: the nodes' one clock (`nodes/shared/clock.ts`) is swapped for one that counts
- * each kind of wait (throttle, retries, claim expiry) and lets it pass at once. Requests
- * themselves are real.
+ * each kind of wait (throttle, retries, claim expiry) and lets it pass at once, and timers run on
+ * jest's fake timers, sped up, so the transports' shipped 30 s request timeout ends a held request
+ * in a fraction of a second. Requests themselves are real.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { clearInterval as clearRealInterval, setInterval as setRealInterval } from 'node:timers';
 import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { IntercomKommoIntercomApi } from '../../credentials/IntercomKommoIntercomApi.credentials';
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
-import { setIntercomRequestTimeout } from '../../nodes/Intercom/transport';
+import { INTERCOM_REQUEST_TIMEOUT_MS } from '../../nodes/Intercom/transport';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
-import { setKommoRequestTimeout } from '../../nodes/shared/kommo/transport';
+import { KOMMO_REQUEST_TIMEOUT_MS } from '../../nodes/shared/kommo/transport';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
 import { parseMarker } from '../../nodes/shared/transcriptMarker';
 import type { LogEntry, Sandbox } from '../../sandbox';
-import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
+import { registerBaseNodeDoubles } from './baseNodeDoubles';
 import {
 	createWorkflowFromNodes,
 	deliverWebhook,
 	registerCredentials,
 	registerNodes,
 	runWorkflow,
-} from '../helpers/n8n';
-import type { RunResult, WebhookResponse } from '../helpers/n8n';
-import { startSandbox } from '../sandbox/helpers';
+} from './n8n';
+import type { RunResult, WebhookResponse } from './n8n';
+import { sandboxCredentials, startSandbox } from '../sandbox/helpers';
 import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
 import type { WaitReason } from '../../nodes/shared/clock';
-import { deliveryLimits } from '../../nodes/Transcript/delivery/watermark';
 
 registerNodes(IntercomTrigger, Intercom, IntercomTranscript, Kommo, KommoTrigger);
 registerCredentials(IntercomKommoIntercomApi, IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
@@ -49,13 +50,19 @@ registerBaseNodeDoubles();
 
 export const TRIGGER = 'Intercom Trigger';
 
+/** Both transports time requests out after 30 s (the shipped value; timers run sped up here). */
+export const CLIENT_TIMEOUT_MS = Math.max(INTERCOM_REQUEST_TIMEOUT_MS, KOMMO_REQUEST_TIMEOUT_MS);
 /**
- * Both transports time requests out after 30 s; the fault tests shorten that so a `timeout` fault
- * (the sandbox holds the request and never answers) ends as a client-side timeout quickly.
+ * How long the sandbox holds a `timeout` fault before it drops the connection itself: longer than
+ * the client waits, so the fault ends as a client-side timeout.
  */
-export const CLIENT_TIMEOUT_MS = 100;
-/** How long the sandbox holds a `timeout` fault before it drops the connection itself. */
-export const SANDBOX_HOLD_MS = 10_000;
+export const SANDBOX_HOLD_MS = 2 * CLIENT_TIMEOUT_MS;
+/**
+ * Fake milliseconds per real millisecond: a 30 s timeout passes in 0.3 s, while a real request to
+ * the local sandbox (a few ms, more on a busy machine) still sees its timer far away.
+ */
+const TIMER_SPEED_UP = 100;
+const TIMER_PUMP_EVERY_MS = 5;
 
 interface ExportedWorkflow {
 	nodes: INode[];
@@ -82,25 +89,6 @@ export function importedNodes(template: ExportedWorkflow): INode[] {
 	});
 }
 
-export function sandboxCredentials(sandbox: Sandbox) {
-	return {
-		intercomKommoIntercomApi: {
-			accessToken: sandbox.tokens.intercom,
-			region: 'custom',
-			baseUrl: sandbox.intercomUrl,
-			clientSecret: sandbox.tokens.intercomClientSecret,
-			apiVersion: '2.14',
-		},
-		intercomKommoKommoApi: {
-			subdomain: '',
-			domain: 'custom',
-			baseUrl: sandbox.kommoUrl,
-			accessToken: sandbox.tokens.kommo,
-			maxRequestsPerSecond: 7,
-		},
-	};
-}
-
 // ---------------------------------------------------------------------------------------------
 // virtual time and test-sized retry waits
 
@@ -120,7 +108,12 @@ const COUNTER_OF_REASON: Record<WaitReason, Exclude<keyof TimeCounters, 'virtual
 	'delivery-claim': 'claimWaits',
 };
 
-export function installVirtualTime(): { counters: TimeCounters; restore: () => void } {
+export interface VirtualTime {
+	counters: TimeCounters;
+	restore: () => void;
+}
+
+export function installVirtualTime(): VirtualTime {
 	const counters: TimeCounters = {
 		intercomRetryWaits: 0,
 		kommoRetryWaits: 0,
@@ -128,7 +121,6 @@ export function installVirtualTime(): { counters: TimeCounters; restore: () => v
 		claimWaits: 0,
 		virtualMs: 0,
 	};
-	const realLimits = { ...deliveryLimits };
 
 	forgetProcessMemory();
 	useClock({
@@ -139,18 +131,21 @@ export function installVirtualTime(): { counters: TimeCounters; restore: () => v
 			await new Promise((resolve) => setImmediate(resolve));
 		},
 	});
-	// virtual polls: fewer of them while a re-run waits for its failed predecessor's claim to expire
-	deliveryLimits.pollIntervalMs = 5000;
-	setIntercomRequestTimeout(CLIENT_TIMEOUT_MS);
-	setKommoRequestTimeout(CLIENT_TIMEOUT_MS);
+	// timers only: Date stays real for the clock above, and the event loop's own queues stay real
+	jest.useFakeTimers({
+		doNotFake: ['Date', 'hrtime', 'performance', 'nextTick', 'setImmediate', 'queueMicrotask'],
+	});
+	const pump = setRealInterval(
+		() => jest.advanceTimersByTime(TIMER_PUMP_EVERY_MS * TIMER_SPEED_UP),
+		TIMER_PUMP_EVERY_MS,
+	);
 	return {
 		counters,
 		restore: () => {
-			Object.assign(deliveryLimits, realLimits);
+			clearRealInterval(pump);
+			jest.useRealTimers();
 			forgetProcessMemory();
 			useClock();
-			setIntercomRequestTimeout();
-			setKommoRequestTimeout();
 		},
 	};
 }
@@ -540,8 +535,9 @@ export function logFigures(log: LogEntry[], executionStarts: number[]): LogFigur
 	return figures;
 }
 
+/** Figures of a fault run, for reading after it: test/faults/.out/<file>. */
 export function writeFigures(file: string, figures: unknown) {
-	const dir = join(__dirname, '.out');
+	const dir = join(__dirname, '..', 'faults', '.out');
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, file), `${JSON.stringify(figures, null, 2)}\n`);
 }
@@ -555,4 +551,31 @@ export async function startFaultSandbox(): Promise<Sandbox> {
 		logLimit: 200_000,
 	});
 	return sandbox;
+}
+
+export interface FaultSuite {
+	sandbox: Sandbox;
+	runner: ForwardRunner;
+	time: VirtualTime;
+}
+
+/**
+ * The preamble of a fault suite: before its tests a sandbox with no seed, virtual time, and a runner
+ * for the forward template (listening as n8n's webhook endpoint unless `listen` is false); after
+ * them, all of it stopped and the real clock back. The fields are set once `beforeAll` has run.
+ */
+export function setUpFaultSuite(options: { listen?: boolean } = {}): FaultSuite {
+	const suite = {} as FaultSuite;
+	beforeAll(async () => {
+		suite.sandbox = await startFaultSandbox();
+		suite.time = installVirtualTime();
+		suite.runner = new ForwardRunner(suite.sandbox);
+		if (options.listen !== false) await suite.runner.listen();
+	});
+	afterAll(async () => {
+		suite.time?.restore();
+		await suite.runner?.close();
+		await suite.sandbox?.close();
+	});
+	return suite;
 }
