@@ -31,6 +31,7 @@ import {
 	sandboxCredentials,
 	waitForWebhook,
 } from '../e2e/lib/templates.mjs';
+import { queueModeLeg } from './queue-mode.bench.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -778,3 +779,5 @@ function printTable(r) {
 }
 
 await main();
+// issue 11: the same burst on one process and on a queue-mode cluster (BENCH_QUEUE=0 skips it)
+if (process.env.BENCH_QUEUE !== '0') await queueModeLeg();
