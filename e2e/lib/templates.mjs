@@ -8,7 +8,7 @@
 // - the Production URL read off the workflow as n8n stored it (what the editor shows);
 // - the only edits a user makes in the canvas (the Kommo Trigger's Stage → Intercom Tag rows) made
 //   through n8n's REST API, as the editor saves and publishes them.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -19,11 +19,14 @@ export const TEMPLATE_FILES = {
 	chat: 'intercom-chat-to-kommo-deal.json',
 	stage: 'kommo-stage-to-intercom-tag.json',
 	errorReport: 'error-report.json',
+	// for n8n's queue mode (docs/queue-mode.md); imported with the others, published instead of `chat`
+	chatQueueMode: 'intercom-chat-to-kommo-deal.queue-mode.json',
 };
 export const CREDENTIAL_NAMES = { intercom: 'Intercom account', kommo: 'Kommo account' };
 const TRIGGERS = {
 	chat: `${packageName}.intercomTrigger`,
 	stage: `${packageName}.kommoTrigger`,
+	chatQueueMode: `${packageName}.intercomTrigger`,
 };
 
 export function readTemplate(file) {
@@ -90,6 +93,7 @@ export async function importWorkflowFiles(n8n) {
 	const listing = await n8n.cli(['list:workflow'], `cli-list-workflow-${Date.now()}.log`);
 	const imported = { listing };
 	for (const [key, file] of Object.entries(TEMPLATE_FILES)) {
+		if (!existsSync(path.join(templatesDir, file))) continue;
 		const { name } = readTemplate(file);
 		imported[key] = { key, file, name, id: workflowIdByName(listing, name) };
 	}
