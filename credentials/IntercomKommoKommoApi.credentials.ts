@@ -53,7 +53,7 @@ export const kommoAccountProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 7 },
 		default: 7,
 		description:
-			'Kommo allows 7 requests per second per account and blocks IPs that go over. All Kommo nodes in one n8n process share this budget; lower it when several n8n workers or other integrations use the same account.',
+			'Kommo allows 7 requests per second per account and blocks IPs that go over. This is the budget of one n8n process (all its Kommo nodes share it); decimals are rounded down. In queue mode every worker has its own: set 7 divided by the number of workers, rounded down (3 for two workers), and lower it further when other integrations use the same account.',
 	},
 ];
 

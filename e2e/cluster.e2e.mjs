@@ -44,7 +44,7 @@ const { IDS } = require('../sandbox/seed.js');
 
 const version = '2.41.1';
 const WORKERS = 2;
-const queueModeFile = TEMPLATE_FILES.chatQueueMode;
+const queueModeFile = TEMPLATE_FILES.queueChat;
 const template =
 	process.argv[2] ??
 	process.env.E2E_CLUSTER_TEMPLATE ??
@@ -52,7 +52,7 @@ const template =
 if (!['queue-mode', 'one-process'].includes(template))
 	throw new Error(`unknown template "${template}" (queue-mode | one-process)`);
 const queueMode = template === 'queue-mode';
-const chatKey = queueMode ? 'chatQueueMode' : 'chat';
+const chatKey = queueMode ? 'queueChat' : 'chat';
 const chatFile = TEMPLATE_FILES[chatKey];
 // README, queue mode: Max Requests per Second = 7 ÷ workers, rounded down
 const kommoLimit = queueMode ? Math.floor(7 / WORKERS) : 7;
@@ -767,7 +767,6 @@ async function main() {
 		});
 		log(`sandbox on ${sandbox.url} (Kommo limit 7 req/s as in Kommo)`);
 
-		const credentials = sandboxCredentials(sandbox, { kommoLimit });
 		let workflows;
 		const clusterStarted = Date.now();
 		cluster = await startCluster({
@@ -784,17 +783,12 @@ async function main() {
 				log(`installed ${path.basename(tarball)}`);
 			},
 			prepareMain: async (main, { redisPort }) => {
-				const redisCredential = {
-					id: 'clusterRedisCred01',
-					name: 'Redis account',
-					type: 'redis',
-					data: { host: '127.0.0.1', port: redisPort, database: 0, password: '' },
-				};
-				workflows = await importTemplates(
-					main,
-					queueMode ? [...credentials, redisCredential] : credentials,
-					work,
-				);
+				// docs/queue-mode.md: a Redis credential on the queue's Redis, Kommo's 7/s split per worker
+				const credentials = sandboxCredentials(sandbox, {
+					kommoLimit,
+					redis: queueMode ? { host: '127.0.0.1', port: redisPort } : undefined,
+				});
+				workflows = await importTemplates(main, credentials, work);
 				for (const key of [chatKey, 'stage']) await publishWithCli(main, workflows[key].id);
 			},
 		});

@@ -105,12 +105,17 @@ async function main() {
 			},
 			prepareMain: async (main) => {
 				mkdirSync(path.join(clusterDir, 'import'), { recursive: true });
+				// what docs/queue-mode.md tells an admin: the Redis credential for the queue-mode
+				// template, and the Kommo budget split between the two workers (7 ÷ 2, rounded down)
 				workflows = await importTemplates(
 					main,
-					sandboxCredentials(sandbox),
+					sandboxCredentials(sandbox, {
+						kommoLimit: 3,
+						redis: { host: '127.0.0.1', port: main.shared.redisPort },
+					}),
 					path.join(clusterDir, 'import'),
 				);
-				for (const workflow of [workflows.chat, workflows.stage])
+				for (const workflow of [workflows.queueChat, workflows.stage])
 					await publishWithCli(main, workflow.id);
 			},
 		});
@@ -125,7 +130,7 @@ async function main() {
 	await main.signIn(owner);
 	await addStageTagRows(main, workflows.stage, demoStageRows(sandbox));
 	// the URLs the editor shows: WEBHOOK_URL is nginx's address
-	const intercomWebhook = (await productionUrl(main, workflows.chat)).url.replace(
+	const intercomWebhook = (await productionUrl(main, workflows.queueChat)).url.replace(
 		main.baseUrl,
 		cluster.publicUrl,
 	);

@@ -8,7 +8,7 @@
 // - the Production URL read off the workflow as n8n stored it (what the editor shows);
 // - the only edits a user makes in the canvas (the Kommo Trigger's Stage → Intercom Tag rows) made
 //   through n8n's REST API, as the editor saves and publishes them.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -17,25 +17,43 @@ import { packageName, repoRoot } from './n8n.mjs';
 export const templatesDir = path.join(repoRoot, 'workflows');
 export const TEMPLATE_FILES = {
 	chat: 'intercom-chat-to-kommo-deal.json',
+	// what a queue-mode user imports instead of `chat` (README, docs/queue-mode.md)
+	queueChat: 'intercom-chat-to-kommo-deal.queue-mode.json',
 	stage: 'kommo-stage-to-intercom-tag.json',
 	errorReport: 'error-report.json',
-	// for n8n's queue mode (docs/queue-mode.md); imported with the others, published instead of `chat`
-	chatQueueMode: 'intercom-chat-to-kommo-deal.queue-mode.json',
 };
-export const CREDENTIAL_NAMES = { intercom: 'Intercom account', kommo: 'Kommo account' };
+export const CREDENTIAL_NAMES = {
+	intercom: 'Intercom account',
+	kommo: 'Kommo account',
+	redis: 'Redis account',
+};
 const TRIGGERS = {
 	chat: `${packageName}.intercomTrigger`,
+	queueChat: `${packageName}.intercomTrigger`,
 	stage: `${packageName}.kommoTrigger`,
-	chatQueueMode: `${packageName}.intercomTrigger`,
 };
 
 export function readTemplate(file) {
 	return JSON.parse(readFileSync(path.join(templatesDir, file), 'utf8'));
 }
 
-/** The two credentials, under the names the templates reference, pointing at the sandbox. */
-export function sandboxCredentials(sandbox, { kommoLimit = 7 } = {}) {
+/**
+ * The credentials, under the names the templates reference, pointing at the sandbox; with `redis`
+ * (`{ host, port }`) also the Redis credential of the queue-mode template.
+ */
+export function sandboxCredentials(sandbox, { kommoLimit = 7, redis } = {}) {
+	const redisCredential = redis
+		? [
+				{
+					id: 'clusterRedisCred01',
+					name: CREDENTIAL_NAMES.redis,
+					type: 'redis',
+					data: { host: redis.host, port: redis.port, database: 0, password: '' },
+				},
+			]
+		: [];
 	return [
+		...redisCredential,
 		{
 			id: 'sandboxIntercomCred',
 			name: CREDENTIAL_NAMES.intercom,
@@ -93,7 +111,6 @@ export async function importWorkflowFiles(n8n) {
 	const listing = await n8n.cli(['list:workflow'], `cli-list-workflow-${Date.now()}.log`);
 	const imported = { listing };
 	for (const [key, file] of Object.entries(TEMPLATE_FILES)) {
-		if (!existsSync(path.join(templatesDir, file))) continue;
 		const { name } = readTemplate(file);
 		imported[key] = { key, file, name, id: workflowIdByName(listing, name) };
 	}

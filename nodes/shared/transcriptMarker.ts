@@ -15,6 +15,21 @@ export function buildIdempotencyKey(conversationId: string, firstRef: string, la
 	return `${KEY_PREFIX}${conversationId}:${firstRef}-${lastRef}`;
 }
 
+export interface TranscriptKeyParts {
+	conversationId: string;
+	firstRef: string;
+	lastRef: string;
+}
+
+const KEY_PARTS = /^intercom:([^:\s]+):(\S+)-([^-\s]+)$/;
+
+/** The parts of a key {@link buildIdempotencyKey} made, or null for any other text. */
+export function parseIdempotencyKey(key: unknown): TranscriptKeyParts | null {
+	if (typeof key !== 'string') return null;
+	const match = KEY_PARTS.exec(key.trim());
+	return match ? { conversationId: match[1], firstRef: match[2], lastRef: match[3] } : null;
+}
+
 /** Whether a key is one the Transcript node writes (and so is only ever read from a marker line). */
 export function isTranscriptKey(key: string): boolean {
 	return key.startsWith(KEY_PREFIX);

@@ -41,7 +41,6 @@ import { startSandbox } from '../sandbox/helpers';
 import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
 import type { WaitReason } from '../../nodes/shared/clock';
-import { deliveryLimits } from '../../nodes/Transcript/delivery/watermark';
 
 registerNodes(IntercomTrigger, Intercom, IntercomTranscript, Kommo, KommoTrigger);
 registerCredentials(IntercomKommoIntercomApi, IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
@@ -128,7 +127,6 @@ export function installVirtualTime(): { counters: TimeCounters; restore: () => v
 		claimWaits: 0,
 		virtualMs: 0,
 	};
-	const realLimits = { ...deliveryLimits };
 
 	forgetProcessMemory();
 	useClock({
@@ -139,14 +137,11 @@ export function installVirtualTime(): { counters: TimeCounters; restore: () => v
 			await new Promise((resolve) => setImmediate(resolve));
 		},
 	});
-	// virtual polls: fewer of them while a re-run waits for its failed predecessor's claim to expire
-	deliveryLimits.pollIntervalMs = 5000;
 	setIntercomRequestTimeout(CLIENT_TIMEOUT_MS);
 	setKommoRequestTimeout(CLIENT_TIMEOUT_MS);
 	return {
 		counters,
 		restore: () => {
-			Object.assign(deliveryLimits, realLimits);
 			forgetProcessMemory();
 			useClock();
 			setIntercomRequestTimeout();

@@ -292,7 +292,7 @@ export async function runWorkflow(options: {
 	input?: INodeExecutionData[];
 	staticData?: IDataObject;
 	workflow?: Workflow;
-	mode?: 'trigger' | 'webhook' | 'manual';
+	mode?: 'trigger' | 'webhook' | 'manual' | 'retry';
 	timezone?: string;
 }): Promise<RunResult> {
 	const workflow = options.workflow ?? createWorkflow(options);

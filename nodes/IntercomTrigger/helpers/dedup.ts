@@ -1,12 +1,10 @@
-import type { IDataObject } from 'n8n-workflow';
+import { inProcessMemory } from '../../shared/processMemory';
 
 /**
  * Notification ids remembered per trigger. Intercom retries a notification once after a minute, so
  * a few hundred recent ids cover every retry of a busy workspace with room to spare.
  */
 export const DEDUP_MEMORY_SIZE = 500;
-
-export const STATIC_DATA_KEY = 'recentNotificationIds';
 
 /** Insertion-ordered set that forgets its oldest entries beyond `limit`. */
 export class RecentIds {
@@ -33,29 +31,24 @@ export class RecentIds {
 }
 
 /**
- * Process-wide memory, one RecentIds per workflow + trigger node. n8n saves workflow static data
- * only when an execution ends and concurrent executions overwrite each other's copy, so static data
- * alone lets racing redeliveries through; this in-process set catches them because the check and
- * the insert happen in one synchronous step.
+ * Process-wide memory, one RecentIds per workflow + trigger node. It is deliberately not written to
+ * workflow static data: in n8n's queue mode a static-data change in webhook() costs a database write
+ * before Intercom gets its answer, and a worker's end-of-run save replaces the whole column anyway.
+ * This set only spares the duplicate execution; what is already in Kommo is decided by the notes on
+ * the deal (their idempotency markers), so a redelivery this process has not seen writes nothing twice.
  */
-const processMemory = new Map<string, RecentIds>();
+const processMemory = inProcessMemory(new Map<string, RecentIds>());
 
 export function dedupMemoryKey(workflowId: string | undefined, nodeName: string): string {
 	return `${workflowId ?? '__unsaved__'}\u0000${nodeName}`;
 }
 
-function storedIds(staticData: IDataObject): string[] {
-	const stored = staticData[STATIC_DATA_KEY];
-	return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
-}
-
 /**
- * Records a notification id and tells whether it is new. Must stay synchronous: it is the only
- * thing standing between two concurrent deliveries of the same id inside one process.
+ * Records a notification id and tells whether it is new to this process. Must stay synchronous: the
+ * check and the insert in one step are what stop two concurrent deliveries of one id here.
  */
 export function rememberNotification(
 	memoryKey: string,
-	staticData: IDataObject,
 	notificationId: string,
 	limit: number = DEDUP_MEMORY_SIZE,
 ): boolean {
@@ -64,11 +57,7 @@ export function rememberNotification(
 		memory = new RecentIds(limit);
 		processMemory.set(memoryKey, memory);
 	}
-	const persisted = storedIds(staticData);
-	if (memory.has(notificationId) || persisted.includes(notificationId)) return false;
-
+	if (memory.has(notificationId)) return false;
 	memory.add(notificationId);
-	persisted.push(notificationId);
-	staticData[STATIC_DATA_KEY] = persisted.slice(-limit);
 	return true;
 }

@@ -96,7 +96,6 @@ export async function handleIntercomWebhook(
 	if (typeof notification.id === 'string' && notification.id.length > 0) {
 		const isNew = rememberNotification(
 			dedupMemoryKey(this.getWorkflow().id, this.getNode().name),
-			this.getWorkflowStaticData('node'),
 			notification.id,
 		);
 		if (!isNew) return respond(this, 200, 'Notification already received; ignored.');

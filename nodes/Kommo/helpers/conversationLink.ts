@@ -10,7 +10,10 @@ import { kommoApiPages } from '../../shared/kommo/transport';
  */
 export function markerConversationId(text: unknown): string | null {
 	const key = parseMarker(text);
-	if (key === null) return null;
+	return key === null ? null : markerConversationIdOfKey(key);
+}
+
+function markerConversationIdOfKey(key: string): string | null {
 	const conversationId = key.split(':')[1];
 	return conversationId ? conversationId : null;
 }
@@ -18,6 +21,8 @@ export function markerConversationId(text: unknown): string | null {
 export interface LinkedNote {
 	noteId: number | null;
 	conversationId: string;
+	/** the note's idempotency key: which messages of the conversation it holds */
+	key: string;
 }
 
 /**
@@ -40,15 +45,17 @@ export async function findTranscriptNote(
 	for await (const notes of pages) {
 		let newest: { id: number; note: LinkedNote } | undefined;
 		for (const note of notes) {
-			const found = markerConversationId((note.params as IDataObject | undefined)?.text);
-			if (found === null || (conversationId !== undefined && found !== conversationId)) continue;
+			const key = parseMarker((note.params as IDataObject | undefined)?.text);
+			const found = key === null ? null : markerConversationIdOfKey(key);
+			if (key === null || found === null) continue;
+			if (conversationId !== undefined && found !== conversationId) continue;
 			// the order Kommo was asked for already puts the newest first; the id settles it anyway
 			const id = Number(note.id);
 			const rank = Number.isFinite(id) ? id : -1;
 			if (!newest || rank > newest.id) {
 				newest = {
 					id: rank,
-					note: { noteId: Number.isFinite(id) ? id : null, conversationId: found },
+					note: { noteId: Number.isFinite(id) ? id : null, conversationId: found, key },
 				};
 			}
 		}

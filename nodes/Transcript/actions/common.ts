@@ -4,7 +4,11 @@ import type { IDataObject } from 'n8n-workflow';
 export interface RunContext {
 	/** the workflow's id: delivery state and receipts belong to one workflow */
 	workflowKey: string;
-	staticData: IDataObject;
+	/**
+	 * The workflow's static data, read only when used: n8n creates the object on the first read and
+	 * then saves static data at the end of the run, which a run that keeps nothing should not cost.
+	 */
+	staticData: () => IDataObject;
 	/** identifies this run of the node, so its own claims never make it wait */
 	owner: string;
 }

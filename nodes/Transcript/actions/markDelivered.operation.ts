@@ -62,6 +62,6 @@ export async function execute(
 	if (receipt.workflowKey !== run.workflowKey) {
 		return outcome(false, 'The delivery receipt comes from another workflow.');
 	}
-	const confirmation = confirmDelivery(receipt, run.staticData);
+	const confirmation = confirmDelivery(receipt, run.staticData());
 	return outcome(confirmation.applied, confirmation.reason);
 }

@@ -6,7 +6,8 @@ import { renderInTurn } from '../delivery/watermark';
 import type { DeliveryReceipt } from '../delivery/watermark';
 import type { IntercomConversation } from '../render/messages';
 import { isValidTimeZone } from '../render/time';
-import { conversationUrl, renderTranscript } from '../render/transcript';
+import { conversationUrl, deliveredUpTo, renderTranscript } from '../render/transcript';
+import { parseIdempotencyKey } from '../../shared/transcriptMarker';
 import type { IntercomRegion, Transcript } from '../render/transcript';
 import type { RunContext } from './common';
 import { sourceCustomer } from '../../shared/intercomConversation';
@@ -31,7 +32,38 @@ const properties: INodeProperties[] = [
 		name: 'markDeliveredNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { onlyNewMessages: [true], deliveredFrom: ['workflow'] } },
+	},
+	{
+		displayName: 'Already Written',
+		name: 'deliveredFrom',
+		type: 'options',
+		default: 'workflow',
 		displayOptions: { show: { onlyNewMessages: [true] } },
+		options: [
+			{
+				name: 'Remembered by This Workflow',
+				value: 'workflow',
+				description:
+					'A "Mark as Delivered" step records what was written. For one n8n process (regular mode).',
+			},
+			{
+				name: 'Newest Transcript Note in Kommo',
+				value: 'kommoNote',
+				description:
+					'Kommo › Find by Email with "Read Newest Transcript Note" says which note of this conversation is on the deal; messages after it are new. Nothing is remembered in n8n, so any process may run it (queue mode).',
+			},
+		],
+		description: 'How the node knows which messages are already in Kommo',
+	},
+	{
+		displayName: 'Newest Transcript Key in Kommo',
+		name: 'kommoTranscriptKey',
+		type: 'string',
+		default: '={{ $json.transcriptKey }}',
+		displayOptions: { show: { onlyNewMessages: [true], deliveredFrom: ['kommoNote'] } },
+		description:
+			'The "transcriptKey" of Kommo › Find by Email (e.g. intercom:215:403918334-9877). Empty: nothing of this conversation is on the deal yet, so every message is new.',
 	},
 	{
 		displayName: 'Intercom App ID',
@@ -79,6 +111,15 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			{
+				displayName: 'Conversation',
+				name: 'conversation',
+				type: 'json',
+				default: '',
+				placeholder: "e.g. {{ $('Get conversation').item.json }}",
+				description:
+					'The Intercom conversation to render, when the input item is not the conversation itself (for example after a Kommo step). Default: the input item.',
+			},
 			{
 				displayName: 'Include Bot Messages',
 				name: 'includeBotMessages',
@@ -129,7 +170,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 60,
 				typeOptions: { minValue: 0 },
-				displayOptions: { show: { '/onlyNewMessages': [true] } },
+				displayOptions: { show: { '/onlyNewMessages': [true], '/deliveredFrom': ['workflow'] } },
 				description:
 					'When another execution is still writing notes for the same conversation, wait up to this long for it to mark them as delivered, then show only what is newer. If it does not finish in time (for example because it failed), its messages are shown again here, so none is lost. 0 = do not wait.',
 			},
@@ -146,6 +187,7 @@ interface RenderOptions {
 	region?: IntercomRegion;
 	timezone?: string;
 	waitSeconds?: number;
+	conversation?: unknown;
 }
 
 interface ConversationInput {
@@ -243,24 +285,88 @@ export function conversationInput(json: IDataObject): ConversationInput | undefi
 	};
 }
 
+function conversationSource(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	option: unknown,
+): IDataObject {
+	if (option === undefined || option === null || option === '') {
+		return context.getInputData()[itemIndex].json;
+	}
+	let value: unknown = option;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value) as unknown;
+		} catch {
+			value = undefined;
+		}
+	}
+	if (!isObject(value)) {
+		throw new NodeOperationError(context.getNode(), 'The "Conversation" option is not an object', {
+			itemIndex,
+			description: `${NOT_A_CONVERSATION} Point "Conversation" at that node's item, e.g. {{ $('Get conversation').item.json }}.`,
+		});
+	}
+	return value as IDataObject;
+}
+
+/** Where the newest transcript note on the deal ends, from the key Kommo › Find by Email read. */
+function afterKommoNote(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	conversation: IntercomConversation,
+	conversationId: string,
+	customer: Customer | null,
+): DeliveryReceipt['after'] {
+	const raw = context.getNodeParameter('kommoTranscriptKey', itemIndex, '') as unknown;
+	if (raw === undefined || raw === null || String(raw).trim() === '') return null;
+	const key = parseIdempotencyKey(String(raw));
+	if (!key) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`"Newest Transcript Key in Kommo" is not a transcript key: "${String(raw).slice(0, 80)}"`,
+			{
+				itemIndex,
+				description:
+					'It should be the "transcriptKey" of Kommo › Find by Email (with "Read Newest Transcript Note" on), such as intercom:215:403918334-9877, or empty.',
+			},
+		);
+	}
+	if (key.conversationId !== conversationId) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The transcript key is for Intercom conversation ${key.conversationId}, not ${conversationId}`,
+			{
+				itemIndex,
+				description:
+					'Set the Intercom Conversation ID option of Kommo › Find by Email to this conversation, so it reads the notes of this conversation.',
+			},
+		);
+	}
+	return deliveredUpTo(conversation, key.lastRef, customer?.name ?? undefined);
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	run: RunContext,
 ): Promise<{ transcript: IDataObject[]; noNewMessages: IDataObject[] }> {
-	const input = conversationInput(this.getInputData()[itemIndex].json);
+	const options = this.getNodeParameter('options', itemIndex, {}) as RenderOptions;
+	const input = conversationInput(conversationSource(this, itemIndex, options.conversation));
 	if (!input) throw new NodeOperationError(this.getNode(), NOT_A_CONVERSATION, { itemIndex });
 	const { conversation, customer } = input;
 	const conversationId = String(conversation.id);
 
 	const onlyNew = this.getNodeParameter('onlyNewMessages', itemIndex, false) as boolean;
+	const deliveredFrom = onlyNew
+		? (this.getNodeParameter('deliveredFrom', itemIndex, 'workflow') as string)
+		: 'workflow';
 	const appId = (this.getNodeParameter('appId', itemIndex, '') as string).trim() || input.appId;
 	const maxLength = this.getNodeParameter(
 		'maxNoteLength',
 		itemIndex,
 		DEFAULT_MAX_NOTE_LENGTH,
 	) as number;
-	const options = this.getNodeParameter('options', itemIndex, {}) as RenderOptions;
 	const timeZone = options.timezone?.trim() || this.getTimezone();
 	if (!isValidTimeZone(timeZone)) {
 		throw new NodeOperationError(this.getNode(), `"${timeZone}" is not a timezone name`, {
@@ -294,12 +400,15 @@ export async function execute(
 	let transcript: Transcript;
 	let after: DeliveryReceipt['after'] = null;
 	try {
-		if (onlyNew) {
+		if (onlyNew && deliveredFrom === 'kommoNote') {
+			after = afterKommoNote(this, itemIndex, conversation, conversationId, customer);
+			transcript = render(after);
+		} else if (onlyNew) {
 			const waitSeconds = options.waitSeconds ?? 60;
 			({ transcript, after } = await renderInTurn(
 				{
 					workflowKey: run.workflowKey,
-					staticData: run.staticData,
+					staticData: run.staticData(),
 					conversationId,
 					owner: run.owner,
 					maxWaitMs: Math.max(0, waitSeconds) * 1000,

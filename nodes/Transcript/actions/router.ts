@@ -13,7 +13,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const noNewMessages: INodeExecutionData[] = [];
 	const run: RunContext = {
 		workflowKey: String(this.getWorkflow().id ?? 'unsaved-workflow'),
-		staticData: this.getWorkflowStaticData('global'),
+		staticData: () => this.getWorkflowStaticData('global'),
 		owner: randomUUID(),
 	};
 

@@ -48,11 +48,10 @@ interface WorkflowMemory {
 export const STATIC_DATA_KEY = 'intercomTranscript';
 const STATIC_DATA_VERSION = 1;
 
-/** How often a waiting run looks again, and how many conversations a workflow remembers. */
-export const deliveryLimits = {
-	pollIntervalMs: 250,
-	maxConversations: 5000,
-};
+/** How often a waiting run looks again. */
+const POLL_INTERVAL_MS = 250;
+/** How many conversations a workflow remembers (the least recently delivered are forgotten). */
+export const MAX_CONVERSATIONS = 5000;
 
 /** The in-process layer; forgotten as a restart of n8n forgets it. */
 const memory = inProcessMemory(new Map<string, WorkflowMemory>());
@@ -106,7 +105,7 @@ export function syncFromStaticData(workflowKey: string, staticData: IDataObject)
 	for (const [conversationId, value] of Object.entries(storedWatermarks(staticData))) {
 		if (isWatermark(value)) mergeWatermark(state.watermarks, conversationId, value);
 	}
-	evictOldest(state.watermarks, deliveryLimits.maxConversations);
+	evictOldest(state.watermarks, MAX_CONVERSATIONS);
 	return state;
 }
 
@@ -186,7 +185,7 @@ export async function renderInTurn<T>(
 			return result;
 		}
 		await sleep(
-			Math.max(1, Math.min(deliveryLimits.pollIntervalMs, maxWaitMs - (now - startedAt))),
+			Math.max(1, Math.min(POLL_INTERVAL_MS, maxWaitMs - (now - startedAt))),
 			'delivery-claim',
 		);
 	}
@@ -254,7 +253,7 @@ export function confirmDelivery(receipt: DeliveryReceipt, staticData: IDataObjec
 	if (claim && claimSettled(state, conversationId, claim, clockNow())) {
 		state.claims.delete(conversationId);
 	}
-	evictOldest(state.watermarks, deliveryLimits.maxConversations);
+	evictOldest(state.watermarks, MAX_CONVERSATIONS);
 	writeStaticData(state, staticData);
 	return result;
 }

@@ -1,7 +1,7 @@
 import { buildIdempotencyKey, formatMarker } from '../../shared/transcriptMarker';
 import { conversationEntries, isShown, missingPartCount } from './messages';
 import type { ConversationEntry, EntryFilter, IntercomConversation } from './messages';
-import { comparePositions } from './position';
+import { compareIds, comparePositions } from './position';
 import type { Position } from './position';
 import { createZonedClock } from './time';
 import type { ZonedClock } from './time';
@@ -82,6 +82,33 @@ export function indexAfter(entries: ConversationEntry[], after: Position | null)
 	let index = entries.length;
 	while (index > 0 && comparePositions(entries[index - 1], after) > 0) index--;
 	return index;
+}
+
+/**
+ * What a note key says is delivered: the message its last ref names (`<partId>`, or `<partId>~<piece>`
+ * for a piece of a message too long for one note). A piece counts as not delivered, so the whole
+ * message is written again rather than its end lost. A part Intercom no longer lists (its 500-part
+ * window moved on) is placed by id among the replies, which Intercom numbers in order.
+ */
+export function deliveredUpTo(
+	conversation: IntercomConversation,
+	lastRef: string,
+	customerName?: string,
+): Position | null {
+	const entries = conversationEntries(conversation, customerName);
+	const piece = lastRef.indexOf('~');
+	const partId = piece === -1 ? lastRef : lastRef.slice(0, piece);
+	const index = entries.findIndex((entry) => entry.id === partId);
+	if (index !== -1) {
+		const delivered = piece === -1 ? index : index - 1;
+		return delivered >= 0 ? { t: entries[delivered].t, id: entries[delivered].id } : null;
+	}
+	let before: ConversationEntry | null = null;
+	for (const entry of entries) {
+		if (!entry.isSource && compareIds(entry.id, partId) > 0) break;
+		before = entry;
+	}
+	return before ? { t: before.t, id: before.id } : null;
 }
 
 /** A message's lines, ready to place: one block per message, or several for a very long one. */

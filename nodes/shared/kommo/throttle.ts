@@ -35,9 +35,12 @@ class AccountScheduler {
 	}
 
 	private async waitForSlot(requestsPerSecond: number): Promise<number> {
-		// a fractional rate such as 2.5/s becomes 2 sends per 800 ms; below 1/s, 1 send per 1/rate s
+		// A fractional rate is rounded down (2.5/s sends 2 per second), never spread over a shorter
+		// window: several n8n processes sharing an account each get a whole number per second, so
+		// their sum in any second of Kommo's window stays within what they were given. Below 1/s:
+		// one send per 1/rate seconds.
 		const limit = Math.max(1, Math.floor(requestsPerSecond));
-		const windowMs = (limit * 1000) / requestsPerSecond + WINDOW_MARGIN_MS;
+		const windowMs = (requestsPerSecond >= 1 ? 1000 : 1000 / requestsPerSecond) + WINDOW_MARGIN_MS;
 		for (;;) {
 			const time = now();
 			while (this.recent.length && this.recent[0] <= time - windowMs) this.recent.shift();

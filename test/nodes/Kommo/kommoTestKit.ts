@@ -126,9 +126,14 @@ export function useVirtualClock(): VirtualClock {
 export async function runKommo(
 	parameters: IDataObject,
 	input: INodeExecutionData[] = [{ json: {} }],
-	options: { continueOnFail?: boolean; credentials?: Record<string, IDataObject> } = {},
+	options: {
+		continueOnFail?: boolean;
+		credentials?: Record<string, IDataObject>;
+		mode?: 'webhook' | 'retry';
+	} = {},
 ): Promise<RunResult> {
 	return await runWorkflow({
+		mode: options.mode,
 		nodes: [
 			{ name: 'Passthrough', type: 'passthrough' },
 			{

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import { IntercomTranscript as Transcript } from '../../../nodes/Transcript/IntercomTranscript.node';
 import type { IntercomConversation, IntercomPart } from '../../../nodes/Transcript/render/messages';
-import { deliveryLimits, STATIC_DATA_KEY } from '../../../nodes/Transcript/delivery/watermark';
+import { STATIC_DATA_KEY } from '../../../nodes/Transcript/delivery/watermark';
 import { createWorkflow, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 import { useClock } from '../../../nodes/shared/clock';
@@ -169,13 +169,11 @@ export function messageNumbers(texts: string[]): number[] {
  * before each test, and the real clock and sleep back after it.
  */
 export function resetDeliveryStateAroundEachTest() {
-	const realLimits = { ...deliveryLimits };
 	beforeEach(() => {
 		forgetProcessMemory();
 		writtenNotes.length = 0;
 	});
 	afterEach(() => {
-		Object.assign(deliveryLimits, realLimits);
 		useClock();
 	});
 }

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseConversationId } from '../../../shared/intercomConversation';
 import { findTranscriptNote } from '../../helpers/conversationLink';
+import type { LinkedNote } from '../../helpers/conversationLink';
 import { chooseLead, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
 import type { LeadCandidate } from '../../helpers/leadChoice';
 import { describeLead, fetchLeadsByIds, newestFirst } from '../../helpers/leads';
@@ -27,6 +28,14 @@ export const findOptions: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. 215468',
 			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of all matching contacts. Only several open leads cost anything: one notes request (or more for long note lists) per lead checked.`,
+		},
+		{
+			displayName: 'Read Newest Transcript Note',
+			name: 'readTranscriptNote',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to output "transcriptKey": the key of the newest transcript note of the Intercom conversation (set above) on the chosen lead, null when it has none. The Transcript node can then write only the messages after it, whichever n8n process runs (queue mode). Costs one notes request when the lead choice did not already read that lead\'s notes.',
 		},
 		{
 			displayName: 'Only Open Leads',
@@ -135,11 +144,23 @@ export async function findContacts(
 			.filter((lead): lead is IDataObject => lead !== undefined)
 			.filter(inPipelines),
 	}));
+	// each lead's notes are read at most once: the lead choice and `transcriptKey` share the answer
+	const transcriptNotes = new Map<number, Promise<LinkedNote | null>>();
+	const transcriptNoteOf = async (leadId: number) => {
+		let note = transcriptNotes.get(leadId);
+		if (!note) {
+			note = findTranscriptNote(this, leadId, itemIndex, conversationId);
+			transcriptNotes.set(leadId, note);
+		}
+		return await note;
+	};
 	const decision = await chooseLead(candidates, async (leadId) =>
-		conversationId === undefined
-			? false
-			: (await findTranscriptNote(this, leadId, itemIndex, conversationId)) !== null,
+		conversationId === undefined ? false : (await transcriptNoteOf(leadId)) !== null,
 	);
+	const transcriptKey =
+		options.readTranscriptNote === true && conversationId !== undefined && decision.leadId !== null
+			? ((await transcriptNoteOf(decision.leadId))?.key ?? null)
+			: null;
 
 	const contacts = matches.map((contact, index) => {
 		const contactLeads = candidates[index].leads
@@ -167,6 +188,7 @@ export async function findContacts(
 			contactId: decision.contactId,
 			leadChoice: decision.leadChoice,
 			reason: decision.reason,
+			...(options.readTranscriptNote === true ? { transcriptKey } : {}),
 			contactCount: contacts.length,
 			contacts,
 		},

@@ -80,7 +80,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once.",
+			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once. Off saves that read when an earlier step already knows what is on the lead (the Transcript with \"Newest Transcript Note in Kommo\"); a write whose answer was lost is still checked by its key before it is retried, and a re-run from the executions list always reads first.",
 	},
 	{
 		displayName: 'Idempotency Key',
@@ -324,6 +324,18 @@ async function writeNoteOnce(
 	return value;
 }
 
+/**
+ * "Skip If Already Written", and always in a re-run from the executions list (mode `retry`): a
+ * retried execution replays the notes its first run computed, and some of them may be on the lead
+ * by now, whatever an earlier step knew when the first run started.
+ */
+function checksWhatIsWritten(context: IExecuteFunctions, itemIndex: number): boolean {
+	return (
+		context.getNodeParameter('skipIfAlreadyWritten', itemIndex, true) === true ||
+		context.getMode() === 'retry'
+	);
+}
+
 async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const node = this.getNode();
 	const entity = readEntity(this, itemIndex);
@@ -331,7 +343,7 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
 	if (!text.trim()) throw new NodeOperationError(node, 'The note has no text', { itemIndex });
 
-	const skipIfWritten = this.getNodeParameter('skipIfAlreadyWritten', itemIndex, true) === true;
+	const skipIfWritten = checksWhatIsWritten(this, itemIndex);
 	let idempotencyKey: string | null = null;
 	if (skipIfWritten) {
 		const typed = String(this.getNodeParameter('idempotencyKey', itemIndex, '') ?? '').trim();
@@ -380,7 +392,7 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 	const node = this.getNode();
 	const entity = readEntity(this, itemIndex);
 	const notes = parseNotesList(node, this.getNodeParameter('notes', itemIndex), itemIndex);
-	const skipIfWritten = this.getNodeParameter('skipIfAlreadyWritten', itemIndex, true) === true;
+	const skipIfWritten = checksWhatIsWritten(this, itemIndex);
 
 	const keys = skipIfWritten
 		? notes.map((note) => note.idempotencyKey).filter((key): key is string => key !== null)
@@ -401,14 +413,9 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 		}
 		let created: IDataObject | undefined;
 		try {
-			created = await writeNoteOnce(
-				this,
-				entity,
-				note.text,
-				skipIfWritten ? key : null,
-				since,
-				itemIndex,
-			);
+			// with a key, a write whose answer was lost is checked before it is retried, even when
+			// the up-front read is off (the caller already knows the note is not there yet)
+			created = await writeNoteOnce(this, entity, note.text, key, since, itemIndex);
 		} catch (error) {
 			const writtenByThisRun = results.filter((result) => result.skipped === false).length;
 			throw explainPartialWrite(node, error, itemIndex, {

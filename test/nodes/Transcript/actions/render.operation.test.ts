@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createWorkflow, registerNodes, runWorkflow } from '../../../helpers/n8n';
-import type { TestNode } from '../../../helpers/n8n';
+import type { RunResult, TestNode } from '../../../helpers/n8n';
 import {
 	feed,
 	generatedConversation,
@@ -22,7 +22,6 @@ import {
 	useFakeClock,
 	writtenNotes,
 } from '../helpers';
-import { deliveryLimits } from '../../../../nodes/Transcript/delivery/watermark';
 
 /**
  * Stands in for Kommo › Note › Add with a notes list: writes every note of the item in order and
@@ -305,7 +304,6 @@ describe('Mark as Delivered with a per-conversation receipt', () => {
 
 describe('concurrency claims, as in per-note mode', () => {
 	test('two concurrent executions for one conversation write disjoint messages and miss none', async () => {
-		deliveryLimits.pollIntervalMs = 2;
 		const a = pipeline({ id: 'wf-pc-concurrent' });
 		const b = pipeline({ id: 'wf-pc-concurrent' });
 		const [ra, rb] = await Promise.all([
@@ -322,7 +320,6 @@ describe('concurrency claims, as in per-note mode', () => {
 	});
 
 	test('many concurrent executions still write each message once', async () => {
-		deliveryLimits.pollIntervalMs = 2;
 		const results = await Promise.all(
 			Array.from({ length: 5 }, (_, i) =>
 				runOnce(pipeline({ id: 'wf-pc-burst' }), generatedConversation('522', 10 * (i + 1))),
@@ -360,5 +357,105 @@ describe('concurrency claims, as in per-note mode', () => {
 		const items = result.json('Transcript');
 		expect(items.map((item) => messageNumbers([item.text as string]))).toEqual([[1, 2], [3]]);
 		expect(result.json('Mark as Delivered').map((item) => item.delivered)).toEqual([true, true]);
+	});
+});
+
+describe('"Already Written": the newest transcript note in Kommo (queue mode)', () => {
+	resetDeliveryStateAroundEachTest();
+
+	const conversation = generatedConversation('8800', 6);
+	const kommoNote = (key: string, extra: IDataObject = {}) =>
+		transcriptNode({
+			onlyNewMessages: true,
+			deliveredFrom: 'kommoNote',
+			kommoTranscriptKey: key,
+			outputMode: 'perConversation',
+			options: { timezone: 'UTC' },
+			...extra,
+		});
+	async function render(key: string, input: IDataObject = conversation, extra: IDataObject = {}) {
+		return await runWorkflow({
+			nodes: [feed, kommoNote(key, extra)],
+			input: [{ json: input }],
+			staticData: {},
+		});
+	}
+	const written = (result: RunResult) =>
+		messageNumbers(
+			((result.json('Transcript')[0]?.notes ?? []) as IDataObject[]).map((n) => String(n.text)),
+		);
+
+	test('nothing of the chat on the deal (empty key): every message', async () => {
+		const result = await render('');
+		expect(result.error()).toBeUndefined();
+		expect(written(result)).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+
+	test('a note up to message 3 on the deal: only 4-6, in a process that remembers nothing', async () => {
+		const result = await render('intercom:8800:src-8800-50002');
+		expect(written(result)).toEqual([4, 5, 6]);
+		// and nothing is kept in n8n: the next run on any worker decides from Kommo again
+		expect(result.workflow.staticData).toEqual({});
+		expect(storedWatermarks(result.workflow)).toEqual({});
+	});
+
+	test('the same key twice (a redelivery after the note was written) gives the same notes and keys', async () => {
+		const first = await render('intercom:8800:50000-50002');
+		const second = await render('intercom:8800:50000-50002');
+		expect(second.json('Transcript')[0].notes).toEqual(first.json('Transcript')[0].notes);
+	});
+
+	test('everything on the deal: the "No new messages" output', async () => {
+		const result = await render('intercom:8800:50003-50005');
+		const [items, noNew] = result.output('Transcript');
+		expect(items).toEqual([]);
+		expect(noNew.map((item) => item.json.conversationId)).toEqual(['8800']);
+	});
+
+	test('a key ending inside a long message (a piece): that message is written again whole, none lost', async () => {
+		const result = await render('intercom:8800:50001-50003~2');
+		expect(written(result)).toEqual([4, 5, 6]);
+	});
+
+	test('a part Intercom no longer lists: placed by its id among the replies', async () => {
+		// 50002 redacted away from the list: messages after it are still new, those before are not
+		const withoutPart = structuredClone(conversation);
+		const list = withoutPart.conversation_parts!;
+		list.conversation_parts = list.conversation_parts!.filter((part) => part.id !== '50002');
+		const result = await render('intercom:8800:50000-50002', withoutPart);
+		expect(written(result)).toEqual([4, 5, 6]);
+	});
+
+	test('the conversation from the "Conversation" option when the input is a Kommo item', async () => {
+		const result = await runWorkflow({
+			nodes: [
+				feed,
+				kommoNote('intercom:8800:50000-50004', {
+					options: { timezone: 'UTC', conversation: JSON.stringify(conversation) },
+				}),
+			],
+			input: [{ json: { found: true, leadId: 7, transcriptKey: 'ignored here' } }],
+		});
+		expect(result.error()).toBeUndefined();
+		expect(written(result)).toEqual([6]);
+	});
+
+	test("another chat's key, or text that is no key: a clear error, nothing rendered", async () => {
+		let result = await render('intercom:9999:1-2');
+		expect(result.error('Transcript')?.message).toBe(
+			'The transcript key is for Intercom conversation 9999, not 8800',
+		);
+		result = await render('lead 42');
+		expect(result.error('Transcript')?.message).toBe(
+			'"Newest Transcript Key in Kommo" is not a transcript key: "lead 42"',
+		);
+	});
+
+	test('two runs at once do not wait for each other (no claim in one process)', async () => {
+		const clock = useFakeClock();
+		const [a, b] = await Promise.all([render(''), render('')]);
+		expect(written(a)).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(written(b)).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(clock.waitedMs()).toBe(0);
 	});
 });

@@ -14,7 +14,11 @@ import {
 	writtenNotes,
 } from '../helpers';
 import { forgetProcessMemory } from '../../../../nodes/shared/processMemory';
-import { deliveryLimits } from '../../../../nodes/Transcript/delivery/watermark';
+import {
+	confirmDelivery,
+	MAX_CONVERSATIONS,
+	STATIC_DATA_KEY,
+} from '../../../../nodes/Transcript/delivery/watermark';
 
 resetDeliveryStateAroundEachTest();
 
@@ -253,7 +257,6 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('two concurrent executions for one conversation write disjoint messages and miss none', async () => {
-		deliveryLimits.pollIntervalMs = 2;
 		const a = perNotePipeline({ id: 'wf-concurrent' });
 		const b = perNotePipeline({ id: 'wf-concurrent' });
 		const [ra, rb] = await Promise.all([
@@ -276,7 +279,6 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 	});
 
 	test('many concurrent executions for one conversation still write each message once', async () => {
-		deliveryLimits.pollIntervalMs = 2;
 		const runs = Array.from({ length: 6 }, (_, i) =>
 			runOnce(perNotePipeline({ id: 'wf-burst' }), generatedConversation('305', i + 1)),
 		);
@@ -285,14 +287,29 @@ describe('static data races (n8n: last writer wins, saved even on failure)', () 
 		expect([...messageNumbers(writtenNotes)].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
 	});
 
-	test('keeps at most maxConversations watermarks, forgetting the oldest first', async () => {
-		const clock = useFakeClock();
-		deliveryLimits.maxConversations = 3;
-		const target = perNotePipeline({ id: 'wf-bounded' });
-		for (const id of ['401', '402', '403', '404']) {
-			await runOnce(target, generatedConversation(id, 1));
-			clock.advance(1000);
+	test('keeps at most MAX_CONVERSATIONS watermarks, forgetting the least recently delivered first', () => {
+		useFakeClock(2_000_000_000_000);
+		// a full memory as an earlier save left it: conversation 10000 delivered longest ago
+		const conversations: IDataObject = {};
+		for (let index = 0; index < MAX_CONVERSATIONS; index++) {
+			conversations[String(10_000 + index)] = { t: 1_700_000_000, id: 'p1', at: 1_000 + index };
 		}
-		expect(Object.keys(storedWatermarks(target.workflow)).sort()).toEqual(['402', '403', '404']);
+		const staticData: IDataObject = { [STATIC_DATA_KEY]: { version: 1, conversations } };
+		confirmDelivery(
+			{
+				workflowKey: 'wf-bounded',
+				conversationId: 'newest',
+				after: null,
+				upTo: { t: 1_700_000_000, id: 'p1' },
+			},
+			staticData,
+		);
+		const kept = Object.keys(
+			(staticData[STATIC_DATA_KEY] as IDataObject).conversations as IDataObject,
+		);
+		expect(kept).toHaveLength(MAX_CONVERSATIONS);
+		expect(kept).not.toContain('10000');
+		expect(kept).toContain('10001');
+		expect(kept).toContain('newest');
 	});
 });

@@ -80,18 +80,28 @@ test('an idle account sends a burst of up to 7 at once, then waits for the windo
 	expect(sends[7] - sends[0]).toBe(1000 + WINDOW_MARGIN_MS);
 });
 
-test('a fractional rate keeps its average: 2.5 per second is 2 sends per 800 ms', async () => {
+test('a fractional rate is rounded down: 2.5 per second is 2 sends in every second', async () => {
 	useVirtualClock();
 	for (let index = 0; index < 6; index++) await waitForSendSlot(BASE, 2.5);
 	const sends = sendTimes(BASE);
 	expect(sends.map((time) => time - sends[0])).toEqual([
 		0,
 		0,
-		800 + WINDOW_MARGIN_MS,
-		800 + WINDOW_MARGIN_MS,
-		2 * (800 + WINDOW_MARGIN_MS),
-		2 * (800 + WINDOW_MARGIN_MS),
+		1000 + WINDOW_MARGIN_MS,
+		1000 + WINDOW_MARGIN_MS,
+		2 * (1000 + WINDOW_MARGIN_MS),
+		2 * (1000 + WINDOW_MARGIN_MS),
 	]);
+});
+
+test('3.5 per second sends at most 3 in any second, so two processes given 3.5 stay within 7', async () => {
+	useVirtualClock();
+	// one process's scheduler stands for each worker: both get the same share of the account
+	for (let index = 0; index < 12; index++) await waitForSendSlot(BASE, 3.5);
+	const sends = sendTimes(BASE);
+	for (let index = 3; index < sends.length; index++) {
+		expect(sends[index] - sends[index - 3]).toBeGreaterThanOrEqual(1000);
+	}
 });
 
 test('a lower credential setting spaces sends further apart', async () => {

@@ -382,6 +382,101 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 		scope.done();
 	});
 
+	describe('"Read Newest Transcript Note": what of this chat the chosen lead already holds', () => {
+		const withKey = { intercomConversationId: CONVERSATION, readTranscriptNote: true };
+
+		test("one open lead: its notes are read once, newest first, and the newest marker of this chat is the key (another chat's marker is not)", async () => {
+			const scope = contactWithLeads(
+				[701, 709],
+				[leadFixture(701, 58141807, 6950551), leadFixture(709, 143, 6950551)],
+			)
+				.get('/api/v4/leads/701/notes')
+				.query(NOTES_QUERY)
+				.once()
+				.reply(
+					200,
+					notesPage(701, [
+						note(52, 701, 'Chat\n#intercom-kommo key=intercom:999999:1-2'),
+						note(51, 701, `Chat\n#intercom-kommo key=intercom:${CONVERSATION}:10-12`),
+						note(50, 701, `Chat\n#intercom-kommo key=intercom:${CONVERSATION}:1-9`),
+					]),
+				);
+			const result = await runKommo(findByEmail('ann@example.com', withKey));
+			expect(result.error()).toBeUndefined();
+			expect(result.json('Kommo')[0]).toMatchObject({
+				leadId: 701,
+				transcriptKey: `intercom:${CONVERSATION}:10-12`,
+			});
+			scope.done();
+		});
+
+		test('several open leads: the notes read to choose the lead give the key too (one read per lead)', async () => {
+			const scope = contactWithLeads(
+				[501, 502],
+				[
+					leadFixture(501, 58141807, 6950551, 1700000900),
+					leadFixture(502, 58141807, 6950551, 1700000500),
+				],
+			)
+				.get('/api/v4/leads/501/notes')
+				.query(NOTES_QUERY)
+				.once()
+				.reply(204)
+				.get('/api/v4/leads/502/notes')
+				.query(NOTES_QUERY)
+				.once()
+				.reply(
+					200,
+					notesPage(502, [note(60, 502, `Chat\n#intercom-kommo key=intercom:${CONVERSATION}:3-4`)]),
+				);
+			const result = await runKommo(findByEmail('ann@example.com', withKey));
+			expect(result.error()).toBeUndefined();
+			expect(result.json('Kommo')[0]).toMatchObject({
+				leadId: 502,
+				leadChoice: 'linked-to-conversation',
+				transcriptKey: `intercom:${CONVERSATION}:3-4`,
+			});
+			scope.done();
+		});
+
+		test('a lead without notes of this chat gives null', async () => {
+			const scope = contactWithLeads(
+				[701, 709],
+				[leadFixture(701, 58141807, 6950551), leadFixture(709, 143, 6950551)],
+			)
+				.get('/api/v4/leads/701/notes')
+				.query(NOTES_QUERY)
+				.reply(204);
+			const result = await runKommo(findByEmail('ann@example.com', withKey));
+			expect(result.json('Kommo')[0]).toMatchObject({ leadId: 701, transcriptKey: null });
+			scope.done();
+		});
+
+		test('no open lead: nothing to read, null', async () => {
+			const scope = contactWithLeads(
+				[702, 709],
+				[leadFixture(702, 142, 6950551), leadFixture(709, 143, 6950551)],
+			);
+			const result = await runKommo(findByEmail('ann@example.com', withKey));
+			expect(result.error()).toBeUndefined();
+			expect(result.json('Kommo')[0]).toMatchObject({ leadId: null, transcriptKey: null });
+			scope.done();
+		});
+
+		test('off (the default): no transcriptKey field and no extra read', async () => {
+			const scope = contactWithLeads(
+				[701, 709],
+				[leadFixture(701, 58141807, 6950551), leadFixture(709, 143, 6950551)],
+			);
+			const result = await runKommo(
+				findByEmail('ann@example.com', { intercomConversationId: CONVERSATION }),
+			);
+			expect(result.error()).toBeUndefined();
+			expect(result.json('Kommo')[0]).not.toHaveProperty('transcriptKey');
+			scope.done();
+		});
+	});
+
 	test('no linked lead: the most recently updated open lead, after reading at most 10 leads', async () => {
 		const ids = Array.from({ length: 12 }, (_, index) => 601 + index);
 		// lead 601 is the oldest, 612 the newest

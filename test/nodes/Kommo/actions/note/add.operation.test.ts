@@ -300,6 +300,32 @@ describe('Text Source "Notes List": one item per conversation', () => {
 		_embedded: { notes: [{ id, entity_id: leadId, request_id: '0' }] },
 	});
 
+	test('"Skip If Already Written" off: no up-front read; in a re-run from the executions list it reads anyway', async () => {
+		const item = conversationItem(19619, 2);
+		let scope = kommo()
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(1, 2).text))
+			.reply(200, createdOn(19619, 101))
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(2, 2).text))
+			.reply(200, createdOn(19619, 102));
+		let result = await runKommo(addNotes({ skipIfAlreadyWritten: false }), [item]);
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({ written: 2, skipped: 0 });
+		scope.done();
+
+		// the retry replays both notes; the first is on the lead by now and is not written again
+		scope = kommo()
+			.get('/api/v4/leads/19619/notes')
+			.query(NOTES_QUERY)
+			.once()
+			.reply(200, { _links: {}, _embedded: { notes: [note(101, transcriptNote(1, 2).text)] } })
+			.post('/api/v4/leads/notes', post(19619, transcriptNote(2, 2).text))
+			.reply(200, createdOn(19619, 103));
+		result = await runKommo(addNotes({ skipIfAlreadyWritten: false }), [item], { mode: 'retry' });
+		expect(result.error()).toBeUndefined();
+		expect(result.json('Kommo')[0]).toMatchObject({ written: 1, skipped: 1 });
+		scope.done();
+	});
+
 	test('reads the lead once, skips the note already there, writes the rest in order, one item per input item', async () => {
 		const first = conversationItem(19619, 3);
 		const second = conversationItem(19620, 1);
