@@ -568,6 +568,13 @@ async function workerKilledInBurst(sandbox, chat) {
 			duplicated: counts.duplicated,
 			lost: counts.lost,
 			chatsWithLosses: counts.chatsWithLosses,
+			// a chat is "killed" when its execution died with the worker; others failed by themselves
+			lostInKilledExecutions: counts.chatsWithLosses.filter((id) =>
+				[...conversationAtKill.values()].includes(id),
+			),
+			lostElsewhere: counts.chatsWithLosses.filter(
+				(id) => ![...conversationAtKill.values()].includes(id),
+			),
 		},
 		kommo: rate,
 	});
