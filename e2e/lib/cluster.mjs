@@ -173,6 +173,9 @@ error_log ${path.join(logDir, 'nginx-error.log')} warn;
 events { worker_connections 4096; }
 http {
 	access_log ${path.join(logDir, 'nginx-access.log')};
+	# which n8n process served each request (the cluster e2e reads it)
+	log_format upstream '$msec $request_method $request_uri $status $upstream_addr $request_time';
+	access_log ${path.join(logDir, 'nginx-upstream.log')} upstream;
 	client_body_temp_path ${path.join(dir, 'temp')};
 	proxy_temp_path ${path.join(dir, 'temp')};
 	fastcgi_temp_path ${path.join(dir, 'temp')};
@@ -209,7 +212,12 @@ http {
 		async () => (await fetch(`http://${localOnly}:${port}/healthz`)).ok,
 		'nginx → n8n main',
 	);
-	return { child, port, baseUrl: `http://${localOnly}:${port}` };
+	return {
+		child,
+		port,
+		baseUrl: `http://${localOnly}:${port}`,
+		upstreamLog: path.join(logDir, 'nginx-upstream.log'),
+	};
 }
 
 /** One n8n process of the cluster: main, webhook or worker. */
@@ -244,6 +252,17 @@ export class ClusterN8n extends N8n {
 			N8N_ENCRYPTION_KEY: 'cluster-only-encryption-key-not-a-secret',
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		};
+	}
+
+	/** Ends the process group at once (`SIGKILL`: no shutdown hooks, as a crash or OOM kill). */
+	async kill(signal = 'SIGKILL') {
+		if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+		try {
+			process.kill(-this.child.pid, signal);
+		} catch {
+			return;
+		}
+		await this.child.exited;
 	}
 
 	/** `n8n start` | `n8n webhook` | `n8n worker`, healthy on /healthz. */
@@ -326,7 +345,12 @@ export async function startCluster({
 			);
 		}
 
-		await prepareMain(main);
+		// the second argument (additive): what a set-up needs to know of the cluster, e.g. Redis's port
+		await prepareMain(main, {
+			redisPort: redis.port,
+			postgresPort: postgres.port,
+			publicUrl: shared.publicUrl,
+		});
 		await main.start();
 		started.push({ name: 'main', stop: () => main.stop() });
 		for (const n8n of [...webhookProcesses, ...workerProcesses]) {
