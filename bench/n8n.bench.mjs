@@ -891,22 +891,19 @@ function benchUrl(n8n, workflow) {
 	return `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook`;
 }
 
-/** Every execution of a workflow (the REST API pages by id). */
+/** Every execution of a workflow (the REST API pages with a cursor, at most 100 a page). */
 async function allExecutions(n8n, workflowId) {
 	const all = [];
-	let lastId;
-	for (;;) {
+	let cursor;
+	for (let page = 0; page < 1000; page++) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await n8n.rest(
+		const answer = await n8n.rest(
 			'GET',
-			`/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
+			`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 		);
-		const results = page.data.results ?? [];
-		all.push(...results);
-		if (results.length < 100) break;
-		const nextLastId = results.at(-1).id;
-		if (nextLastId === lastId) break;
-		lastId = nextLastId;
+		all.push(...(answer.data.results ?? []));
+		cursor = answer.data.nextCursor;
+		if (!cursor) break;
 	}
 	return all;
 }
@@ -1264,26 +1261,32 @@ async function main() {
 
 			// n8n's own timings of every event's execution.
 			for (const workflow of WORKFLOWS) {
-				const summaries = await allExecutions(n8n, workflowIds[workflow]);
-				const wanted = summaries.filter(
-					(s) => Date.parse(s.startedAt ?? s.createdAt) >= Date.parse(leg.startedAt),
-				);
-				const details = await mapLimit(wanted, 4, (s) =>
-					n8n.execution(s.id).catch(() => undefined),
-				);
-				const byCreated = details
-					.filter(Boolean)
-					.map((e) => ({ e, created: Date.parse(e.createdAt ?? e.startedAt) }))
-					.sort((a, b) => a.created - b.created);
-				const used = new Set();
-				for (const event of events.filter((e) => e.workflow === workflow)) {
-					const match = byCreated.find(
-						(x) => !used.has(x.e.id) && x.created >= event.t0 - 5 && x.created < event.t0 + 10_000,
+				try {
+					const summaries = await allExecutions(n8n, workflowIds[workflow]);
+					const wanted = summaries.filter(
+						(s) => Date.parse(s.startedAt ?? s.createdAt) >= Date.parse(leg.startedAt),
 					);
-					if (!match) continue;
-					used.add(match.e.id);
-					event.executionId = match.e.id;
-					event.n8n = executionTimings(match.e, event.t0);
+					const details = await mapLimit(wanted, 4, (s) =>
+						n8n.execution(s.id).catch(() => undefined),
+					);
+					const byCreated = details
+						.filter(Boolean)
+						.map((e) => ({ e, created: Date.parse(e.createdAt ?? e.startedAt) }))
+						.sort((a, b) => a.created - b.created);
+					const used = new Set();
+					for (const event of events.filter((e) => e.workflow === workflow)) {
+						const match = byCreated.find(
+							(x) =>
+								!used.has(x.e.id) && x.created >= event.t0 - 5 && x.created < event.t0 + 10_000,
+						);
+						if (!match) continue;
+						used.add(match.e.id);
+						event.executionId = match.e.id;
+						event.n8n = executionTimings(match.e, event.t0);
+					}
+				} catch (error) {
+					log(`${engine}: n8n's timings of ${workflow} not read (${error.message.slice(0, 200)})`);
+					leg.timingsError = String(error.message).slice(0, 500);
 				}
 			}
 
@@ -1375,6 +1378,8 @@ async function main() {
 			}
 			await n8n.stop();
 			leg.load = os.loadavg().map((v) => round(v, 2));
+			// what we have so far, in case a later leg fails
+			writeFileSync(path.join(outDir, 'n8n.json'), JSON.stringify(results, null, '\t'));
 		}
 
 		// ---------------------------------------------------- transcript bench (same build)
