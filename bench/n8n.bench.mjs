@@ -803,7 +803,7 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 			]),
 		),
 	};
-	const memory = {
+	const memoryFigures = {
 		pid,
 		idleRssMb: round(idle.rssMb),
 		peakRssDuringBurstMb: round(peakRss),
@@ -812,7 +812,7 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 		sampledEveryMs: 200,
 		taskRunnerPids: childPids(pid),
 	};
-	return { burst, memory };
+	return { burst, memory: memoryFigures };
 }
 
 // ------------------------------------------------------------------ the bench-only workflows
