@@ -44,10 +44,13 @@ describe('long-lived token credential', () => {
 		).toBe('http://localhost:9000');
 	});
 
-	test('sends the token as a bearer header', () => {
-		expect(credential.authenticate.properties.headers).toEqual({
-			Authorization: '=Bearer {{$credentials.accessToken}}',
-		});
+	test('sends the token as a bearer header, keeping the request headers', async () => {
+		const signed = await credential.authenticate(
+			{ accessToken: 'tok_123', subdomain: 'acme' },
+			{ url: '/api/v4/account', headers: { Accept: 'application/json' } },
+		);
+		expect(signed.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok_123' });
+		expect(signed.url).toBe('/api/v4/account');
 	});
 });
 

@@ -5,7 +5,9 @@
 import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { runWorkflow } from '../../../helpers/n8n';
+import { credentialReads, runWorkflow } from '../../../helpers/n8n';
+import { useClock } from '../../../../nodes/shared/clock';
+import { SECRET_REUSE_MS } from '../../../../nodes/IntercomTrigger/helpers/webhook';
 import {
 	CREDENTIALS,
 	CREDENTIAL_TYPE,
@@ -421,5 +423,63 @@ describe('status codes', () => {
 			(await deliver({ workflow: workflowFor(), method: 'HEAD', signature: null })).response.status,
 		);
 		expect([...statuses].sort()).toEqual([200, 400, 401]);
+	});
+});
+
+describe('the client secret is read once, not on every delivery', () => {
+	const reads = () => credentialReads.get(CREDENTIAL_TYPE) ?? 0;
+	const replied = fixtureBytes('conversation-user-replied.json');
+	afterEach(() => useClock());
+
+	it('a second delivery is checked against the secret that verified the first, without a credential read', async () => {
+		const workflow = workflowFor();
+		const before = reads();
+		expect(itemsOf((await deliver({ workflow, body: userCreated })).result)).toHaveLength(1);
+		expect(reads()).toBe(before + 1);
+		expect(itemsOf((await deliver({ workflow, body: replied })).result)).toHaveLength(1);
+		expect(reads()).toBe(before + 1);
+	});
+
+	it('a changed Client Secret counts on the next delivery: the remembered one fails, the credential is read again', async () => {
+		const workflow = workflowFor();
+		await deliver({ workflow, body: userCreated });
+		const rotated = {
+			[CREDENTIAL_TYPE]: { ...CREDENTIALS[CREDENTIAL_TYPE], clientSecret: 'rotated-secret' },
+		};
+		const before = reads();
+		const { response, result } = await deliver({
+			workflow,
+			body: replied,
+			signature: sign(replied, 'rotated-secret'),
+			credentials: rotated,
+		});
+		expect(response.status).toBe(200);
+		expect(itemsOf(result)).toHaveLength(1);
+		expect(reads()).toBe(before + 1);
+	});
+
+	it('a forged delivery after a good one still gets 401 and reads the credential', async () => {
+		const workflow = workflowFor();
+		await deliver({ workflow, body: userCreated });
+		const before = reads();
+		const { response, result } = await deliver({
+			workflow,
+			body: replied,
+			signature: sign(replied, 'not-the-secret'),
+		});
+		expect(response.status).toBe(401);
+		expect(result.workflowData).toBeUndefined();
+		expect(reads()).toBe(before + 1);
+	});
+
+	it(`a remembered secret is used for at most ${SECRET_REUSE_MS / 1000} s`, async () => {
+		let time = 1_900_000_000_000;
+		useClock({ now: () => time, sleep: async () => undefined });
+		const workflow = workflowFor();
+		await deliver({ workflow, body: userCreated });
+		const before = reads();
+		time += SECRET_REUSE_MS;
+		await deliver({ workflow, body: replied });
+		expect(reads()).toBe(before + 1);
 	});
 });
