@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { withBearerToken } from '../nodes/shared/bearerAuth';
+
 /**
  * Named after the package: n8n's built-in Intercom node already owns `intercomApi`, and credential
  * type names are global across installed packages.
@@ -74,24 +76,15 @@ export class IntercomKommoIntercomApi implements ICredentialType {
 		},
 	];
 
-	/*
-	 * A function rather than n8n's generic form: the generic form's header expressions are evaluated
-	 * on every request, which costs n8n 2.x's default (isolated) expression engine 1–3 ms each
-	 * (docs/benchmarks.md, run E); these headers need no expression.
-	 */
+	// a function, not the generic form: no header expression per request (nodes/shared/bearerAuth.ts)
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return {
-			...requestOptions,
-			headers: {
-				...(requestOptions.headers ?? {}),
-				Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
-				'Intercom-Version': String(credentials.apiVersion ?? ''),
-				Accept: 'application/json',
-			},
-		};
+		return withBearerToken(credentials, requestOptions, {
+			'Intercom-Version': String(credentials.apiVersion ?? ''),
+			Accept: 'application/json',
+		});
 	}
 
 	test: ICredentialTestRequest = {

@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { withBearerToken } from '../nodes/shared/bearerAuth';
 import { kommoAccountExpression } from '../nodes/shared/kommo/account';
 
 /**
@@ -81,18 +82,12 @@ export class IntercomKommoKommoApi implements ICredentialType {
 		},
 	];
 
-	/* A function rather than the generic form: no expression per request (see the Intercom credential). */
+	// a function, not the generic form: no header expression per request (nodes/shared/bearerAuth.ts)
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return {
-			...requestOptions,
-			headers: {
-				...(requestOptions.headers ?? {}),
-				Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
-			},
-		};
+		return withBearerToken(credentials, requestOptions);
 	}
 
 	test: ICredentialTestRequest = {
