@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { updateDisplayOptions } from '../../shared/descriptions';
 import { confirmDelivery, isDeliveryReceipt } from '../delivery/watermark';
+import { jsonParameterValue } from './common';
 import type { RunContext } from './common';
 
 const properties: INodeProperties[] = [
@@ -28,15 +29,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function parseReceipt(value: unknown): unknown {
-	if (typeof value !== 'string') return value;
-	try {
-		return JSON.parse(value);
-	} catch {
-		return undefined;
-	}
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -52,7 +44,7 @@ export async function execute(
 			'The previous step reported an error for this note, so it is not marked as delivered.',
 		);
 	}
-	const receipt = parseReceipt(this.getNodeParameter('receipt', itemIndex, null));
+	const receipt = jsonParameterValue(this.getNodeParameter('receipt', itemIndex, null));
 	if (!isDeliveryReceipt(receipt)) {
 		return outcome(
 			false,

@@ -6,9 +6,10 @@ import { renderInTurn } from '../delivery/watermark';
 import type { DeliveryReceipt } from '../delivery/watermark';
 import type { IntercomConversation } from '../render/messages';
 import { isValidTimeZone } from '../render/time';
-import { conversationUrl, deliveredUpTo, renderTranscript } from '../render/transcript';
+import { conversationUrl, renderTranscript } from '../render/transcript';
 import { parseIdempotencyKey } from '../../shared/transcriptMarker';
-import type { IntercomRegion, Transcript } from '../render/transcript';
+import type { IntercomRegion, Transcript, TranscriptStart } from '../render/transcript';
+import { jsonParameterValue } from './common';
 import type { RunContext } from './common';
 import { sourceCustomer } from '../../shared/intercomConversation';
 import type { Customer } from '../../shared/intercomConversation';
@@ -293,14 +294,7 @@ function conversationSource(
 	if (option === undefined || option === null || option === '') {
 		return context.getInputData()[itemIndex].json;
 	}
-	let value: unknown = option;
-	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value) as unknown;
-		} catch {
-			value = undefined;
-		}
-	}
+	const value = jsonParameterValue(option);
 	if (!isObject(value)) {
 		throw new NodeOperationError(context.getNode(), 'The "Conversation" option is not an object', {
 			itemIndex,
@@ -310,14 +304,12 @@ function conversationSource(
 	return value as IDataObject;
 }
 
-/** Where the newest transcript note on the deal ends, from the key Kommo › Find by Email read. */
-function afterKommoNote(
+/** Where to start: after the newest transcript note on the deal, from the key Find by Email read. */
+function startAfterKommoNote(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	conversation: IntercomConversation,
 	conversationId: string,
-	customer: Customer | null,
-): DeliveryReceipt['after'] {
+): TranscriptStart {
 	const raw = context.getNodeParameter('kommoTranscriptKey', itemIndex, '') as unknown;
 	if (raw === undefined || raw === null || String(raw).trim() === '') return null;
 	const key = parseIdempotencyKey(String(raw));
@@ -343,7 +335,7 @@ function afterKommoNote(
 			},
 		);
 	}
-	return deliveredUpTo(conversation, key.lastRef, customer?.name ?? undefined);
+	return { lastRef: key.lastRef };
 }
 
 export async function execute(
@@ -382,7 +374,7 @@ export async function execute(
 		);
 	}
 
-	const render = (after: DeliveryReceipt['after']): Transcript =>
+	const render = (from: TranscriptStart): Transcript =>
 		renderTranscript(
 			conversation,
 			{
@@ -394,15 +386,15 @@ export async function execute(
 				includeInternalNotes: options.includeInternalNotes ?? false,
 				includeSystemEvents: options.includeSystemEvents ?? false,
 			},
-			after,
+			from,
 		);
 
 	let transcript: Transcript;
 	let after: DeliveryReceipt['after'] = null;
 	try {
 		if (onlyNew && deliveredFrom === 'kommoNote') {
-			after = afterKommoNote(this, itemIndex, conversation, conversationId, customer);
-			transcript = render(after);
+			transcript = render(startAfterKommoNote(this, itemIndex, conversationId));
+			after = transcript.after;
 		} else if (onlyNew) {
 			const waitSeconds = options.waitSeconds ?? 60;
 			({ transcript, after } = await renderInTurn(

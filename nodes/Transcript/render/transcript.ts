@@ -43,7 +43,15 @@ export interface Transcript {
 	truncated: boolean;
 	/** parts Intercom did not return (its 500-part cap) */
 	missingParts: number;
+	/** the last message delivered before this transcript (the start it was rendered after) */
+	after: Position | null;
 }
+
+/**
+ * Where a transcript starts: after a message's position, from the beginning (null), or after what
+ * a note key's last ref says is delivered (`lastRef`, see {@link deliveredUpTo}).
+ */
+export type TranscriptStart = Position | null | { lastRef: string };
 
 /** Space the header may need for the widest ` (part i/n)`, so split points never depend on n. */
 const PART_LABEL_RESERVE = ' (part 999/999)'.length;
@@ -90,12 +98,7 @@ export function indexAfter(entries: ConversationEntry[], after: Position | null)
  * message is written again rather than its end lost. A part Intercom no longer lists (its 500-part
  * window moved on) is placed by id among the replies, which Intercom numbers in order.
  */
-export function deliveredUpTo(
-	conversation: IntercomConversation,
-	lastRef: string,
-	customerName?: string,
-): Position | null {
-	const entries = conversationEntries(conversation, customerName);
+export function deliveredUpTo(entries: ConversationEntry[], lastRef: string): Position | null {
 	const piece = lastRef.indexOf('~');
 	const partId = piece === -1 ? lastRef : lastRef.slice(0, piece);
 	const index = entries.findIndex((entry) => entry.id === partId);
@@ -260,17 +263,19 @@ function dateLine(day: string): string {
 }
 
 /**
- * Renders the entries after `after` that the options show, as one or more note texts no longer than
- * `maxLength`. The same conversation, options and `after` always give the same notes and keys.
+ * Renders the entries after `from` that the options show, as one or more note texts no longer than
+ * `maxLength`. The same conversation, options and start always give the same notes and keys.
  */
 export function renderTranscript(
 	conversation: IntercomConversation,
 	options: TranscriptOptions,
-	after: Position | null = null,
+	from: TranscriptStart = null,
 ): Transcript {
 	const conversationId = String(conversation.id);
 	const clock = createZonedClock(options.timeZone);
 	const entries = conversationEntries(conversation, options.customerName);
+	// one parse of the conversation serves both the key's position and the render
+	const after = from !== null && 'lastRef' in from ? deliveredUpTo(entries, from.lastRef) : from;
 	const start = indexAfter(entries, after);
 
 	const missingParts = missingPartCount(conversation);
@@ -282,7 +287,7 @@ export function renderTranscript(
 	for (let i = start; i < entries.length; i++) {
 		if (isShown(entries[i], options)) shown.push(i);
 	}
-	if (shown.length === 0) return { conversationId, notes: [], truncated, missingParts };
+	if (shown.length === 0) return { conversationId, notes: [], truncated, missingParts, after };
 
 	const createdAt =
 		typeof conversation.created_at === 'number' ? conversation.created_at : entries[0].t;
@@ -369,5 +374,5 @@ export function renderTranscript(
 			upTo: cursor,
 		});
 	}
-	return { conversationId, notes, truncated, missingParts };
+	return { conversationId, notes, truncated, missingParts, after };
 }

@@ -4,6 +4,7 @@
  * data is read only by an operation that keeps something.
  */
 import { createWorkflow, runWorkflow, staticDataChanged } from '../../../helpers/n8n';
+import { jsonParameterValue } from '../../../../nodes/Transcript/actions/common';
 import {
 	feed,
 	generatedConversation,
@@ -44,4 +45,15 @@ test('a run that keeps nothing never reads the static data; one that tracks deli
 	expect(tracked.result.error()).toBeUndefined();
 	// n8n creates the global static data object on the first read
 	expect(Object.keys(tracked.workflow.staticData)).toEqual(['global']);
+});
+
+describe('jsonParameterValue', () => {
+	test('passes what an expression returned, parses typed JSON text, and gives undefined for other text', () => {
+		const object = { workflowKey: 'wf', conversationId: '1' };
+		expect(jsonParameterValue(object)).toBe(object);
+		expect(jsonParameterValue(null)).toBeNull();
+		expect(jsonParameterValue('{"a":1}')).toEqual({ a: 1 });
+		expect(jsonParameterValue('[1,2]')).toEqual([1, 2]);
+		expect(jsonParameterValue('not json')).toBeUndefined();
+	});
 });
