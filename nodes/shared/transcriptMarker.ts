@@ -30,6 +30,16 @@ export function parseIdempotencyKey(key: unknown): TranscriptKeyParts | null {
 	return match ? { conversationId: match[1], firstRef: match[2], lastRef: match[3] } : null;
 }
 
+/**
+ * The conversation a transcript key names: its second segment. Unlike {@link parseIdempotencyKey} it
+ * does not need a well-formed message range, so a lead whose note was edited by hand still counts as
+ * holding the conversation.
+ */
+export function keyConversationId(key: string): string | null {
+	const conversationId = key.split(':')[1];
+	return conversationId ? conversationId : null;
+}
+
 /** Whether a key is one the Transcript node writes (and so is only ever read from a marker line). */
 export function isTranscriptKey(key: string): boolean {
 	return key.startsWith(KEY_PREFIX);

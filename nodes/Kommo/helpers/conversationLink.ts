@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { parseMarker } from '../../shared/transcriptMarker';
+import { keyConversationId, parseMarker } from '../../shared/transcriptMarker';
 import { kommoApiPages } from '../../shared/kommo/transport';
 
 /**
@@ -10,12 +10,7 @@ import { kommoApiPages } from '../../shared/kommo/transport';
  */
 export function markerConversationId(text: unknown): string | null {
 	const key = parseMarker(text);
-	return key === null ? null : markerConversationIdOfKey(key);
-}
-
-function markerConversationIdOfKey(key: string): string | null {
-	const conversationId = key.split(':')[1];
-	return conversationId ? conversationId : null;
+	return key === null ? null : keyConversationId(key);
 }
 
 export interface LinkedNote {
@@ -46,7 +41,7 @@ export async function findTranscriptNote(
 		let newest: { id: number; note: LinkedNote } | undefined;
 		for (const note of notes) {
 			const key = parseMarker((note.params as IDataObject | undefined)?.text);
-			const found = key === null ? null : markerConversationIdOfKey(key);
+			const found = key === null ? null : keyConversationId(key);
 			if (key === null || found === null) continue;
 			if (conversationId !== undefined && found !== conversationId) continue;
 			// the order Kommo was asked for already puts the newest first; the id settles it anyway

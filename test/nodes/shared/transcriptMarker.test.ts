@@ -6,6 +6,7 @@ import {
 	buildIdempotencyKey,
 	formatMarker,
 	isTranscriptKey,
+	keyConversationId,
 	MARKER_PREFIX,
 	parseIdempotencyKey,
 	parseMarker,
@@ -52,5 +53,12 @@ describe('transcript marker', () => {
 	test('isTranscriptKey: only keys the Transcript node writes', () => {
 		expect(isTranscriptKey(buildIdempotencyKey('1', '1', '1'))).toBe(true);
 		expect(isTranscriptKey('my-own-key')).toBe(false);
+	});
+
+	test('keyConversationId: the second segment, with or without a well-formed range', () => {
+		expect(keyConversationId(buildIdempotencyKey('215', '1', '9'))).toBe('215');
+		expect(keyConversationId('intercom:215:edited by hand')).toBe('215');
+		expect(parseIdempotencyKey('intercom:215:edited by hand')).toBeNull();
+		expect(keyConversationId('intercom:')).toBeNull();
 	});
 });
