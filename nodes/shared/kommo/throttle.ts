@@ -21,21 +21,26 @@ export const WINDOW_MARGIN_MS = 20;
  * `limit` per (window + answer time). Callers line up on a promise chain so slots go out in arrival
  * order; only the wait for a slot is serialised, never the HTTP call.
  */
+/** A request's place in its account's window, held while in flight and one window after its answer. */
+interface Place {
+	answeredAt: number | null;
+}
+
 class AccountScheduler {
 	private tail: Promise<unknown> = Promise.resolve();
 
 	/** requests holding a place in the window: in flight (`answeredAt` null) or answered lately */
-	private holding: Array<{ answeredAt: number | null }> = [];
+	private holding: Place[] = [];
 
 	readonly sendLog: number[] = [];
 
-	async reserveSlot(requestsPerSecond: number): Promise<SendSlot> {
+	async reserveSlot(requestsPerSecond: number): Promise<Place> {
 		const turn = this.tail.then(async () => await this.waitForSlot(requestsPerSecond));
 		this.tail = turn.catch(() => undefined);
 		return await turn;
 	}
 
-	private async waitForSlot(requestsPerSecond: number): Promise<SendSlot> {
+	private async waitForSlot(requestsPerSecond: number): Promise<Place> {
 		// A fractional rate is rounded down (2.5/s sends 2 per second), never spread over a shorter
 		// window: several n8n processes sharing an account each get a whole number per second, so
 		// their sum in any second of Kommo's window stays within what they were given. Below 1/s:
@@ -57,25 +62,12 @@ class AccountScheduler {
 			// a timer may fire a little early; the loop re-checks rather than trusting it
 			await sleep(Math.max(1, Math.ceil(soonest - time)), 'kommo-throttle');
 		}
-		const entry: { answeredAt: number | null } = { answeredAt: null };
-		this.holding.push(entry);
-		const sentAt = now();
-		this.sendLog.push(sentAt);
+		const place: Place = { answeredAt: null };
+		this.holding.push(place);
+		this.sendLog.push(now());
 		if (this.sendLog.length > SEND_LOG_SIZE) this.sendLog.shift();
-		return {
-			sentAt,
-			answered: () => {
-				if (entry.answeredAt === null) entry.answeredAt = now();
-			},
-		};
+		return place;
 	}
-}
-
-/** A place in an account's window, held until `answered()` plus one window. */
-export interface SendSlot {
-	sentAt: number;
-	/** call when the request's answer (or failure) is in; later calls change nothing */
-	answered: () => void;
 }
 
 // Module state on purpose: every Kommo node of this n8n process shares one budget per account.
@@ -111,11 +103,12 @@ export async function withSendSlot<T>(
 	requestsPerSecond: number,
 	send: () => Promise<T>,
 ): Promise<T> {
-	const slot = await schedulerFor(baseUrl).reserveSlot(effectiveRate(requestsPerSecond));
+	const place = await schedulerFor(baseUrl).reserveSlot(effectiveRate(requestsPerSecond));
 	try {
 		return await send();
 	} finally {
-		slot.answered();
+		// the answer, or the failure, is in: from now on only the window holds the place
+		place.answeredAt = now();
 	}
 }
 
