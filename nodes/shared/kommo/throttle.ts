@@ -10,6 +10,11 @@ const SEND_LOG_SIZE = 200;
 /** Added to Kommo's 1-second window, for timer granularity and clock drift between us and Kommo. */
 export const WINDOW_MARGIN_MS = 20;
 
+/** A request's place in its account's window, held while in flight and one window after its answer. */
+interface Place {
+	answeredAt: number | null;
+}
+
 /**
  * One queue per Kommo account. Kommo counts a request when it arrives, somewhere between the moment
  * it is sent here and the moment its answer comes back; on a busy machine that can be hundreds of
@@ -21,11 +26,6 @@ export const WINDOW_MARGIN_MS = 20;
  * `limit` per (window + answer time). Callers line up on a promise chain so slots go out in arrival
  * order; only the wait for a slot is serialised, never the HTTP call.
  */
-/** A request's place in its account's window, held while in flight and one window after its answer. */
-interface Place {
-	answeredAt: number | null;
-}
-
 class AccountScheduler {
 	private tail: Promise<unknown> = Promise.resolve();
 
