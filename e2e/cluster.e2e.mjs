@@ -73,7 +73,7 @@ const linkAppId = transcriptNode?.parameters?.appId ? IDS.intercom.appId : '_';
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const { results, check, save } = checkRecorder(outDir);
+const { results, check, save, crashed } = checkRecorder(outDir);
 const figures = { template, chatFile, kommoLimitPerWorker: kommoLimit, workers: WORKERS };
 function figure(name, value) {
 	figures[name] = value;
@@ -907,14 +907,7 @@ async function main() {
 			counters: sandbox.counters,
 		});
 	} catch (error) {
-		check(
-			'suite ran to the end',
-			false,
-			String(error?.stack ?? error)
-				.split('\n')
-				.slice(0, 12)
-				.join('\n'),
-		);
+		crashed(error);
 	} finally {
 		if (sandbox) save('sandbox-state-final.json', await sandboxState(sandbox).catch(() => null));
 		if (sandbox) save('sandbox-log.json', sandbox.log);

@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { checkRecorder } from './lib/checks.mjs';
 import { fixture, startIntercomStub } from './lib/intercom-stub.mjs';
 import {
 	N8n,
@@ -34,12 +35,7 @@ const owner = {
 // How long a request that must NOT start an execution is given to (wrongly) produce one.
 const quietMs = Number(process.env.E2E_QUIET_MS ?? 4000);
 
-const results = [];
-function check(name, ok, detail = '') {
-	results.push({ name, ok, detail });
-	log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-	return ok;
-}
+const { results, check, crashed } = checkRecorder(outDir);
 
 function credentialFile(stubUrl) {
 	return [
@@ -205,14 +201,7 @@ async function main() {
 		await n8n.signIn(owner);
 		await afterRestartChecks(n8n, webhookUrl, delivered);
 	} catch (error) {
-		check(
-			'suite ran to the end',
-			false,
-			String(error?.stack ?? error)
-				.split('\n')
-				.slice(0, 12)
-				.join('\n'),
-		);
+		crashed(error);
 	} finally {
 		await n8n?.stop().catch(() => undefined);
 		await stub?.close().catch(() => undefined);

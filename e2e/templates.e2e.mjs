@@ -53,7 +53,7 @@ const linkAppId = transcriptNode?.parameters?.appId ? IDS.intercom.appId : '_';
 process.env.GENERIC_TIMEZONE = 'UTC';
 if (legacyLine) process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 
-const { results, check, save } = checkRecorder(outDir);
+const { results, check, save, crashed } = checkRecorder(outDir);
 const {
 	settle,
 	sandboxState,
@@ -207,14 +207,7 @@ async function main() {
 		await reimportScenario(n8n, sandbox, imported, chatResult);
 		save('sandbox-log.json', sandbox.log);
 	} catch (error) {
-		check(
-			'suite ran to the end',
-			false,
-			String(error?.stack ?? error)
-				.split('\n')
-				.slice(0, 12)
-				.join('\n'),
-		);
+		crashed(error);
 	} finally {
 		if (sandbox) save('sandbox-state-final.json', await sandboxState(sandbox).catch(() => null));
 		await n8n?.stop().catch(() => undefined);

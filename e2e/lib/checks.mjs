@@ -18,5 +18,16 @@ export function checkRecorder(outDir) {
 			typeof data === 'string' ? data : JSON.stringify(data, null, '\t'),
 		);
 	}
-	return { results, check, save };
+	/** A suite that stopped on an exception fails with its first lines, whatever checks passed. */
+	function crashed(error) {
+		check(
+			'suite ran to the end',
+			false,
+			String(error?.stack ?? error)
+				.split('\n')
+				.slice(0, 12)
+				.join('\n'),
+		);
+	}
+	return { results, check, save, crashed };
 }

@@ -157,8 +157,9 @@ export async function findContacts(
 	const decision = await chooseLead(candidates, async (leadId) =>
 		conversationId === undefined ? false : (await transcriptNoteOf(leadId)) !== null,
 	);
+	const readTranscriptNote = options.readTranscriptNote === true;
 	const transcriptKey =
-		options.readTranscriptNote === true && conversationId !== undefined && decision.leadId !== null
+		readTranscriptNote && conversationId !== undefined && decision.leadId !== null
 			? ((await transcriptNoteOf(decision.leadId))?.key ?? null)
 			: null;
 
@@ -188,7 +189,7 @@ export async function findContacts(
 			contactId: decision.contactId,
 			leadChoice: decision.leadChoice,
 			reason: decision.reason,
-			...(options.readTranscriptNote === true ? { transcriptKey } : {}),
+			...(readTranscriptNote ? { transcriptKey } : {}),
 			contactCount: contacts.length,
 			contacts,
 		},
