@@ -17,11 +17,13 @@ import type {
 	ICredentialType,
 	IConnections,
 	IDataObject,
+	IExecuteFunctions,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	INodeProperties,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
 	IRun,
 	IRunExecutionData,
@@ -44,6 +46,26 @@ const registry = {
 	nodes: new Map<string, INodeType | IVersionedNodeType>(),
 	credentials: new Map<string, ICredentialType>(),
 };
+
+/** A plain node downstream of a trigger (type `passthrough`): hands its input on unchanged. */
+export class Passthrough implements INodeType {
+	description = {
+		displayName: 'Passthrough',
+		name: 'passthrough',
+		group: ['transform'],
+		version: 1,
+		defaults: { name: 'Passthrough' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions) {
+		return [
+			this.getInputData().map((item, index) => ({ json: item.json, pairedItem: { item: index } })),
+		];
+	}
+}
 
 export function registerNodes(...classes: NodeClass[]) {
 	for (const NodeClass of classes) {

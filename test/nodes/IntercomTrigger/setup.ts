@@ -5,35 +5,18 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomKommoIntercomApi } from '../../../credentials/IntercomKommoIntercomApi.credentials';
 import { IntercomTrigger } from '../../../nodes/IntercomTrigger/IntercomTrigger.node';
 import {
 	createWorkflow,
 	deliverWebhook,
+	Passthrough,
 	registerCredentials,
 	registerNodes,
 } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
-
-/** Hands its input on unchanged, to show the trigger's items after n8n's WorkflowExecute. */
-export class Passthrough implements INodeType {
-	description = {
-		displayName: 'Passthrough',
-		name: 'passthrough',
-		group: ['transform'],
-		version: 1,
-		defaults: { name: 'Passthrough' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeTypeDescription;
-
-	async execute(this: IExecuteFunctions) {
-		return [this.getInputData()];
-	}
-}
 
 registerNodes(IntercomTrigger, Passthrough);
 registerCredentials(IntercomKommoIntercomApi);

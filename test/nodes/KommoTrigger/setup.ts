@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
@@ -6,6 +6,7 @@ import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import {
 	createWorkflow,
 	deliverWebhook,
+	Passthrough,
 	registerCredentials,
 	registerNodes,
 } from '../../helpers/n8n';
@@ -30,26 +31,6 @@ export const FORM_HEADERS = {
 	'content-type': 'application/x-www-form-urlencoded',
 	'user-agent': 'amoCRM-WebHook-client/1.0',
 };
-
-/** A plain test node downstream of the trigger: passes its input on unchanged. */
-class Passthrough implements INodeType {
-	description = {
-		displayName: 'Passthrough',
-		name: 'passthrough',
-		group: ['transform'],
-		version: 1,
-		defaults: { name: 'Passthrough' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeTypeDescription;
-
-	async execute(this: IExecuteFunctions) {
-		return [
-			this.getInputData().map((item, index) => ({ json: item.json, pairedItem: { item: index } })),
-		];
-	}
-}
 
 registerNodes(KommoTrigger, Passthrough);
 registerCredentials(IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
