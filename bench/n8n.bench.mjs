@@ -56,6 +56,7 @@ import {
 import {
 	TEMPLATE_FILES,
 	importTemplates,
+	kommoApi,
 	productionUrl,
 	publishWithCli,
 	readTemplate,
@@ -190,20 +191,6 @@ async function noteStored(sandbox, seq, timeoutMs = 60_000) {
 		await delay(2);
 	}
 	throw new Error(`no note was written within ${timeoutMs / 1000} s`);
-}
-
-async function kommoApi(sandbox, method, urlPath, body) {
-	const response = await fetch(`${sandbox.kommoUrl}${urlPath}`, {
-		method,
-		headers: {
-			authorization: `Bearer ${sandbox.tokens.kommo}`,
-			'content-type': 'application/json',
-		},
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`${method} /kommo${urlPath} → ${response.status}: ${text}`);
-	return text ? JSON.parse(text) : undefined;
 }
 
 // ------------------------------------------------------------------ seed data

@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import {
 	addStageTagRows,
+	kommoApi,
 	productionUrl,
 	registerKommoWebhook,
 	waitForWebhook,
@@ -163,20 +164,6 @@ export function createScenarios({
 	function occurrences(notes, texts) {
 		const all = notes.map((n) => n.params?.text ?? '').join('\n');
 		return texts.map((text) => all.split(`: ${text}\n`).length - 1);
-	}
-
-	async function kommoApi(sandbox, method, urlPath, body) {
-		const response = await fetch(`${sandbox.kommoUrl}${urlPath}`, {
-			method,
-			headers: {
-				authorization: `Bearer ${sandbox.tokens.kommo}`,
-				'content-type': 'application/json',
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /kommo${urlPath} → ${response.status}: ${text}`);
-		return text ? JSON.parse(text) : undefined;
 	}
 
 	async function executionFailures(n8n, executions) {

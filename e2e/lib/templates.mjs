@@ -202,6 +202,21 @@ export async function editAndRepublish(n8n, workflowId, change) {
 	);
 }
 
+/** A call to the sandbox's Kommo API as an integration makes it (bearer token, JSON); its answer. */
+export async function kommoApi(sandbox, method, urlPath, body) {
+	const response = await fetch(`${sandbox.kommoUrl}${urlPath}`, {
+		method,
+		headers: {
+			authorization: `Bearer ${sandbox.tokens.kommo}`,
+			'content-type': 'application/json',
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} /kommo${urlPath} → ${response.status}: ${text}`);
+	return text ? JSON.parse(text) : undefined;
+}
+
 /**
  * The Kommo Trigger in Manual registration: what a user does in Kommo → Settings → Integrations →
  * Webhooks (paste the Production URL, tick "Lead status changed"), here against the sandbox.
