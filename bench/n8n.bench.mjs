@@ -1,6 +1,7 @@
 // Benchmark of the chat template inside a real n8n (2.41.1 by default) against the local Intercom +
 // Kommo sandbox. One run, one sandbox, one n8n user folder; the n8n process is started once per
-// expression engine (BENCH_ENGINES, default "vm,legacy": n8n 2.x's default engine, then the 1.x one):
+// expression engine (BENCH_ENGINES, default "vm,legacy": n8n 2.x's default engine, then the 1.x one;
+// also "vm+lazy" and "vm+pool<N>", the vm engine with lazy isolates or a pool of N):
 //
 //   1. calls per path (first engine only): Intercom and Kommo calls per event, from the sandbox log;
 //   2. latency, per engine: BENCH_EVENTS paced rounds; each round sends one event to each of five
@@ -29,7 +30,7 @@
 // profiles next to it, bench/results/n8n-logs/*.cpuprofile).
 // Run: npm run bench
 // Quick smoke run: BENCH_EVENTS=5 BENCH_TRACE_ROUNDS=2 BENCH_BURST=0 npm run bench
-// Knobs: BENCH_ENGINES (vm,legacy) BENCH_EVENTS (200) BENCH_PACE_MS (1100) BENCH_TRACE_ROUNDS (40)
+// Knobs: BENCH_ENGINES (vm,legacy) BENCH_EVENTS (200) BENCH_PACE_MS (1250) BENCH_TRACE_ROUNDS (40)
 //        BENCH_PROFILE_INTERVAL_US (500) BENCH_BURST (500; 0 skips) BENCH_WEBHOOK_TIMEOUT_S (5)
 //        BENCH_INTERCOM_RETRY (1) BENCH_BURST_TIMEOUT_S (600) N8N_VERSION (2.41.1)
 //
@@ -88,10 +89,12 @@ const WEBHOOK_TIMEOUT_MS = Number(process.env.BENCH_WEBHOOK_TIMEOUT_S ?? 5) * 10
 // (reference intercom-api.md §2.3); the burst sender does the same unless BENCH_INTERCOM_RETRY=0.
 const INTERCOM_RETRY = process.env.BENCH_INTERCOM_RETRY !== '0';
 const INTERCOM_RETRY_AFTER_MS = 60_000;
-// Rounds start at least this far apart, so one round's Kommo calls from the template never meet
-// the next round's inside the credential's 1-second window: the latency part measures an idle
-// account, the burst a busy one.
-const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1100);
+// Each workflow's events start at least this far apart, so one event's Kommo calls from the
+// template never meet the next one's inside the throttle's window (a call holds its place until
+// 1 020 ms after its answer, and an event makes 4): the latency part measures an idle account, the
+// burst a busy one. Spacing whole rounds is not enough: the order rotates, so a workflow's events
+// would come one slot (~150 ms) closer each round.
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1250);
 // n8n's own knob for production executions in regular mode (-1 = no limit, n8n's default).
 const CONCURRENCY_LIMIT = process.env.N8N_CONCURRENCY_PRODUCTION_LIMIT ?? '-1';
 const outDir = path.join(repoRoot, 'bench', 'results');
@@ -957,6 +960,9 @@ function summarizeEvents(events) {
 	const ok = events.filter((e) => e.latencyMs !== null);
 	const latencies = ok.map((e) => e.latencyMs);
 	const pick = (key) => median(events.map((e) => e.n8n?.[key]).filter((v) => v !== null));
+	const executionDone = events
+		.map((e) => e.n8n?.stoppedMs)
+		.filter((v) => typeof v === 'number' && Number.isFinite(v));
 	const nodeNames = [...new Set(events.flatMap((e) => Object.keys(e.n8n?.nodes ?? {})))];
 	return {
 		events: events.length,
@@ -978,6 +984,12 @@ function summarizeEvents(events) {
 			nodeNames.map((node) => [node, median(events.map((e) => e.n8n?.nodes?.[node] ?? NaN))]),
 		),
 		executionsMatched: events.filter((e) => e.n8n).length,
+		// POST → n8n's stoppedAt of the execution: for the two empty workflows, when a node after the
+		// trigger could have started at the earliest
+		executionDone: {
+			p50: percentile(executionDone, 50),
+			p95: percentile(executionDone, 95),
+		},
 	};
 }
 
@@ -1077,11 +1089,14 @@ async function main() {
 			results.legs[engine] = leg;
 			const inspectPort = await freePort();
 			// "vm+lazy": the vm engine with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (an isolate only
-			// when an expression is evaluated)
+			// when an expression is evaluated); "vm+pool2": with N8N_EXPRESSION_ENGINE_POOL_SIZE=2
+			// (two warm isolates, so an execution after a community trigger's webhook phase finds one)
 			const [engineName, ...flags] = engine.split('+');
+			const pool = flags.map((flag) => /^pool(\d+)$/.exec(flag)?.[1]).find(Boolean);
 			n8n.extraEnv = {
 				N8N_EXPRESSION_ENGINE: engineName,
 				...(flags.includes('lazy') ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}),
+				...(pool ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: pool } : {}),
 				NODE_OPTIONS: [
 					process.env.NODE_OPTIONS,
 					`--inspect=127.0.0.1:${inspectPort}`,
@@ -1190,20 +1205,28 @@ async function main() {
 					const stored = await noteStored(sandbox, seq, 20_000).catch(() => null);
 					latencyMs = stored === null ? null : stored - t0;
 				}
-				return { workflow, phase, chat, t0, status, responseMs, latencyMs };
+				// each call's arrival at the sandbox (ms after the POST) and how long the sandbox took:
+				// a gap between two calls of one node is time spent in n8n or in our throttle
+				const calls = writesNote[workflow]
+					? apiCalls(sandbox, seq).map(
+							(e) => `+${Date.parse(e.time) - t0} ${shape(e)} ${e.status} ${e.durationMs} ms`,
+						)
+					: undefined;
+				return { workflow, phase, chat, t0, status, responseMs, latencyMs, calls };
 			};
 			const events = [];
+			const lastStart = new Map();
 			const rounds = async (count, phase) => {
 				for (let round = 0; round < count; round++) {
-					const roundStart = Date.now();
 					const order = WORKFLOWS.map((_, k) => WORKFLOWS[(k + round) % WORKFLOWS.length]);
 					for (const workflow of order) {
+						const rest = (lastStart.get(workflow) ?? 0) + PACE_MS - Date.now();
+						if (rest > 0) await delay(rest);
+						lastStart.set(workflow, Date.now());
 						events.push(await one(workflow, phase));
 						// let the execution finish (the template marks delivery after the note)
 						await delay(100);
 					}
-					const rest = roundStart + PACE_MS - Date.now();
-					if (rest > 0) await delay(rest);
 				}
 			};
 			await rounds(WARMUP, 'warm-up');
@@ -1285,11 +1308,20 @@ async function main() {
 				]),
 			);
 			const p = (w, q) => leg.latency[w][q];
+			// n8n's fixed cost for any community trigger: how much later than after n8n's own Webhook
+			// node the (empty) execution is done, i.e. how much later a first node could run. Under
+			// `vm` n8n answers before that: the execution then waits for an expression isolate,
+			// because the webhook phase of every trigger but the Webhook node used the warm one.
+			const done = (w, q) => leg.latency[w].executionDone[q];
 			const fixed = {
+				p50: done('emptyTrigger', 'p50') - done('emptyWebhook', 'p50'),
+				p95: done('emptyTrigger', 'p95') - done('emptyWebhook', 'p95'),
+			};
+			leg.communityTriggerFixedCostMs = fixed;
+			leg.communityTriggerAnswerCostMs = {
 				p50: p('emptyTrigger', 'p50') - p('emptyWebhook', 'p50'),
 				p95: p('emptyTrigger', 'p95') - p('emptyWebhook', 'p95'),
 			};
-			leg.communityTriggerFixedCostMs = fixed;
 			leg.ratios = {
 				oursOverFloor: {
 					p50: round(p('ours', 'p50') / p('floor', 'p50'), 2),
@@ -1511,7 +1543,7 @@ function printTable(r) {
 		table(rows);
 		const x = leg.ratios;
 		out(
-			`  ours ÷ floor ${x.oursOverFloor.p50}× / ${x.oursOverFloor.p95}× · ours ÷ (floor + trigger cost ${leg.communityTriggerFixedCostMs.p50} ms) ${x.oursOverFloorPlusTriggerCost.p50}× / ${x.oursOverFloorPlusTriggerCost.p95}× · ours ÷ peer ${x.oursOverPeer.p50}× / ${x.oursOverPeer.p95}× (p50 / p95)`,
+			`  ours ÷ floor ${x.oursOverFloor.p50}× / ${x.oursOverFloor.p95}× · ours ÷ (floor + trigger cost ${leg.communityTriggerFixedCostMs.p50} ms to its execution's end; ${leg.communityTriggerAnswerCostMs.p50} ms to the answer) ${x.oursOverFloorPlusTriggerCost.p50}× / ${x.oursOverFloorPlusTriggerCost.p95}× · ours ÷ peer ${x.oursOverPeer.p50}× / ${x.oursOverPeer.p95}× (p50 / p95)`,
 		);
 		const timers = leg.trace?.timers ?? {};
 		const cpu = leg.trace?.profile?.perWorkflow ?? {};

@@ -275,6 +275,16 @@ describe.each([FORWARD, QUEUE_FORWARD, REVERSE])('template %s', (file) => {
 		}
 	});
 
+	test("its trigger is at the trigger's newest version, whose body n8n parses without an expression", () => {
+		const triggers = ours.filter((node) => /Trigger$/i.test(node.type));
+		expect(triggers).toHaveLength(1);
+		for (const node of triggers) {
+			const versions = ([] as number[]).concat(descriptionOf(node).version);
+			expect(node.typeVersion).toBe(Math.max(...versions));
+			expect(node.typeVersion).toBeGreaterThan(1);
+		}
+	});
+
 	test('our nodes use only parameters and options their descriptions declare, in declared versions', () => {
 		const problems: string[] = [];
 		for (const node of ours) {

@@ -1,4 +1,6 @@
 import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -13,6 +15,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { now as clockNow, sleep } from '../../shared/clock';
 
 import { headerValue, jsonBody, readHttpFailure } from '../../shared/httpFailure';
+import { credentialOfRun } from '../../shared/credentialOfRun';
 import { oncePer } from '../../shared/memo';
 import type { RetryDecision, RetryPolicy } from '../../shared/retry';
 import { parseRetryAfter, withRetry } from '../../shared/retry';
@@ -221,18 +224,38 @@ export function intercomErrorCodes(error: unknown): string[] {
 		: [];
 }
 
-/**
- * The base URL of each node run, read once: n8n reads the credential from its database and
- * decrypts it on every `getCredentials`, and a node run makes several requests with the same one.
- */
-const baseUrlOfRun = new WeakMap<IntercomContext, Promise<string>>();
-
-export async function getIntercomBaseUrl(this: IntercomContext): Promise<string> {
-	return await oncePer(baseUrlOfRun, this, async () => await readIntercomBaseUrl.call(this));
+interface IntercomAccount {
+	baseUrl: string;
+	/** the credential as read, for n8n to sign each request with */
+	credential: IAdditionalCredentialOptions;
 }
 
-async function readIntercomBaseUrl(this: IntercomContext): Promise<string> {
+/**
+ * The account of each node run, read once: n8n reads the credential from its database and
+ * decrypts it on every `getCredentials`, and a node run makes several requests with the same one.
+ */
+const accountOfRun = new WeakMap<IntercomContext, Promise<IntercomAccount>>();
+
+async function getIntercomAccount(this: IntercomContext): Promise<IntercomAccount> {
+	return await oncePer(accountOfRun, this, async () => await readIntercomAccount.call(this));
+}
+
+export async function getIntercomBaseUrl(this: IntercomContext): Promise<string> {
+	return (await getIntercomAccount.call(this)).baseUrl;
+}
+
+async function readIntercomAccount(this: IntercomContext): Promise<IntercomAccount> {
 	const credentials = await this.getCredentials(INTERCOM_CREDENTIAL);
+	return {
+		baseUrl: intercomBaseUrlOf.call(this, credentials),
+		credential: credentialOfRun(this.getNode(), INTERCOM_CREDENTIAL, credentials),
+	};
+}
+
+function intercomBaseUrlOf(
+	this: IntercomContext,
+	credentials: ICredentialDataDecryptedObject,
+): string {
 	const region = (credentials.region as string | undefined) ?? 'us';
 	if (region === 'custom') {
 		const baseUrl = String(credentials.baseUrl ?? '')
@@ -274,10 +297,10 @@ export async function intercomApiRequest(
 	body?: IDataObject,
 	qs?: IDataObject,
 ): Promise<IDataObject> {
-	const baseURL = await getIntercomBaseUrl.call(this);
+	const account = await getIntercomAccount.call(this);
 	const request: IHttpRequestOptions = {
 		method,
-		baseURL,
+		baseURL: account.baseUrl,
 		url: path,
 		json: true,
 		timeout: INTERCOM_REQUEST_TIMEOUT_MS,
@@ -291,10 +314,12 @@ export async function intercomApiRequest(
 			async () => {
 				attempts++;
 				// each attempt gets its own copy: the auth step writes headers into the options object
-				return (await this.helpers.httpRequestWithAuthentication.call(this, INTERCOM_CREDENTIAL, {
-					...request,
-					headers: { ...request.headers },
-				})) as IDataObject;
+				return (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					INTERCOM_CREDENTIAL,
+					{ ...request, headers: { ...request.headers } },
+					account.credential,
+				)) as IDataObject;
 			},
 			(error) => classify(method, error),
 			retryWait,

@@ -1,5 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 import type {
+	IAdditionalCredentialOptions,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -13,6 +14,7 @@ import type {
 import { headerValue, jsonBody, readHttpFailure } from '../httpFailure';
 import type { HttpFailure } from '../httpFailure';
 import { kommoAccountOf } from './account';
+import { credentialOfRun } from '../credentialOfRun';
 import { oncePer } from '../memo';
 import { parseRetryAfter, withRetry } from '../retry';
 import type { RetryPolicy } from '../retry';
@@ -89,6 +91,8 @@ interface KommoAccount {
 	authentication: KommoAuthentication;
 	baseUrl: string;
 	requestsPerSecond: number;
+	/** the credential as read, for n8n to sign each request with */
+	credential: IAdditionalCredentialOptions;
 }
 
 /**
@@ -110,6 +114,7 @@ async function readKommoAccount(this: KommoContext): Promise<KommoAccount> {
 		authentication,
 		baseUrl: kommoAccountOf(credentials).baseUrl,
 		requestsPerSecond: effectiveRate(credentials.maxRequestsPerSecond),
+		credential: credentialOfRun(this.getNode(), credentialType, credentials),
 	};
 }
 
@@ -276,10 +281,12 @@ export async function kommoApiRequest(
 					account.baseUrl,
 					account.requestsPerSecond,
 					async () =>
-						(await this.helpers.httpRequestWithAuthentication.call(this, account.credentialType, {
-							...request,
-							headers: { ...request.headers },
-						})) as { statusCode?: number; body?: unknown },
+						(await this.helpers.httpRequestWithAuthentication.call(
+							this,
+							account.credentialType,
+							{ ...request, headers: { ...request.headers } },
+							account.credential,
+						)) as { statusCode?: number; body?: unknown },
 				);
 			},
 			(error) => {

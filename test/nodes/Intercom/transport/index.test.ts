@@ -4,6 +4,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
+	INTERCOM_CREDENTIAL,
 	INTERCOM_RETRY_POLICY,
 	INTERCOM_REQUEST_TIMEOUT_MS,
 	intercomFailure,
@@ -23,6 +24,7 @@ import {
 	setupNock,
 } from '../helpers';
 import { onFakeTimers } from '../../../helpers/fakeTimers';
+import { credentialReads } from '../../../helpers/n8n';
 
 setupNock();
 
@@ -149,6 +151,22 @@ describe('base URL and headers', () => {
 
 		expect(result.nodeError).toBeUndefined();
 		scope.done();
+	});
+
+	test('a node run reads the credential once and n8n signs each request with it', async () => {
+		// intercom() answers only requests carrying the credential's bearer token
+		const scope = intercom()
+			.post('/tags', { name: 'VIP' })
+			.reply(200, { type: 'tag', id: '17', name: 'VIP' })
+			.post('/conversations/215468/tags', { id: '17', admin_id: '991267460' })
+			.reply(200, { type: 'tag', id: '17', name: 'VIP' });
+		credentialReads.clear();
+
+		const result = await runIntercom(addTag('VIP'));
+
+		expect(result.nodeError).toBeUndefined();
+		scope.done();
+		expect(credentialReads.get(INTERCOM_CREDENTIAL)).toBe(1);
 	});
 });
 
