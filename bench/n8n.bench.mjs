@@ -1373,6 +1373,7 @@ async function main() {
 					status,
 					responseMs,
 					latencyMs,
+					calls,
 					executionId,
 					n8n: timings,
 				}) => ({
@@ -1383,6 +1384,7 @@ async function main() {
 					status,
 					responseMs,
 					latencyMs,
+					calls,
 					executionId,
 					n8n: timings,
 				}),
