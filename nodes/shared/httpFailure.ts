@@ -69,7 +69,9 @@ function bodyOf(levels: IDataObject[]): unknown {
 			response?.data,
 			response?.body,
 			isObject(candidate.context) ? candidate.context.data : undefined,
-			candidate.error,
+			// a request-library error keeps the response body in `error`, but a failure without a
+			// response keeps the underlying Error there, which is no body
+			candidate.error instanceof Error ? undefined : candidate.error,
 		);
 	}
 	const json = places.map(jsonBody).find((body) => body !== undefined);

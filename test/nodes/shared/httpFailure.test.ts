@@ -110,6 +110,20 @@ describe('readHttpFailure', () => {
 		});
 	});
 
+	test('a request-library error without a response: the Error it keeps in `error` is not a body', () => {
+		const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		const failure = readHttpFailure(
+			Object.assign(new Error('Error: socket hang up'), {
+				name: 'RequestError',
+				error: reset,
+				cause: reset,
+			}),
+		);
+		expect(failure.body).toBeUndefined();
+		expect(failure.status).toBeUndefined();
+		expect(failure.codes).toEqual(['ECONNRESET']);
+	});
+
 	test('reads at most five levels and never loops on a cycle', () => {
 		const a: Record<string, unknown> = { code: 'A' };
 		a.cause = a;
