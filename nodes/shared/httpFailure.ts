@@ -69,13 +69,13 @@ function bodyOf(levels: IDataObject[]): unknown {
 			response?.data,
 			response?.body,
 			isObject(candidate.context) ? candidate.context.data : undefined,
-			// a request-library error keeps the response body in `error`, but a failure without a
-			// response keeps the underlying Error there, which is no body
-			candidate.error instanceof Error ? undefined : candidate.error,
+			candidate.error,
 		);
 	}
-	const json = places.map(jsonBody).find((body) => body !== undefined);
-	return json ?? places.find((place) => place !== undefined && !(place instanceof Error));
+	// an Error is never a body: a request-library failure without a response keeps the underlying
+	// Error where its body would be (`error`)
+	const bodies = places.filter((place) => place !== undefined && !(place instanceof Error));
+	return bodies.map(jsonBody).find((body) => body !== undefined) ?? bodies[0];
 }
 
 /** The body as a JSON object: already one, or JSON text; anything else is undefined. */
