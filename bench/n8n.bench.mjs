@@ -1364,31 +1364,8 @@ async function main() {
 						}
 					: null,
 			};
-			leg.events = events.map(
-				({
-					workflow,
-					phase,
-					chat,
-					t0,
-					status,
-					responseMs,
-					latencyMs,
-					calls,
-					executionId,
-					n8n: timings,
-				}) => ({
-					workflow,
-					phase,
-					chat,
-					t0,
-					status,
-					responseMs,
-					latencyMs,
-					calls,
-					executionId,
-					n8n: timings,
-				}),
-			);
+			// every field an event has: what one() returns, plus executionId and n8n from the timings
+			leg.events = events;
 			log(
 				`${engine}: p50 ours ${p('ours', 'p50')} · floor ${p('floor', 'p50')} · peer ${p('peer', 'p50')} · trigger alone ${p('emptyTrigger', 'p50')} · webhook alone ${p('emptyWebhook', 'p50')} ms`,
 			);
