@@ -384,14 +384,8 @@ describe('with OAuth2 authentication', () => {
 		},
 	};
 
-	test('with OAuth2 selected, the OAuth2 credential and its account host are used', async () => {
-		const scope = nock('https://acme.amocrm.ru', {
-			reqheaders: { authorization: 'Bearer oauth-access' },
-		})
-			.get('/api/v4/leads/19619')
-			.query({ with: 'contacts' })
-			.reply(200, leadFixture(19619, 58141807, 6950551));
-		const result = await runWorkflow({
+	const getLeadWithOAuth2 = async () =>
+		await runWorkflow({
 			nodes: [
 				{ name: 'Passthrough', type: 'passthrough' },
 				{
@@ -408,6 +402,15 @@ describe('with OAuth2 authentication', () => {
 			],
 			credentials: oauthCredentials as never,
 		});
+
+	test('with OAuth2 selected, the OAuth2 credential and its account host are used', async () => {
+		const scope = nock('https://acme.amocrm.ru', {
+			reqheaders: { authorization: 'Bearer oauth-access' },
+		})
+			.get('/api/v4/leads/19619')
+			.query({ with: 'contacts' })
+			.reply(200, leadFixture(19619, 58141807, 6950551));
+		const result = await getLeadWithOAuth2();
 		expect(result.error()).toBeUndefined();
 		expect(result.json('Kommo')[0]).toMatchObject({ id: 19619 });
 		scope.done();
@@ -430,23 +433,7 @@ describe('with OAuth2 authentication', () => {
 			.query(true)
 			.matchHeader('authorization', 'Bearer fresh-access')
 			.reply(200, leadFixture(19619, 58141807, 6950551));
-		const result = await runWorkflow({
-			nodes: [
-				{ name: 'Passthrough', type: 'passthrough' },
-				{
-					name: 'Kommo',
-					type: 'kommo',
-					parameters: {
-						authentication: 'oAuth2',
-						resource: 'lead',
-						operation: 'get',
-						leadId: '19619',
-					},
-					credentials: { intercomKommoKommoOAuth2Api: 'Kommo app' },
-				},
-			],
-			credentials: oauthCredentials as never,
-		});
+		const result = await getLeadWithOAuth2();
 		expect(result.error()).toBeUndefined();
 		expect(result.json('Kommo')[0]).toMatchObject({ id: 19619 });
 		api.done();
