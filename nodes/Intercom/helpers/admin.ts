@@ -1,13 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createHash } from 'node:crypto';
-
 import { now } from '../../shared/clock';
 import { rememberFor } from '../../shared/memo';
 import { inProcessMemory } from '../../shared/processMemory';
 import type { TimedEntries } from '../../shared/memo';
-import { getIntercomBaseUrl, INTERCOM_CREDENTIAL, intercomApiRequest } from '../transport';
+import { intercomApiRequest, intercomTokenKey } from '../transport';
 
 /** Who owns a token changes only when the token does; ten minutes bounds a stale answer anyway. */
 export const TOKEN_OWNER_TTL_MS = 10 * 60 * 1000;
@@ -45,10 +43,7 @@ export class AdminResolver {
 	}
 
 	private async lookUpTokenOwner(itemIndex: number): Promise<string> {
-		const credentials = await this.context.getCredentials(INTERCOM_CREDENTIAL);
-		const key = createHash('sha256')
-			.update(`${await getIntercomBaseUrl.call(this.context)}\n${String(credentials.accessToken)}`)
-			.digest('hex');
+		const key = await intercomTokenKey.call(this.context);
 		return await rememberFor(ownersByToken, key, TOKEN_OWNER_TTL_MS, now(), async () => {
 			const me = await intercomApiRequest.call(this.context, 'GET', '/me');
 			if (me.id === undefined || me.id === null || me.id === '') {

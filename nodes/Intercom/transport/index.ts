@@ -12,6 +12,8 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { createHash } from 'node:crypto';
 import { now as clockNow, sleep } from '../../shared/clock';
 
 import { headerValue, jsonBody, readHttpFailure } from '../../shared/httpFailure';
@@ -240,8 +242,14 @@ async function getIntercomAccount(this: IntercomContext): Promise<IntercomAccoun
 	return await oncePer(accountOfRun, this, async () => await readIntercomAccount.call(this));
 }
 
-export async function getIntercomBaseUrl(this: IntercomContext): Promise<string> {
-	return (await getIntercomAccount.call(this)).baseUrl;
+/**
+ * A key for what belongs to this workspace and token (the token's owner, say): a hash of both, so
+ * a cache keyed by it does not keep the token itself. Read from the node run's one credential read.
+ */
+export async function intercomTokenKey(this: IntercomContext): Promise<string> {
+	const { baseUrl, credential } = await getIntercomAccount.call(this);
+	const token = String(credential.credentialsDecrypted?.data?.accessToken);
+	return createHash('sha256').update(`${baseUrl}\n${token}`).digest('hex');
 }
 
 async function readIntercomAccount(this: IntercomContext): Promise<IntercomAccount> {

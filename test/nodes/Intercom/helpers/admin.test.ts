@@ -6,7 +6,9 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TOKEN_OWNER_TTL_MS } from '../../../../nodes/Intercom/helpers/admin';
+import { INTERCOM_CREDENTIAL } from '../../../../nodes/Intercom/transport';
 import { useClock } from '../../../../nodes/shared/clock';
+import { credentialReads } from '../../../helpers/n8n';
 import { US, byId, credentials, fixture, intercom, runIntercom, setupNock } from '../helpers';
 
 setupNock();
@@ -30,6 +32,20 @@ describe('AdminResolver', () => {
 		);
 
 		expect(result.nodeError?.message).toBe('No admin chosen in "Admin"');
+	});
+	test('asking for the token owner reads the credential no second time', async () => {
+		const scope = intercom()
+			.get('/me')
+			.reply(200, me)
+			.post('/tags', { name: 'Kommo: Won' })
+			.reply(200, { type: 'tag', id: '7010203', name: 'Kommo: Won' })
+			.post('/conversations/3/tags', { id: '7010203', admin_id: '991267459' })
+			.reply(200, {});
+		credentialReads.clear();
+		const result = await runIntercom(addTag(), { input: [{ json: { conversationId: '3' } }] });
+		expect(result.items[0].json.applied).toBe(true);
+		scope.done();
+		expect(credentialReads.get(INTERCOM_CREDENTIAL)).toBe(1);
 	});
 	test('later executions with the same token reuse the token owner; another token asks again', async () => {
 		const tagged = (scope: nock.Scope, id: string) =>
