@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { Intercom } from '../../../nodes/Intercom/Intercom.node';
-import { registerNodes, runWorkflow } from '../../helpers/n8n';
+import { itFailsItemByItem, registerNodes, runWorkflow } from '../../helpers/n8n';
 // registers the Kommo node and a trigger-like Passthrough start node
 import '../Kommo/kommoTestKit';
 
@@ -33,26 +33,7 @@ describe.each(cases)('%s with a bad expression in "%s"', (type, _parameter, para
 			input: [{ json: { n: 1 } }, { json: { n: 2 } }],
 		});
 
-	test('Continue On Fail gives one error item per input item, { error, description }', async () => {
-		const result = await run(true);
-		expect(result.error('Node')).toBeUndefined();
-		const items = result.output('Node')[0];
-		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		for (const item of items) {
-			expect(Object.keys(item.json).sort()).toEqual(['description', 'error']);
-			expect(typeof item.json.error).toBe('string');
-			expect(String(item.json.error)).not.toBe('');
-		}
-	});
-
-	test('without it the node fails, naming the item', async () => {
-		const result = await run(false);
-		const error = result.error('Node') as
-			| (Error & { context?: { itemIndex?: number } })
-			| undefined;
-		expect(error).toBeDefined();
-		expect(error?.context?.itemIndex).toBe(0);
-	});
+	itFailsItemByItem('Node', run);
 });
 
 describe('an operation the table does not have', () => {

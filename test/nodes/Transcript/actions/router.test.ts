@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomTranscript } from '../../../../nodes/Transcript/IntercomTranscript.node';
-import { runWorkflow } from '../../../helpers/n8n';
+import { itFailsItemByItem, runWorkflow } from '../../../helpers/n8n';
 import {
 	feed,
 	generatedConversation,
@@ -26,26 +26,7 @@ describe('intercomTranscript with a bad expression in "operation"', () => {
 			input: [{ json: { n: 1 } }, { json: { n: 2 } }],
 		});
 
-	test('Continue On Fail gives one error item per input item, { error, description }', async () => {
-		const result = await run(true);
-		expect(result.error('Transcript')).toBeUndefined();
-		const items = result.output('Transcript')[0];
-		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		for (const item of items) {
-			expect(Object.keys(item.json).sort()).toEqual(['description', 'error']);
-			expect(typeof item.json.error).toBe('string');
-			expect(String(item.json.error)).not.toBe('');
-		}
-	});
-
-	test('without it the node fails, naming the item', async () => {
-		const result = await run(false);
-		const error = result.error('Transcript') as
-			| (Error & { context?: { itemIndex?: number } })
-			| undefined;
-		expect(error).toBeDefined();
-		expect(error?.context?.itemIndex).toBe(0);
-	});
+	itFailsItemByItem('Transcript', run);
 });
 
 describe('outputs', () => {
