@@ -30,6 +30,7 @@ import { createScenarios } from './lib/scenarios.mjs';
 import {
 	TEMPLATE_FILES,
 	importTemplates,
+	nodesWithoutCredential,
 	productionUrl,
 	publishWithCli,
 	readTemplate,
@@ -857,13 +858,7 @@ async function main() {
 				await waitForWebhook(workflow.url);
 			const stored = await main.workflow(workflow.id);
 			save(`workflow-${workflow.id}.json`, stored);
-			const unbound = stored.nodes
-				.filter((node) => node.credentials && !node.disabled)
-				.flatMap((node) =>
-					Object.values(node.credentials)
-						.filter((credential) => !credential?.id)
-						.map(() => node.name),
-				);
+			const unbound = nodesWithoutCredential(stored);
 			check(
 				`"${workflow.name}": credentials attached by name, active`,
 				unbound.length === 0 && stored.active === true,

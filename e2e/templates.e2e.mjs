@@ -22,6 +22,7 @@ import {
 	TEMPLATE_FILES,
 	importTemplates,
 	importWorkflowFiles,
+	nodesWithoutCredential,
 	productionUrl,
 	publishWithCli,
 	readTemplate,
@@ -186,13 +187,7 @@ async function main() {
 		for (const workflow of [chat, stage]) {
 			const stored = await n8n.workflow(workflow.id);
 			save(`workflow-${workflow.id}.json`, stored);
-			const unbound = stored.nodes
-				.filter((node) => node.credentials && !node.disabled)
-				.flatMap((node) =>
-					Object.values(node.credentials)
-						.filter((credential) => !credential?.id)
-						.map(() => node.name),
-				);
+			const unbound = nodesWithoutCredential(stored);
 			check(
 				`import attached the credentials by name in "${workflow.name}" (${Object.values(CREDENTIAL_NAMES).join(', ')})`,
 				unbound.length === 0,

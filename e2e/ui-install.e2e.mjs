@@ -37,6 +37,7 @@ import {
 import { checkRecorder } from './lib/checks.mjs';
 import {
 	TEMPLATE_FILES,
+	nodesWithoutCredential,
 	productionUrl,
 	readTemplate,
 	sandboxCredentials,
@@ -286,14 +287,6 @@ async function publishWorkflow(page, n8n, workflowId) {
 	throw new Error(`workflow ${workflowId} not published after 90 s: ${JSON.stringify(status)}`);
 }
 
-/** Nodes of the stored workflow with a credential slot that has no credential id. */
-function unboundCredentials(stored) {
-	return stored.nodes
-		.filter((node) => node.credentials && !node.disabled)
-		.filter((node) => Object.values(node.credentials).some((credential) => !credential?.id))
-		.map((node) => node.name);
-}
-
 async function importAndPublish(page, n8n, key) {
 	const file = TEMPLATE_FILES[key];
 	const template = readTemplate(file);
@@ -307,7 +300,7 @@ async function importAndPublish(page, n8n, key) {
 	const id = await saveWorkflow(page);
 	await delay(1000);
 	let stored = await n8n.workflow(id);
-	const unbound = unboundCredentials(stored);
+	const unbound = nodesWithoutCredential(stored);
 	check(
 		`"${template.name}" imported from the file and saved; credentials picked by name`,
 		stored.nodes.length === template.nodes.length && unbound.length === 0,

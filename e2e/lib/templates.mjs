@@ -81,6 +81,17 @@ export function sandboxCredentials(sandbox, { kommoLimit = 7, redis } = {}) {
 	];
 }
 
+/**
+ * The names of a stored workflow's nodes (as n8n's API returns it) with a credential slot that has
+ * no credential id, i.e. that import or the editor left unbound. Disabled nodes do not count.
+ */
+export function nodesWithoutCredential(stored) {
+	return stored.nodes
+		.filter((node) => node.credentials && !node.disabled)
+		.filter((node) => Object.values(node.credentials).some((credential) => !credential?.id))
+		.map((node) => node.name);
+}
+
 /** `n8n list:workflow` prints `id|name` lines. */
 export function workflowIdByName(listing, name) {
 	const line = listing
