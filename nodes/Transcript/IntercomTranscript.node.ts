@@ -6,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as markDelivered from './actions/markDelivered.operation';
 import * as render from './actions/render.operation';
 import { router } from './actions/router';
 
@@ -20,10 +19,9 @@ export class IntercomTranscript implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ $parameter["operation"] === "markDelivered" ? "Mark as delivered" : "Render transcript" }}',
+		subtitle: 'Render transcript',
 		description:
-			'Turn an Intercom conversation into readable note text for Kommo, only new messages if you like',
+			'Turn an Intercom conversation into readable note text for Kommo, from where the deal ends',
 		defaults: { name: 'Transcript' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -42,18 +40,10 @@ export class IntercomTranscript implements INodeType {
 						action: 'Render a conversation transcript',
 						description: 'Turn the conversation into note text, split into several notes if long',
 					},
-					{
-						name: 'Mark as Delivered',
-						value: 'markDelivered',
-						action: 'Mark transcript notes as delivered',
-						description:
-							'After the note was written: remember its messages so the next transcript starts after them. Items leave through the first output.',
-					},
 				],
 				default: 'render',
 			},
 			...render.description,
-			...markDelivered.description,
 		],
 	};
 

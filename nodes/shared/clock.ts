@@ -1,7 +1,7 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
 /** What a wait is for: tests that count waits tell them apart by it; the nodes only pass it on. */
-export type WaitReason = 'kommo-throttle' | 'kommo-retry' | 'intercom-retry' | 'delivery-claim';
+export type WaitReason = 'kommo-throttle' | 'kommo-retry' | 'intercom-retry' | 'customer-lock';
 
 /** The time source of every node of this package: the throttle, the retry loops, the caches. */
 export interface Clock {
@@ -25,7 +25,7 @@ export async function sleep(ms: number, reason: WaitReason): Promise<void> {
 }
 
 /**
- * The one time seam, for tests: a virtual clock makes throttle, retry and claim waits instant and
+ * The one time seam, for tests: a virtual clock makes throttle, retry and lock waits instant and
  * observable. Without an argument the system clock is back.
  */
 export function useClock(clock?: Clock): void {

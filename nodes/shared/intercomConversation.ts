@@ -61,56 +61,97 @@ export function isCustomerAuthor(author: unknown): author is IDataObject {
 	return isObject(author) && CUSTOMER_AUTHOR_TYPES.has(String(author.type));
 }
 
+/** A contact's `role` in Intercom; a conversation shows it as the author `type` of the contact's messages. */
+export type CustomerRole = 'user' | 'lead';
+
 export interface Customer extends IDataObject {
 	id: string | null;
 	name: string | null;
 	email: string | null;
+	role: CustomerRole | null;
 }
 
-function textOrNull(value: unknown): string | null {
-	if (typeof value === 'string') return value;
+/** A trimmed, non-empty text (ids may come as numbers), else null: `""` is "not shown", not a value. */
+function filled(value: unknown): string | null {
 	if (typeof value === 'number') return String(value);
-	return null;
+	return typeof value === 'string' && value.trim() ? value.trim() : null;
 }
 
-/** The author of the opening message, when a customer wrote it (as the conversation shows it). */
-export function sourceCustomer(conversation: IDataObject): Customer | null {
+function roleOf(value: unknown): CustomerRole | null {
+	return value === 'user' || value === 'lead' ? value : null;
+}
+
+function sourceAuthor(conversation: IDataObject): IDataObject | undefined {
 	const source = isObject(conversation.source) ? conversation.source : undefined;
-	const author = source?.author;
-	if (!isCustomerAuthor(author)) return null;
-	return {
-		id: textOrNull(author.id),
-		name: textOrNull(author.name),
-		email: textOrNull(author.email),
-	};
-}
-
-/** The first contact attached to the conversation (Intercom lists them by id only). */
-export function firstContactId(conversation: IDataObject): string | null {
-	const contacts = isObject(conversation.contacts) ? conversation.contacts.contacts : undefined;
-	const first = Array.isArray(contacts) ? (contacts[0] as unknown) : undefined;
-	return isObject(first) ? textOrNull(first.id) : null;
+	return isCustomerAuthor(source?.author) ? source.author : undefined;
 }
 
 /** The customer authors of the opening message and of every part, in conversation order. */
-export function customerAuthors(conversation: IDataObject): IDataObject[] {
-	const source = isObject(conversation.source) ? conversation.source : undefined;
+function customerAuthors(conversation: IDataObject): IDataObject[] {
 	const list = isObject(conversation.conversation_parts)
 		? conversation.conversation_parts.conversation_parts
 		: undefined;
 	const parts = Array.isArray(list) ? (list as unknown[]) : [];
 	return [
-		source?.author,
+		sourceAuthor(conversation),
 		...parts.map((part) => (isObject(part) ? part.author : undefined)),
 	].filter(isCustomerAuthor);
 }
 
+/** The ids of the contacts attached to the conversation (Intercom lists them by id only). */
+function contactIds(conversation: IDataObject): string[] {
+	const contacts = isObject(conversation.contacts) ? conversation.contacts.contacts : undefined;
+	if (!Array.isArray(contacts)) return [];
+	return (contacts as unknown[])
+		.map((contact) => (isObject(contact) ? filled(contact.id) : null))
+		.filter((id): id is string => id !== null);
+}
+
 /**
- * The customer behind a conversation: the author of the first message when a customer wrote it,
- * otherwise the first attached contact (an id only; name and email are left null, not guessed).
+ * Which contact is the customer. `contacts` is Intercom's current list of the conversation's
+ * customers, and the one list that names a contact `GET /contacts/{id}` still finds (a lead merged
+ * into a user keeps its old id on the messages it wrote). So: the author of the opening message
+ * when a customer wrote it and is still listed (with several contacts, the one who started the
+ * chat); otherwise the first listed contact (a chat a teammate or a campaign started). The opener is
+ * also taken when the conversation lists no contacts at all.
  */
-export function customerOf(conversation: IDataObject): Customer {
-	return (
-		sourceCustomer(conversation) ?? { id: firstContactId(conversation), name: null, email: null }
-	);
+function customerId(conversation: IDataObject): string | null {
+	const contacts = contactIds(conversation);
+	const opener = filled(sourceAuthor(conversation)?.id);
+	if (opener !== null && (contacts.length === 0 || contacts.includes(opener))) return opener;
+	return contacts[0] ?? null;
+}
+
+/**
+ * The customer of an Intercom conversation: the one rule the Intercom Trigger, Conversations › Get
+ * and the Transcript share.
+ *
+ * - `known` is what the caller already holds about the customer: a contact Get fetched from
+ *   `GET /contacts/{id}`, or the `customer` field an item carries (from Get or the Trigger). Any
+ *   object with `id`, `name`, `email` and `role` will do; anything else is ignored.
+ * - Id: `known.id` when it has one, else the contact the conversation names (see `customerId`).
+ * - Name, email and role, each on its own: `known`'s value; else the newest message that contact
+ *   wrote in the conversation that shows one (a lead who became a user reads as the user; the role
+ *   is the author `type` `user` or `lead`, `contact` shows none); else null. Messages written under
+ *   another id are never borrowed from, and nothing is guessed.
+ *
+ * Fields the conversation cannot show stay null (an id alone when the customer never wrote); Get
+ * fetches that contact and calls this again with it as `known`.
+ */
+export function conversationCustomer(conversation: IDataObject, known?: unknown): Customer {
+	const given = isObject(known) ? known : {};
+	const customer: Customer = {
+		id: filled(given.id) ?? customerId(conversation),
+		name: filled(given.name),
+		email: filled(given.email),
+		role: roleOf(given.role),
+	};
+	if (customer.id === null) return customer;
+	for (const author of customerAuthors(conversation).reverse()) {
+		if (filled(author.id) !== customer.id) continue;
+		customer.name ??= filled(author.name);
+		customer.email ??= filled(author.email);
+		customer.role ??= roleOf(author.type);
+	}
+	return customer;
 }

@@ -1,6 +1,6 @@
 /**
  * What this n8n process keeps in memory across executions (token owners, pipeline names, Kommo
- * accounts, the Kommo throttle's send log, the Transcript's delivery layer). Each cache registers how
+ * accounts, the Kommo throttle's send log, the Customer Lock's holds). Each cache registers how
  * to forget itself, so a restart of n8n can be played in one call.
  */
 const forgetters: Array<() => void> = [];

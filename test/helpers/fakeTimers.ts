@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as realDelay } from 'node:timers/promises';
+import { useClock } from '../../nodes/shared/clock';
 
 /**
  * Runs `work` on jest's fake timers, with fake time running `speedUp` times faster than real time
@@ -28,4 +29,27 @@ export async function onFakeTimers<T>(work: () => Promise<T>, speedUp = 100): Pr
 	} finally {
 		jest.useRealTimers();
 	}
+}
+
+/**
+ * The nodes' clock on time that moves only when the code sleeps (or the test says so): expiries
+ * without real waits. `useClock()` puts the system clock back.
+ */
+export function useFakeClock(start = 1_800_000_000_000) {
+	let now = start;
+	const sleeps: number[] = [];
+	useClock({
+		now: () => now,
+		sleep: async (ms: number) => {
+			sleeps.push(ms);
+			now += ms;
+			// a macrotask, so a polling loop lets other runs move between its looks
+			await new Promise((resolve) => setImmediate(resolve));
+		},
+	});
+	return {
+		advance: (ms: number) => (now += ms),
+		waitedMs: () => sleeps.reduce((sum, ms) => sum + ms, 0),
+		sleeps: () => sleeps.length,
+	};
 }

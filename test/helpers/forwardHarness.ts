@@ -7,7 +7,7 @@
  * "Retry" in the executions list.
  *
  * Time is virtual: the nodes' one clock (`nodes/shared/clock.ts`) is swapped for one that counts
- * each kind of wait (throttle, retries, claim expiry) and lets it pass at once, and timers run on
+ * each kind of wait (throttle, retries, a lock held by a failed run) and lets it pass at once, and timers run on
  * jest's fake timers, sped up, so the transports' shipped 30 s request timeout ends a held request
  * in a fraction of a second. Requests themselves are real.
  */
@@ -21,6 +21,7 @@ import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-w
 import { IntercomKommoIntercomApi } from '../../credentials/IntercomKommoIntercomApi.credentials';
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
+import { CustomerLock } from '../../nodes/CustomerLock/CustomerLock.node';
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
 import { INTERCOM_REQUEST_TIMEOUT_MS } from '../../nodes/Intercom/transport';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
@@ -44,7 +45,7 @@ import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
 import type { WaitReason } from '../../nodes/shared/clock';
 
-registerNodes(IntercomTrigger, Intercom, IntercomTranscript, Kommo, KommoTrigger);
+registerNodes(IntercomTrigger, Intercom, IntercomTranscript, Kommo, KommoTrigger, CustomerLock);
 registerCredentials(IntercomKommoIntercomApi, IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
 registerBaseNodeDoubles();
 
@@ -96,7 +97,7 @@ export interface TimeCounters {
 	intercomRetryWaits: number;
 	kommoRetryWaits: number;
 	kommoThrottleWaits: number;
-	claimWaits: number;
+	lockWaits: number;
 	virtualMs: number;
 }
 
@@ -105,7 +106,7 @@ const COUNTER_OF_REASON: Record<WaitReason, Exclude<keyof TimeCounters, 'virtual
 	'intercom-retry': 'intercomRetryWaits',
 	'kommo-retry': 'kommoRetryWaits',
 	'kommo-throttle': 'kommoThrottleWaits',
-	'delivery-claim': 'claimWaits',
+	'customer-lock': 'lockWaits',
 };
 
 export interface VirtualTime {
@@ -118,7 +119,7 @@ export function installVirtualTime(): VirtualTime {
 		intercomRetryWaits: 0,
 		kommoRetryWaits: 0,
 		kommoThrottleWaits: 0,
-		claimWaits: 0,
+		lockWaits: 0,
 		virtualMs: 0,
 	};
 

@@ -185,11 +185,15 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** Each run gets its own execution id, as in n8n (the Customer Lock tells runs apart by it). */
+let executionCounter = 0;
+
 export function createAdditionalData(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	hooks?: ExecutionLifecycleHooks,
 ): IWorkflowExecuteAdditionalData {
 	return {
+		executionId: String(++executionCounter),
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		hooks,
 		executeWorkflow: async () => {

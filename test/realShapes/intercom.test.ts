@@ -93,8 +93,13 @@ test('webhook: statistics as ISO strings, only the newest part (total_count 1), 
 	expect(item.json).toMatchObject({
 		topic: 'conversation.user.replied',
 		conversationId: '503',
-		// the admin wrote first; the customer is the contact reference, without name or email
-		customer: { id: '6762f1261bb69f9f2193bba7', name: null, email: null },
+		// the admin wrote first: the customer is the listed contact, named by its own reply
+		customer: {
+			id: '6762f1261bb69f9f2193bba7',
+			name: 'Ann Customer',
+			email: 'ann@example.com',
+			role: 'user',
+		},
 	});
 
 	// rendered as delivered, the webhook holds the opening message and the newest part only
@@ -110,7 +115,7 @@ test('webhook: statistics as ISO strings, only the newest part (total_count 1), 
 });
 
 test('the webhook copy of a part and the REST copy render the same line and key, whatever type the id has', async () => {
-	const fromRest = await render(rest(), { onlyNewMessages: false });
+	const fromRest = await render(rest(), {});
 	const conversation = (webhook().data as IDataObject).item as IDataObject;
 	const withStringIds = JSON.parse(
 		JSON.stringify(conversation).replace(/"id":100,/, '"id":"100",'),

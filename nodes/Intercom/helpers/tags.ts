@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readCommaList } from '../../shared/values';
 import type { IntercomContext } from '../transport';
 import { intercomApiRequest } from '../transport';
 
@@ -10,17 +11,16 @@ export interface IntercomTag {
 	name: string;
 }
 
-/** A comma-separated list, a single name, or an array from an expression; blanks and repeats dropped. */
+/**
+ * A comma-separated list, a single name, or an array from an expression (of names or of tags, as
+ * Intercom returns them); blanks and repeats dropped.
+ */
 export function parseTagNames(node: INode, raw: unknown, itemIndex: number): string[] {
-	const pieces = Array.isArray(raw)
-		? raw.map((entry) => String(entry ?? ''))
-		: String(raw ?? '').split(',');
 	const names: string[] = [];
 	const seen = new Set<string>();
-	for (const piece of pieces) {
-		const name = piece.trim();
+	for (const name of readCommaList(raw)) {
 		// Intercom compares tag names case-insensitively, so "VIP" and "vip" are one tag
-		if (name && !seen.has(name.toLowerCase())) {
+		if (!seen.has(name.toLowerCase())) {
 			seen.add(name.toLowerCase());
 			names.push(name);
 		}

@@ -1,7 +1,7 @@
 /** Pure reading of an Intercom notification: its envelope, the conversation it is about, and the trigger's output item. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { customerOf } from '../../shared/intercomConversation';
+import { conversationCustomer } from '../../shared/intercomConversation';
 import type { Customer } from '../../shared/intercomConversation';
 import { isObject } from '../../shared/values';
 
@@ -114,6 +114,6 @@ export function toTriggerOutput(notification: IntercomNotification): TriggerOutp
 		appId: stringOrNull(notification.app_id),
 		conversationId: item ? conversationIdOf(notification.topic, item) : null,
 		conversation: item ?? null,
-		customer: item ? customerOf(item) : { id: null, name: null, email: null },
+		customer: conversationCustomer(item ?? {}),
 	};
 }

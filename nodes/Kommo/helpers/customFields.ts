@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readKommoId } from '../../shared/kommo/ids';
 import { kommoApiRequest } from '../../shared/kommo/transport';
+import { readCommaList } from '../../shared/values';
 
 export interface FieldOption {
 	id: number;
@@ -116,12 +118,8 @@ export function buildFieldValues(
 		new NodeOperationError(node, `Lead field "${field.name}": ${problem}`, { itemIndex });
 
 	if (CHOICE_TYPES.has(field.type)) {
-		const wanted = Array.isArray(raw)
-			? raw
-			: field.type === 'multiselect'
-				? String(raw ?? '').split(',')
-				: [raw];
-		const names = wanted.map((entry) => String(entry ?? '').trim()).filter((entry) => entry !== '');
+		// one option's name may hold a comma: typed text is split only where several are allowed
+		const names = readCommaList(Array.isArray(raw) || field.type === 'multiselect' ? raw : [raw]);
 		if (field.type !== 'multiselect' && names.length > 1) {
 			throw fail(`only one option can be chosen, got ${names.length}`);
 		}
@@ -168,8 +166,8 @@ export async function buildCustomFieldsValues(
 ): Promise<IDataObject[]> {
 	const result: IDataObject[] = [];
 	for (const entry of entries) {
-		const fieldId = Number(entry.fieldId);
-		if (!Number.isInteger(fieldId) || fieldId <= 0) {
+		const fieldId = readKommoId(entry.fieldId);
+		if (fieldId === null) {
 			throw new NodeOperationError(
 				context.getNode(),
 				`Choose a lead field for every custom field row`,

@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { CHECKBOX_TICK, IGNORE_TAG } from '../helpers/tagMapping';
+import { readKommoId } from '../../shared/kommo/ids';
 import { kommoApiRequest, kommoApiRequestAllItems } from '../../shared/kommo/transport';
 
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
@@ -81,9 +82,8 @@ export async function getTagMappingFields(
 export async function getTagFieldOptions(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	const fieldId = Number(this.getNodeParameter('tagFieldId', ''));
-	if (!Number.isInteger(fieldId) || fieldId <= 0)
-		return [{ name: '(Ignore This Tag)', value: IGNORE_TAG }];
+	const fieldId = readKommoId(this.getNodeParameter('tagFieldId', ''));
+	if (fieldId === null) return [{ name: '(Ignore This Tag)', value: IGNORE_TAG }];
 	const field = (await kommoApiRequest.call(
 		this,
 		'GET',

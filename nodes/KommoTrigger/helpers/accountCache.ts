@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { normalizeSubdomain } from './events';
 import type { PayloadAccount } from './events';
+import { readKommoId } from '../../shared/kommo/ids';
 import { isObject } from '../../shared/values';
 
 import { inProcessMemory } from '../../shared/processMemory';
@@ -57,9 +58,9 @@ export function readCachedAccount(
 /** From `GET /api/v4/account` (reference §1.4); kept in this process. */
 export function storeAccount(baseUrl: string, response: unknown): CachedAccount {
 	const body = isObject(response) ? response : {};
-	const id = Number(body.id);
+	const id = readKommoId(body.id);
 	const subdomain = normalizeSubdomain(body.subdomain);
-	if (!Number.isSafeInteger(id) || id <= 0 || subdomain === null) {
+	if (id === null || subdomain === null) {
 		throw new Error('Kommo answered GET /api/v4/account without an account id and subdomain');
 	}
 	const account: CachedAccount = { baseUrl, id, subdomain };
@@ -131,7 +132,7 @@ export function storePipelines(
 	now: number,
 ): CachedPipelines {
 	const named = (value: unknown) =>
-		isObject(value) && typeof value.name === 'string' && Number.isSafeInteger(Number(value.id));
+		isObject(value) && typeof value.name === 'string' && readKommoId(value.id) !== null;
 	const cache: CachedPipelines = {
 		baseUrl,
 		fetchedAt: now,

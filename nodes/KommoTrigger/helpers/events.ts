@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { readKommoId } from '../../shared/kommo/ids';
 import { isObject } from '../../shared/values';
 
 /**
@@ -65,14 +66,6 @@ export interface PayloadAccount {
 	subdomain: string | null;
 }
 
-/** Kommo sends every value as a string; ids are positive integers. */
-function toId(value: unknown): number | null {
-	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-	if (typeof value !== 'string' || !/^\d{1,15}$/.test(value.trim())) return null;
-	const id = Number(value.trim());
-	return id > 0 ? id : null;
-}
-
 /** `account[subdomain]` is the bare subdomain, but accept a host too (`acme.kommo.com`). */
 export function normalizeSubdomain(value: unknown): string | null {
 	if (typeof value !== 'string') return null;
@@ -86,7 +79,7 @@ export function normalizeSubdomain(value: unknown): string | null {
 
 export function readPayloadAccount(payload: IDataObject): PayloadAccount {
 	const account = isObject(payload.account) ? payload.account : {};
-	return { id: toId(account.id), subdomain: normalizeSubdomain(account.subdomain) };
+	return { id: readKommoId(account.id), subdomain: normalizeSubdomain(account.subdomain) };
 }
 
 /**
@@ -95,21 +88,21 @@ export function readPayloadAccount(payload: IDataObject): PayloadAccount {
  */
 function noteLeadId(entity: IDataObject): number | null {
 	const note = isObject(entity.note) ? entity.note : entity;
-	return toId(note.element_id);
+	return readKommoId(note.element_id);
 }
 
 function toLeadEvent(setting: LeadEventSetting, entity: IDataObject, position: string): LeadEvent {
-	const leadId = setting === 'note_lead' ? noteLeadId(entity) : toId(entity.id);
+	const leadId = setting === 'note_lead' ? noteLeadId(entity) : readKommoId(entity.id);
 	if (leadId === null) {
 		throw new PayloadError(`${position} has no valid lead id`);
 	}
 	return {
 		event: setting,
 		leadId,
-		pipelineId: toId(entity.pipeline_id),
-		statusId: toId(entity.status_id),
-		oldStatusId: toId(entity.old_status_id),
-		oldPipelineId: toId(entity.old_pipeline_id),
+		pipelineId: readKommoId(entity.pipeline_id),
+		statusId: readKommoId(entity.status_id),
+		oldStatusId: readKommoId(entity.old_status_id),
+		oldPipelineId: readKommoId(entity.old_pipeline_id),
 		lead: entity,
 	};
 }

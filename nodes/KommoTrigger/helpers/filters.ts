@@ -2,6 +2,8 @@
  * Kommo has no server-side filter by pipeline or stage: `status_lead` fires for every move in every
  * pipeline (reference §6.3), so the trigger filters what it receives.
  */
+import { readKommoId } from '../../shared/kommo/ids';
+import { readCommaList } from '../../shared/values';
 
 export interface StageRef {
 	/** null: the stage id alone, in whatever pipeline (142 won / 143 lost exist in every pipeline) */
@@ -23,30 +25,19 @@ export class FilterConfigError extends Error {
 	}
 }
 
-function parseId(value: unknown, what: string): number {
-	const text = String(value).trim();
-	if (!/^\d{1,15}$/.test(text) || Number(text) === 0) {
-		throw new FilterConfigError(`${what} "${text}" is not a Kommo id`);
-	}
-	return Number(text);
-}
-
-function toList(value: unknown): unknown[] {
-	if (value === undefined || value === null || value === '') return [];
-	if (Array.isArray(value)) return value.filter((entry) => entry !== '' && entry !== null);
-	// an expression may yield "1, 2"
-	return String(value)
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter((entry) => entry !== '');
+function parseId(text: string, what: string): number {
+	const id = readKommoId(text);
+	if (id === null) throw new FilterConfigError(`${what} "${text.trim()}" is not a Kommo id`);
+	return id;
 }
 
 export function buildLeadFilter(pipelineValues: unknown, stageValues: unknown): LeadFilter {
-	const pipelineIds = new Set(toList(pipelineValues).map((value) => parseId(value, 'Pipeline')));
-	const stages = toList(stageValues).map((value): StageRef => {
-		const [first, second, ...rest] = String(value).split(':');
-		if (rest.length > 0)
-			throw new FilterConfigError(`Stage "${String(value)}" is not a Kommo stage`);
+	const pipelineIds = new Set(
+		readCommaList(pipelineValues).map((value) => parseId(value, 'Pipeline')),
+	);
+	const stages = readCommaList(stageValues).map((value): StageRef => {
+		const [first, second, ...rest] = value.split(':');
+		if (rest.length > 0) throw new FilterConfigError(`Stage "${value}" is not a Kommo stage`);
 		return second === undefined
 			? { pipelineId: null, statusId: parseId(first, 'Stage') }
 			: { pipelineId: parseId(first, 'Pipeline'), statusId: parseId(second, 'Stage') };

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { now } from '../../shared/clock';
+import { readKommoId } from '../../shared/kommo/ids';
 import { readRawBody } from '../../shared/webhookBody';
 import {
 	compareAccount,
@@ -154,11 +155,6 @@ async function attachFullLeads(this: IWebhookFunctions, candidates: Candidate[])
 	}
 }
 
-function toId(value: unknown): number | null {
-	const id = Number(value);
-	return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
-
 /** Events without a position (notes) take it from the fetched lead, then meet the filter. */
 function settlePendingFilters(candidates: Candidate[], selection: Selection): Candidate[] {
 	return candidates.filter((candidate) => {
@@ -167,8 +163,8 @@ function settlePendingFilters(candidates: Candidate[], selection: Selection): Ca
 		if (!lead) return false;
 		candidate.event = {
 			...candidate.event,
-			pipelineId: candidate.event.pipelineId ?? toId(lead.pipeline_id),
-			statusId: candidate.event.statusId ?? toId(lead.status_id),
+			pipelineId: candidate.event.pipelineId ?? readKommoId(lead.pipeline_id),
+			statusId: candidate.event.statusId ?? readKommoId(lead.status_id),
 		};
 		return (
 			checkSelection(selection, candidate.event.pipelineId, candidate.event.statusId) === 'match'

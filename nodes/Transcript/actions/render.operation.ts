@@ -2,69 +2,30 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../shared/descriptions';
-import { renderInTurn } from '../delivery/watermark';
-import type { DeliveryReceipt } from '../delivery/watermark';
-import type { IntercomConversation } from '../render/messages';
+import type { Customer } from '../../shared/intercomConversation';
+import {
+	conversationInput,
+	conversationSource,
+	NOT_A_CONVERSATION,
+	startAfterKey,
+} from '../helpers/input';
 import { isValidTimeZone } from '../render/time';
 import { conversationUrl, renderTranscript } from '../render/transcript';
-import { parseIdempotencyKey } from '../../shared/transcriptMarker';
-import type { IntercomRegion, Transcript, TranscriptStart } from '../render/transcript';
-import { jsonParameterValue } from './common';
-import type { RunContext } from './common';
-import { sourceCustomer } from '../../shared/intercomConversation';
-import type { Customer } from '../../shared/intercomConversation';
-import { isObject } from '../../shared/values';
+import type { IntercomRegion, Transcript } from '../render/transcript';
 
 export const DEFAULT_MAX_NOTE_LENGTH = 8000;
 const MIN_NOTE_LENGTH = 1000;
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Only New Messages',
-		name: 'onlyNewMessages',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to leave out the messages already written for this conversation, so each run adds only what is new. Needs a second Transcript node set to "Mark as Delivered" after the step that writes the note.',
-	},
-	{
-		displayName:
-			'Add a Transcript node with the operation "Mark as Delivered" after the step that writes the note. Messages count as written only once it has run; until then every run shows them again.',
-		name: 'markDeliveredNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { onlyNewMessages: [true], deliveredFrom: ['workflow'] } },
-	},
-	{
-		displayName: 'Already Written',
-		name: 'deliveredFrom',
-		type: 'options',
-		default: 'workflow',
-		displayOptions: { show: { onlyNewMessages: [true] } },
-		options: [
-			{
-				name: 'Remembered by This Workflow',
-				value: 'workflow',
-				description:
-					'A "Mark as Delivered" step records what was written. For one n8n process (regular mode).',
-			},
-			{
-				name: 'Newest Transcript Note in Kommo',
-				value: 'kommoNote',
-				description:
-					'Kommo › Find by Email with "Read Newest Transcript Note" says which note of this conversation is on the deal; messages after it are new. Nothing is remembered in n8n, so any process may run it (queue mode).',
-			},
-		],
-		description: 'How the node knows which messages are already in Kommo',
-	},
-	{
-		displayName: 'Newest Transcript Key in Kommo',
-		name: 'kommoTranscriptKey',
+		displayName: 'Start After Transcript Key',
+		name: 'startAfterKey',
 		type: 'string',
-		default: '={{ $json.transcriptKey }}',
-		displayOptions: { show: { onlyNewMessages: [true], deliveredFrom: ['kommoNote'] } },
+		default: '',
+		placeholder: 'e.g. {{ $json.transcriptKey }}',
+		hint: 'Empty: the whole conversation',
 		description:
-			'The "transcriptKey" of Kommo › Find by Email (e.g. intercom:215:403918334-9877). Empty: nothing of this conversation is on the deal yet, so every message is new.',
+			'Render only the messages after the ones this key names: the "transcriptKey" of Kommo › Find by Email (with "Read Newest Transcript Note" on), which is the newest transcript note of this conversation on the deal. Kommo is the record of what is delivered, so any run on any n8n process starts where the deal ends.',
 	},
 	{
 		displayName: 'Intercom App ID',
@@ -93,14 +54,13 @@ const properties: INodeProperties[] = [
 			{
 				name: 'One Item per Note',
 				value: 'perNote',
-				description:
-					'Each note is its own item, with its own delivery receipt. A long transcript gives several items.',
+				description: 'Each note is its own item. A long transcript gives several items.',
 			},
 			{
 				name: 'One Item per Conversation',
 				value: 'perConversation',
 				description:
-					'One item per conversation with all its notes in "notes" and one delivery receipt for all of them. Use it when the next steps must run once per conversation, e.g. find or create the Kommo lead once and then add every note.',
+					'One item per conversation with all its notes in "notes". Use it when the next steps must run once per conversation, e.g. add every note to the deal in one step.',
 			},
 		],
 		description: 'Whether to output one item per note or one item per conversation',
@@ -165,16 +125,6 @@ const properties: INodeProperties[] = [
 				description:
 					"Timezone for message times and dates (IANA name). Empty: the workflow's timezone.",
 			},
-			{
-				displayName: 'Wait for Other Execution (Seconds)',
-				name: 'waitSeconds',
-				type: 'number',
-				default: 60,
-				typeOptions: { minValue: 0 },
-				displayOptions: { show: { '/onlyNewMessages': [true], '/deliveredFrom': ['workflow'] } },
-				description:
-					'When another execution is still writing notes for the same conversation, wait up to this long for it to mark them as delivered, then show only what is newer. If it does not finish in time (for example because it failed), its messages are shown again here, so none is lost. 0 = do not wait.',
-			},
 		],
 	},
 ];
@@ -187,32 +137,18 @@ interface RenderOptions {
 	includeSystemEvents?: boolean;
 	region?: IntercomRegion;
 	timezone?: string;
-	waitSeconds?: number;
 	conversation?: unknown;
-}
-
-interface ConversationInput {
-	conversation: IntercomConversation;
-	customer: Customer | null;
-	appId: string;
 }
 
 type OutputMode = 'perNote' | 'perConversation';
 
-/**
- * All notes of a conversation as one item. Its single receipt spans the notes: from what was
- * delivered before the first note to the last message of the last note, so Mark as Delivered
- * advances the watermark only when every note of the conversation was written.
- */
+/** All notes of a conversation as one item, for steps that must run once per conversation. */
 function perConversationItem(
 	transcript: Transcript,
 	conversationId: string,
 	customer: Customer | null,
-	run: RunContext,
 ): IDataObject {
 	const { notes } = transcript;
-	const first = notes[0];
-	const last = notes[notes.length - 1];
 	// a message split across notes ends one note and starts the next: count it once
 	let messageCount = 0;
 	for (let i = 0; i < notes.length; i++) {
@@ -234,114 +170,32 @@ function perConversationItem(
 		messageCount,
 		truncated: transcript.truncated,
 		customer,
-		text: first.text,
-		delivery: {
-			workflowKey: run.workflowKey,
-			conversationId,
-			after: first.after,
-			upTo: last.upTo,
-		} as unknown as IDataObject,
+		text: notes[0].text,
 	};
 }
 
-const NOT_A_CONVERSATION =
-	'This item does not contain an Intercom conversation. Connect the Transcript node after the Intercom Trigger or the Intercom Conversations › Get node.';
-
-function hasId(value: IDataObject): boolean {
-	return (typeof value.id === 'string' && value.id !== '') || typeof value.id === 'number';
-}
-
-function asCustomer(value: unknown): Customer | null {
-	if (!isObject(value)) return null;
-	const text = (field: unknown) =>
-		typeof field === 'string' && field.trim()
-			? field.trim()
-			: typeof field === 'number'
-				? String(field)
-				: null;
-	const customer = { id: text(value.id), email: text(value.email), name: text(value.name) };
-	return customer.id || customer.email || customer.name ? customer : null;
-}
-
-/**
- * Accepts the output of Intercom Conversations › Get (the conversation itself, maybe with a
- * `customer`) and of the Intercom Trigger (`conversation`, `conversationId`, `customer`, `appId`).
- */
-export function conversationInput(json: IDataObject): ConversationInput | undefined {
-	let conversation: IDataObject | undefined;
-	if (json.type === 'conversation' && hasId(json)) conversation = json;
-	else if (
-		isObject(json.conversation) &&
-		hasId(json.conversation) &&
-		(json.conversation.type === undefined || json.conversation.type === 'conversation')
-	) {
-		conversation = json.conversation;
-	}
-	if (!conversation) return undefined;
-	const typed = conversation as unknown as IntercomConversation;
-	return {
-		conversation: typed,
-		customer: asCustomer(json.customer) ?? asCustomer(sourceCustomer(conversation)),
-		appId: typeof json.appId === 'string' ? json.appId : '',
-	};
-}
-
-function conversationSource(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	option: unknown,
-): IDataObject {
-	if (option === undefined || option === null || option === '') {
-		return context.getInputData()[itemIndex].json;
-	}
-	const value = jsonParameterValue(option);
-	if (!isObject(value)) {
-		throw new NodeOperationError(context.getNode(), 'The "Conversation" option is not an object', {
-			itemIndex,
-			description: `${NOT_A_CONVERSATION} Point "Conversation" at that node's item, e.g. {{ $('Get conversation').item.json }}.`,
-		});
-	}
-	return value as IDataObject;
-}
-
-/** Where to start: after the newest transcript note on the deal, from the key Find by Email read. */
-function startAfterKommoNote(
-	context: IExecuteFunctions,
-	itemIndex: number,
+function perNoteItems(
+	transcript: Transcript,
 	conversationId: string,
-): TranscriptStart {
-	const raw = context.getNodeParameter('kommoTranscriptKey', itemIndex, '') as unknown;
-	if (raw === undefined || raw === null || String(raw).trim() === '') return null;
-	const key = parseIdempotencyKey(String(raw));
-	if (!key) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`"Newest Transcript Key in Kommo" is not a transcript key: "${String(raw).slice(0, 80)}"`,
-			{
-				itemIndex,
-				description:
-					'It should be the "transcriptKey" of Kommo › Find by Email (with "Read Newest Transcript Note" on), such as intercom:215:403918334-9877, or empty.',
-			},
-		);
-	}
-	if (key.conversationId !== conversationId) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`The transcript key is for Intercom conversation ${key.conversationId}, not ${conversationId}`,
-			{
-				itemIndex,
-				description:
-					'Set the Intercom Conversation ID option of Kommo › Find by Email to this conversation, so it reads the notes of this conversation.',
-			},
-		);
-	}
-	return { lastRef: key.lastRef };
+	customer: Customer | null,
+): IDataObject[] {
+	return transcript.notes.map((note) => ({
+		conversationId,
+		text: note.text,
+		part: note.part,
+		parts: note.parts,
+		idempotencyKey: note.idempotencyKey,
+		messageCount: note.messageCount,
+		firstPartId: note.firstPartId,
+		lastPartId: note.lastPartId,
+		truncated: transcript.truncated,
+		customer,
+	}));
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	run: RunContext,
 ): Promise<{ transcript: IDataObject[]; noNewMessages: IDataObject[] }> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as RenderOptions;
 	const input = conversationInput(conversationSource(this, itemIndex, options.conversation));
@@ -349,10 +203,7 @@ export async function execute(
 	const { conversation, customer } = input;
 	const conversationId = String(conversation.id);
 
-	const onlyNew = this.getNodeParameter('onlyNewMessages', itemIndex, false) as boolean;
-	const deliveredFrom = onlyNew
-		? (this.getNodeParameter('deliveredFrom', itemIndex, 'workflow') as string)
-		: 'workflow';
+	const start = startAfterKey(this, itemIndex, conversationId);
 	const appId = (this.getNodeParameter('appId', itemIndex, '') as string).trim() || input.appId;
 	const maxLength = this.getNodeParameter(
 		'maxNoteLength',
@@ -374,8 +225,9 @@ export async function execute(
 		);
 	}
 
-	const render = (from: TranscriptStart): Transcript =>
-		renderTranscript(
+	let transcript: Transcript;
+	try {
+		transcript = renderTranscript(
 			conversation,
 			{
 				timeZone,
@@ -386,80 +238,25 @@ export async function execute(
 				includeInternalNotes: options.includeInternalNotes ?? false,
 				includeSystemEvents: options.includeSystemEvents ?? false,
 			},
-			from,
+			start,
 		);
-
-	let transcript: Transcript;
-	let after: DeliveryReceipt['after'] = null;
-	try {
-		if (onlyNew && deliveredFrom === 'kommoNote') {
-			transcript = render(startAfterKommoNote(this, itemIndex, conversationId));
-			after = transcript.after;
-		} else if (onlyNew) {
-			const waitSeconds = options.waitSeconds ?? 60;
-			({ transcript, after } = await renderInTurn(
-				{
-					workflowKey: run.workflowKey,
-					staticData: run.staticData(),
-					conversationId,
-					owner: run.owner,
-					maxWaitMs: Math.max(0, waitSeconds) * 1000,
-				},
-				(turn) => {
-					const result = render(turn.after);
-					const last = result.notes[result.notes.length - 1];
-					return { result: { transcript: result, after: turn.after }, upTo: last?.upTo ?? null };
-				},
-			));
-		} else {
-			transcript = render(null);
-		}
 	} catch (error) {
 		// RangeError: a note length too small for the header; anything else is unexpected
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
 
 	if (transcript.notes.length === 0) {
-		return {
-			transcript: [],
-			noNewMessages: [
-				{
-					conversationId,
-					reason: after
-						? 'No messages newer than the ones already delivered.'
-						: 'The conversation has no messages to show with the chosen options.',
-				},
-			],
-		};
+		const reason = start
+			? 'No messages newer than the ones already on the deal.'
+			: 'The conversation has no messages to show with the chosen options.';
+		return { transcript: [], noNewMessages: [{ conversationId, reason }] };
 	}
-
 	const outputMode = this.getNodeParameter('outputMode', itemIndex, 'perNote') as OutputMode;
-	if (outputMode === 'perConversation') {
-		return {
-			transcript: [perConversationItem(transcript, conversationId, customer, run)],
-			noNewMessages: [],
-		};
-	}
-
 	return {
-		transcript: transcript.notes.map((note) => ({
-			conversationId,
-			text: note.text,
-			part: note.part,
-			parts: note.parts,
-			idempotencyKey: note.idempotencyKey,
-			messageCount: note.messageCount,
-			firstPartId: note.firstPartId,
-			lastPartId: note.lastPartId,
-			truncated: transcript.truncated,
-			customer,
-			delivery: {
-				workflowKey: run.workflowKey,
-				conversationId,
-				after: note.after,
-				upTo: note.upTo,
-			} as unknown as IDataObject,
-		})),
+		transcript:
+			outputMode === 'perConversation'
+				? [perConversationItem(transcript, conversationId, customer)]
+				: perNoteItems(transcript, conversationId, customer),
 		noNewMessages: [],
 	};
 }

@@ -1,31 +1,21 @@
-import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, errorItem } from '../../shared/errors';
-import type { RunContext } from './common';
-import * as markDelivered from './markDelivered.operation';
 import * as render from './render.operation';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const transcripts: INodeExecutionData[] = [];
 	const noNewMessages: INodeExecutionData[] = [];
-	const run: RunContext = {
-		workflowKey: String(this.getWorkflow().id ?? 'unsaved-workflow'),
-		staticData: () => this.getWorkflowStaticData('global'),
-		owner: randomUUID(),
-	};
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const pairedItem = { item: itemIndex };
 		const wrap = (json: IDataObject) => ({ json, pairedItem });
 		try {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			if (operation === 'markDelivered') {
-				transcripts.push(wrap(await markDelivered.execute.call(this, itemIndex, run)));
-			} else if (operation === 'render') {
-				const result = await render.execute.call(this, itemIndex, run);
+			if (operation === 'render') {
+				const result = await render.execute.call(this, itemIndex);
 				transcripts.push(...result.transcript.map(wrap));
 				noNewMessages.push(...result.noNewMessages.map(wrap));
 			} else {

@@ -119,5 +119,6 @@ export const expectedUserCreatedItem = () => ({
 		id: '6762f1261bb69f9f2193bba7',
 		name: 'Maria Gonzalez',
 		email: 'maria.gonzalez@example.com',
+		role: 'user',
 	},
 });

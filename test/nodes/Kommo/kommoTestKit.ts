@@ -14,6 +14,7 @@ import type {
 import { IntercomKommoKommoApi } from '../../../credentials/IntercomKommoKommoApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { Kommo } from '../../../nodes/Kommo/Kommo.node';
+import { formatMarker } from '../../../nodes/shared/transcriptMarker';
 import { KommoTrigger } from '../../../nodes/KommoTrigger/KommoTrigger.node';
 import { createWorkflow, registerCredentials, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { RunResult } from '../../helpers/n8n';
@@ -205,6 +206,60 @@ export function leadFixture(
 		labor_cost: null,
 		_links: { self: { href: `${BASE}/api/v4/leads/${id}` } },
 		_embedded: { tags: [], companies: [] },
+	};
+}
+
+/** A transcript note's key, and a note that carries it in its marker line, as the Transcript node writes. */
+export const TRANSCRIPT_KEY = 'intercom:215468:403918334-9877';
+export const transcriptText = `Intercom chat 215468\n\nAnn: Hello, I need help with billing\n\n${formatMarker(TRANSCRIPT_KEY)}`;
+
+/** Note > Add on the item's `leadId`, with the item's `text`; `extra` sets or overrides parameters. */
+export function addNoteParameters(extra: IDataObject = {}): IDataObject {
+	return {
+		resource: 'note',
+		operation: 'add',
+		entityType: 'lead',
+		entityId: '={{ $json.leadId }}',
+		text: '={{ $json.text }}',
+		...extra,
+	};
+}
+
+/** The query of the one notes read the node makes: a lead's text notes, newest first. */
+export const NOTES_QUERY = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
+
+/** A text note as `GET /api/v4/leads/{leadId}/notes` lists it, written at 1700000000 + id. */
+export function noteFixture(id: number, text: string, leadId = 19619) {
+	return {
+		id,
+		entity_id: leadId,
+		created_by: 0,
+		updated_by: 0,
+		created_at: 1700000000 + id,
+		updated_at: 1700000000 + id,
+		responsible_user_id: 8375357,
+		group_id: 0,
+		note_type: 'common',
+		params: { text },
+		account_id: 31361463,
+		_links: { self: { href: `${BASE}/api/v4/leads/${leadId}/notes/${id}` } },
+	};
+}
+
+/** Kommo's answer to `POST /api/v4/leads/notes` for one note on lead 19619. */
+export function createdNoteFixture(id: number) {
+	return {
+		_links: { self: { href: `${BASE}/api/v4/leads/notes` } },
+		_embedded: {
+			notes: [
+				{
+					id,
+					entity_id: 19619,
+					request_id: '0',
+					_links: { self: { href: `${BASE}/api/v4/leads/19619/notes/${id}` } },
+				},
+			],
+		},
 	};
 }
 

@@ -75,12 +75,11 @@ describe('rendering a conversation', () => {
 			firstPartId: '403918334',
 			lastPartId: '9006',
 			truncated: false,
-			customer: { id: '6762f1261bb69f9f2193bba7', email: 'jane@example.com', name: 'Jane Doe' },
-			delivery: {
-				workflowKey: 'wf-test',
-				conversationId: '215',
-				after: null,
-				upTo: { t: 1782426600, id: '9006' },
+			customer: {
+				id: '6762f1261bb69f9f2193bba7',
+				email: 'jane@example.com',
+				name: 'Jane Doe',
+				role: 'user',
 			},
 		});
 	});
@@ -223,7 +222,12 @@ describe('rendering a conversation', () => {
 		expect((item.text as string).split('\n')[1]).toBe(
 			'https://app.eu.intercom.com/a/inbox/trig0001/inbox/conversation/215',
 		);
-		expect(item.customer).toEqual({ id: 'c-9', email: 'buyer@example.com', name: 'Buyer' });
+		expect(item.customer).toEqual({
+			id: 'c-9',
+			email: 'buyer@example.com',
+			name: 'Buyer',
+			role: null,
+		});
 		expect(item.conversationId).toBe('215');
 	});
 
@@ -319,10 +323,15 @@ describe('splitting long transcripts', () => {
 			const line = `]: Message ${i} about order #${999 + i} & delivery.`;
 			expect(texts.filter((text) => text.includes(line))).toHaveLength(1);
 		}
-		// consecutive notes hand over: one ends where the next begins
+		// consecutive notes hand over: starting after a note's key gives exactly the messages after it
 		for (let i = 1; i < items.length; i++) {
-			expect((items[i].delivery as IDataObject).after).toEqual(
-				(items[i - 1].delivery as IDataObject).upTo,
+			const rest = await render([generatedConversation('900', 60)], {
+				maxNoteLength: 1000,
+				startAfterKey: items[i - 1].idempotencyKey,
+				options: { timezone: 'UTC' },
+			});
+			expect(messageNumbers(rest.json('Transcript').map((item) => item.text as string))).toEqual(
+				messageNumbers(texts.slice(i)),
 			);
 		}
 		expect(items[0].firstPartId).toBe('src-900');
@@ -363,15 +372,20 @@ describe('splitting long transcripts', () => {
 				expect(key).toBe(`intercom:901:50000~${index + 2}-50000~${index + 2}`),
 			);
 		expect(keys[keys.length - 1]).toBe('intercom:901:50001-50001');
-		// a note holding only part of the long message completes nothing; the one with its end does
-		const upTos = items.map((item) => (item.delivery as IDataObject).upTo);
-		expect(upTos.slice(0, -2)).toEqual(
-			Array(items.length - 2).fill({ t: 1782389100, id: 'src-901' }),
-		);
-		expect(upTos.slice(-2)).toEqual([
-			{ t: 1782389160, id: '50000' },
-			{ t: 1782389220, id: '50001' },
-		]);
+		// a key ending in a piece of the long message cannot tell which piece was its last: starting
+		// after it writes that whole message again, never loses its end; after the last note, nothing
+		const after = async (key: string | undefined) =>
+			(
+				await render([conversation], {
+					maxNoteLength: 1000,
+					startAfterKey: key,
+					options: { timezone: 'UTC' },
+				})
+			).json('Transcript');
+		const again = (await after(keys[1])).map((item) => item.idempotencyKey as string);
+		expect(again[0]).toBe('intercom:901:50000~1-50000~1');
+		expect(again[again.length - 1]).toMatch(/-50001$/);
+		expect(await after(keys[keys.length - 1])).toEqual([]);
 	});
 
 	test('the same input gives the same notes and keys; earlier notes survive new messages', async () => {

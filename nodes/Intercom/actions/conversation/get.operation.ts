@@ -2,11 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import {
-	customerAuthors,
-	firstContactId,
-	parseConversationId,
-} from '../../../shared/intercomConversation';
+import { conversationCustomer, parseConversationId } from '../../../shared/intercomConversation';
 import type { Customer } from '../../../shared/intercomConversation';
 import { asNodeError } from '../../../shared/errors';
 import { intercomApiRequest } from '../../transport';
@@ -20,7 +16,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to add a top-level "customer" field with the customer\'s ID, email and name. Intercom lists conversation contacts by ID only, so the contact is fetched when the conversation itself does not show the email and name.',
+			'Whether to add a top-level "customer" field with the customer\'s ID, email, name and role (user or lead). Intercom lists conversation contacts by ID only, so the contact is fetched when the conversation itself does not show the email and name.',
 	},
 	{
 		displayName: 'Options',
@@ -52,44 +48,28 @@ const displayOptions = { show: { resource: ['conversation'], operation: ['get'] 
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function nonEmpty(value: unknown): string | null {
-	return typeof value === 'string' && value.trim() ? value.trim() : null;
-}
-
-/** What the conversation itself shows about the contact: the opening message or a reply may carry it. */
-function customerFromConversation(conversation: IDataObject, contactId: string): Customer {
-	const customer: Customer = { id: contactId, email: null, name: null };
-	for (const author of customerAuthors(conversation)) {
-		if (String(author.id) !== contactId) continue;
-		customer.email ??= nonEmpty(author.email);
-		customer.name ??= nonEmpty(author.name);
-	}
-	return customer;
-}
-
+/**
+ * The conversation's customer (the shared rule); the contact is fetched when the conversation does
+ * not show both the email and the name, and what it says wins over what the messages show.
+ */
 async function resolveCustomer(
 	this: IExecuteFunctions,
 	conversation: IDataObject,
 	itemIndex: number,
 ): Promise<Customer | null> {
-	const contactId = firstContactId(conversation);
-	if (contactId === null || contactId === '') return null;
-	const customer = customerFromConversation(conversation, contactId);
-	if (customer.email && customer.name) return customer;
+	const shown = conversationCustomer(conversation);
+	if (shown.id === null) return null;
+	if (shown.email && shown.name) return shown;
 	try {
 		const contact = await intercomApiRequest.call(
 			this,
 			'GET',
-			`/contacts/${encodeURIComponent(contactId)}`,
+			`/contacts/${encodeURIComponent(shown.id)}`,
 		);
-		return {
-			id: contactId,
-			email: nonEmpty(contact.email) ?? customer.email,
-			name: nonEmpty(contact.name) ?? customer.name,
-		};
+		return conversationCustomer(conversation, { ...contact, id: shown.id });
 	} catch (error) {
 		// a contact deleted or merged after the chat: the conversation is still worth returning
-		if (error instanceof NodeApiError && String(error.httpCode) === '404') return customer;
+		if (error instanceof NodeApiError && String(error.httpCode) === '404') return shown;
 		throw asNodeError(this.getNode(), error, itemIndex);
 	}
 }

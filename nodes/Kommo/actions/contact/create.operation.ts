@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
+import { optionalKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
 import {
 	contactEmailProperty,
@@ -52,8 +53,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const contact = newContactBody(name, email, phone);
 	if (additional.firstName) contact.first_name = additional.firstName;
 	if (additional.lastName) contact.last_name = additional.lastName;
-	if (additional.responsibleUserId)
-		contact.responsible_user_id = Number(additional.responsibleUserId);
+	const responsibleUserId = optionalKommoId(
+		this.getNode(),
+		additional.responsibleUserId,
+		'Responsible User',
+		itemIndex,
+	);
+	if (responsibleUserId !== undefined) contact.responsible_user_id = responsibleUserId;
 
 	const response = (await kommoApiRequest.call(
 		this,

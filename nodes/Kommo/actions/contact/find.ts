@@ -2,13 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseConversationId } from '../../../shared/intercomConversation';
-import { findTranscriptNote } from '../../helpers/conversationLink';
-import type { LinkedNote } from '../../helpers/conversationLink';
+import { findTranscriptNote } from '../../helpers/transcriptNotes';
+import type { LinkedNote } from '../../helpers/transcriptNotes';
 import { chooseLead, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
 import type { LeadCandidate } from '../../helpers/leadChoice';
-import { describeLead, fetchLeadsByIds, newestFirst } from '../../helpers/leads';
+import { describeLead, fetchLeadsByIds, isLeadOpen, newestFirst } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
+import { requireKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequestAllItems } from '../../../shared/kommo/transport';
+import { readCommaList } from '../../../shared/values';
 import type { ExecutionShared, OperationExecute } from '../common';
 import { updateDisplayOptions } from '../../../shared/descriptions';
 
@@ -35,7 +37,7 @@ export const findOptions: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to output "transcriptKey": the key of the newest transcript note of the Intercom conversation (set above) on the chosen lead, null when it has none. The Transcript node can then write only the messages after it, whichever n8n process runs (queue mode). Costs one notes request when the lead choice did not already read that lead\'s notes.',
+				'Whether to output "transcriptKey": the key of the newest transcript note of the Intercom conversation (set above) on the chosen lead, null when it has none. With no open lead, the newest such note on a closed lead (most recently updated first, at most 10), so a chat whose deal was closed goes on in a new deal with only its new messages. The Transcript node then writes only the messages after it: Kommo is the record of what is delivered. Costs one notes request per lead read that the lead choice did not already read.',
 		},
 		{
 			displayName: 'Only Open Leads',
@@ -81,6 +83,15 @@ function linkedLeadIds(contact: IDataObject): number[] {
 	return Array.isArray(leads) ? (leads as IDataObject[]).map((lead) => Number(lead.id)) : [];
 }
 
+/** The closed leads of every matching contact, most recently updated first, each once. */
+function closedLeadIds(candidates: LeadCandidate[]): number[] {
+	const closed = new Map<number, IDataObject>();
+	for (const candidate of candidates) {
+		for (const lead of candidate.leads) if (!isLeadOpen(lead)) closed.set(Number(lead.id), lead);
+	}
+	return [...closed.values()].sort(newestFirst).map((lead) => Number(lead.id));
+}
+
 /**
  * Kommo's `query` search is fuzzy (it matches any filled field, partially), so every hit is checked
  * against the contact's real EMAIL/PHONE values before it counts. Real accounts hold duplicate
@@ -107,7 +118,9 @@ export async function findContacts(
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const onlyOpen = options.onlyOpenLeads === true;
-	const pipelineIds = ((options.pipelineIds as unknown[]) ?? []).map(Number);
+	const pipelineIds = readCommaList(options.pipelineIds).map((value) =>
+		requireKommoId(this.getNode(), value, 'Pipeline', itemIndex),
+	);
 	const rawConversationId = options.intercomConversationId;
 	const conversationId =
 		rawConversationId === undefined ||
@@ -158,10 +171,19 @@ export async function findContacts(
 		conversationId === undefined ? false : (await transcriptNoteOf(leadId)) !== null,
 	);
 	const readTranscriptNote = options.readTranscriptNote === true;
-	const transcriptKey =
-		readTranscriptNote && conversationId !== undefined && decision.leadId !== null
-			? ((await transcriptNoteOf(decision.leadId))?.key ?? null)
-			: null;
+	let transcriptKey: string | null = null;
+	if (readTranscriptNote && conversationId !== undefined) {
+		// no open lead: the chat may have gone on while its deal was closed (won, say); its notes
+		// there are delivered, so a new deal gets only what came after them
+		const leadsToRead =
+			decision.leadId !== null
+				? [decision.leadId]
+				: closedLeadIds(candidates).slice(0, MAX_LEADS_INSPECTED);
+		for (const leadId of leadsToRead) {
+			transcriptKey = (await transcriptNoteOf(leadId))?.key ?? null;
+			if (transcriptKey !== null) break;
+		}
+	}
 
 	const contacts = matches.map((contact, index) => {
 		const contactLeads = candidates[index].leads

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseEntityId } from '../../helpers/values';
+import { requireKommoId } from '../../../shared/kommo/ids';
 
 export const leadIdProperty: INodeProperties = {
 	displayName: 'Lead ID',
@@ -14,7 +14,7 @@ export const leadIdProperty: INodeProperties = {
 
 /** The Lead ID parameter of an item, checked. */
 export function readLeadId(context: IExecuteFunctions, itemIndex: number): number {
-	return parseEntityId(
+	return requireKommoId(
 		context.getNode(),
 		context.getNodeParameter('leadId', itemIndex),
 		'Lead ID',

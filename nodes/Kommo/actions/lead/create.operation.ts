@@ -3,8 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
-import { optionalId, parseEntityId, parseNameList } from '../../helpers/values';
+import { optionalKommoId, requireKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
+import { readCommaList } from '../../../shared/values';
 import type { ExecutionShared } from '../common';
 import {
 	customFieldsProperty,
@@ -133,8 +134,18 @@ export async function execute(
 	const node = this.getNode();
 	const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
 	if (!name) throw new NodeOperationError(node, 'The lead needs a name', { itemIndex });
-	const pipelineId = optionalId(this.getNodeParameter('pipelineId', itemIndex, ''));
-	const statusId = optionalId(this.getNodeParameter('statusId', itemIndex, ''));
+	const pipelineId = optionalKommoId(
+		node,
+		this.getNodeParameter('pipelineId', itemIndex, ''),
+		'Pipeline',
+		itemIndex,
+	);
+	const statusId = optionalKommoId(
+		node,
+		this.getNodeParameter('statusId', itemIndex, ''),
+		'Stage',
+		itemIndex,
+	);
 	const contactMode = this.getNodeParameter('contactMode', itemIndex, 'none') as string;
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const customFields = await buildCustomFieldsValues(
@@ -149,11 +160,16 @@ export async function execute(
 	if (statusId !== undefined) lead.status_id = statusId;
 	if (additional.price !== undefined && additional.price !== '')
 		lead.price = Number(additional.price);
-	const responsibleUserId = optionalId(additional.responsibleUserId);
+	const responsibleUserId = optionalKommoId(
+		node,
+		additional.responsibleUserId,
+		'Responsible User',
+		itemIndex,
+	);
 	if (responsibleUserId !== undefined) lead.responsible_user_id = responsibleUserId;
 	if (customFields.length) lead.custom_fields_values = customFields;
 	const embedded: IDataObject = {};
-	const tags = parseNameList(additional.tags);
+	const tags = readCommaList(additional.tags);
 	if (tags.length) embedded.tags = tags.map((tag) => ({ name: tag }));
 
 	if (contactMode === 'new') {
@@ -186,15 +202,15 @@ export async function execute(
 				contactId: created?.contact_id ?? null,
 				merged: created?.merged === true,
 				name,
-				pipeline_id: pipelineId ?? null,
-				status_id: statusId ?? null,
+				pipelineId: pipelineId ?? null,
+				statusId: statusId ?? null,
 			},
 		];
 	}
 
 	let contactId: number | undefined;
 	if (contactMode === 'existing') {
-		contactId = parseEntityId(
+		contactId = requireKommoId(
 			node,
 			this.getNodeParameter('contactId', itemIndex),
 			'Contact ID',
@@ -215,8 +231,8 @@ export async function execute(
 			contactId: contactId ?? null,
 			merged: false,
 			name,
-			pipeline_id: pipelineId ?? null,
-			status_id: statusId ?? null,
+			pipelineId: pipelineId ?? null,
+			statusId: statusId ?? null,
 		},
 	];
 }

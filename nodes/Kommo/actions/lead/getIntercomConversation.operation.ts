@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { findTranscriptNote } from '../../helpers/conversationLink';
+import { findTranscriptNote } from '../../helpers/transcriptNotes';
 import { leadIdProperty, readLeadId } from './common';
 
 const properties: INodeProperties[] = [leadIdProperty];

@@ -5,8 +5,9 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
 import { mapTagsToField } from '../../helpers/tagMapping';
 import type { TagException } from '../../helpers/tagMapping';
-import { optionalId, parseNameList } from '../../helpers/values';
+import { optionalKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
+import { readCommaList } from '../../../shared/values';
 import type { ExecutionShared } from '../common';
 import { customFieldsProperty, readCustomFieldRows, responsibleUserOption } from '../common';
 import { leadIdProperty, readLeadId } from './common';
@@ -156,14 +157,19 @@ export async function execute(
 	const body: IDataObject = {};
 	if (typeof updates.name === 'string' && updates.name.trim()) body.name = updates.name.trim();
 	if (updates.price !== undefined && updates.price !== '') body.price = Number(updates.price);
-	const pipelineId = optionalId(updates.pipelineId);
+	const pipelineId = optionalKommoId(node, updates.pipelineId, 'Pipeline', itemIndex);
 	if (pipelineId !== undefined) body.pipeline_id = pipelineId;
-	const statusId = optionalId(updates.statusId);
+	const statusId = optionalKommoId(node, updates.statusId, 'Stage', itemIndex);
 	if (statusId !== undefined) body.status_id = statusId;
-	const responsibleUserId = optionalId(updates.responsibleUserId);
+	const responsibleUserId = optionalKommoId(
+		node,
+		updates.responsibleUserId,
+		'Responsible User',
+		itemIndex,
+	);
 	if (responsibleUserId !== undefined) body.responsible_user_id = responsibleUserId;
 	// `_embedded.tags` would replace every tag on the lead; `tags_to_add` keeps the existing ones
-	const tagsToAdd = parseNameList(updates.tagsToAdd);
+	const tagsToAdd = readCommaList(updates.tagsToAdd);
 	if (tagsToAdd.length) body.tags_to_add = tagsToAdd.map((tag) => ({ name: tag }));
 
 	const customFields = await buildCustomFieldsValues(
@@ -175,14 +181,19 @@ export async function execute(
 
 	let tagMapping: IDataObject | undefined;
 	if (this.getNodeParameter('mapTags', itemIndex, false) === true) {
-		const fieldId = optionalId(this.getNodeParameter('tagFieldId', itemIndex, ''));
+		const fieldId = optionalKommoId(
+			node,
+			this.getNodeParameter('tagFieldId', itemIndex, ''),
+			'Lead Field',
+			itemIndex,
+		);
 		if (fieldId === undefined) {
 			throw new NodeOperationError(node, 'Choose the lead field the Intercom tags go into', {
 				itemIndex,
 			});
 		}
 		const field = await shared.fields.get(fieldId, itemIndex);
-		const tags = parseNameList(this.getNodeParameter('tagNames', itemIndex, []));
+		const tags = readCommaList(this.getNodeParameter('tagNames', itemIndex, []));
 		const table = this.getNodeParameter('tagExceptions', itemIndex, {}) as IDataObject;
 		const exceptions: TagException[] = ((table.exception ?? []) as IDataObject[])
 			.map((row) => ({ tag: String(row.tag ?? ''), option: String(row.option ?? '') }))
@@ -202,6 +213,8 @@ export async function execute(
 			written: result.values !== null,
 			mappedTags: result.mappedTags,
 			unmatchedTags: result.unmatchedTags,
+			// only when cut: without it the output keeps its earlier shape
+			...(result.leftOutTags ? { tagsTruncated: true, leftOutTags: result.leftOutTags } : {}),
 		};
 	}
 	if (customFields.length) body.custom_fields_values = customFields;
@@ -223,7 +236,7 @@ export async function execute(
 		{
 			id: response?.id ?? leadId,
 			updated: true,
-			updated_at: response?.updated_at ?? null,
+			updatedAt: response?.updated_at ?? null,
 			...(tagMapping ? { tagMapping } : {}),
 		},
 	];

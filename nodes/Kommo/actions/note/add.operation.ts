@@ -1,17 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { isTranscriptKey, MARKER_PREFIX, parseMarker } from '../../../shared/transcriptMarker';
-import { parseEntityId } from '../../helpers/values';
-import { withRetry } from '../../../shared/retry';
-import {
-	isUncertainFailure,
-	kommoApiPages,
-	kommoApiRequest,
-	kommoRetryPolicy,
-} from '../../../shared/kommo/transport';
-import { sleep } from '../../../shared/clock';
+import { requireKommoId } from '../../../shared/kommo/ids';
+import { MARKER_PREFIX, parseMarker } from '../../../shared/transcriptMarker';
+import { explainPartialWrite, writeNoteOnce } from '../../helpers/noteWrite';
+import { parseNotesList } from '../../helpers/notesList';
+import { findNotesWithKeys, parseNotesSince } from '../../helpers/transcriptNotes';
+import type { NoteOwner } from '../../helpers/transcriptNotes';
 
 const ENTITY_PATHS: Record<string, string> = { lead: 'leads', contact: 'contacts' };
 
@@ -106,98 +102,7 @@ const displayOptions = { show: { resource: ['note'], operation: ['add'] } };
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function escapeRegExp(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * Does this note carry the key? A transcript key counts only as the note's own marker, its last
- * marker line: an older marker quoted above it, or a key mentioned in prose, names another note.
- * Any other key must appear as a whole word, so `…:1-9` does not match a note holding `…:1-99`.
- */
-export function noteCarriesKey(text: unknown, key: string): boolean {
-	if (typeof text !== 'string' || !key) return false;
-	if (isTranscriptKey(key)) return parseMarker(text) === key;
-	return new RegExp(`(^|[\\s=])${escapeRegExp(key)}($|\\s)`).test(text);
-}
-
-/** One note of a "Notes List", checked for shape. */
-export interface NoteToWrite {
-	text: string;
-	/** from the entry, else from the text's marker line; null when neither has one */
-	idempotencyKey: string | null;
-}
-
-function describeValue(value: unknown): string {
-	if (value === undefined) return 'missing';
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'string') return value.trim() === '' ? 'empty text' : 'text';
-	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-const LIST_SHAPE = 'a list like [{ "text": "…", "idempotencyKey": "…" }]';
-
-/**
- * The "Notes" parameter: a list (or its JSON text) of `{ text, idempotencyKey? }` entries, such as
- * the Transcript node's `notes`. Anything else fails with the position and what was wrong.
- */
-export function parseNotesList(node: INode, value: unknown, itemIndex: number): NoteToWrite[] {
-	let list = value;
-	if (typeof list === 'string' && list.trim().startsWith('[')) {
-		try {
-			list = JSON.parse(list) as unknown;
-		} catch {
-			throw new NodeOperationError(node, `"Notes" is not valid JSON; it must be ${LIST_SHAPE}`, {
-				itemIndex,
-			});
-		}
-	}
-	if (!Array.isArray(list)) {
-		throw new NodeOperationError(
-			node,
-			`"Notes" must be ${LIST_SHAPE}, but it is ${describeValue(list)}`,
-			{
-				itemIndex,
-				description:
-					'With Text Source "Notes List" the node expects the Transcript node\'s "One Item per Conversation" output, whose items carry "notes". For a single note, set Text Source to "Text".',
-			},
-		);
-	}
-	return list.map((entry: unknown, index) => {
-		const position = `Note ${index + 1} of ${list.length}`;
-		if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-			throw new NodeOperationError(
-				node,
-				`${position} in "Notes" must be an object with "text", but it is ${describeValue(entry)}`,
-				{ itemIndex },
-			);
-		}
-		const { text, idempotencyKey } = entry as IDataObject;
-		if (typeof text !== 'string' || text.trim() === '') {
-			throw new NodeOperationError(node, `${position} in "Notes" has no text`, { itemIndex });
-		}
-		if (
-			idempotencyKey !== undefined &&
-			idempotencyKey !== null &&
-			typeof idempotencyKey !== 'string'
-		) {
-			throw new NodeOperationError(
-				node,
-				`${position} in "Notes" has an idempotencyKey that is not text`,
-				{ itemIndex },
-			);
-		}
-		const typed = typeof idempotencyKey === 'string' ? idempotencyKey.trim() : '';
-		return { text, idempotencyKey: typed || parseMarker(text) };
-	});
-}
-
-interface EntityRef {
-	entityType: string;
-	entityPath: string;
-	entityId: number;
-}
+type EntityRef = NoteOwner & { entityType: string };
 
 function readEntity(context: IExecuteFunctions, itemIndex: number): EntityRef {
 	const node = context.getNode();
@@ -208,7 +113,7 @@ function readEntity(context: IExecuteFunctions, itemIndex: number): EntityRef {
 			itemIndex,
 		});
 	}
-	const entityId = parseEntityId(
+	const entityId = requireKommoId(
 		node,
 		context.getNodeParameter('entityId', itemIndex),
 		entityType === 'lead' ? 'Lead ID' : 'Contact ID',
@@ -217,111 +122,12 @@ function readEntity(context: IExecuteFunctions, itemIndex: number): EntityRef {
 	return { entityType, entityPath, entityId };
 }
 
-/** "Search Notes Since" as Unix seconds: a timestamp in seconds or milliseconds, or a date. */
 function readNotesSince(context: IExecuteFunctions, itemIndex: number): number | null {
-	const value = context.getNodeParameter('notesSince', itemIndex, '') as unknown;
-	if (value === undefined || value === null || String(value).trim() === '') return null;
-	const text = String(value).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) {
-		const number = Number(text);
-		// milliseconds since 1970 pass 10^11 in 1973; seconds will not for thousands of years
-		return Math.floor(number > 1e11 ? number / 1000 : number);
-	}
-	const parsed = Date.parse(text);
-	if (Number.isNaN(parsed)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`"Search Notes Since" must be a date or a Unix timestamp, not "${text}"`,
-			{ itemIndex },
-		);
-	}
-	return Math.floor(parsed / 1000);
-}
-
-/**
- * Kommo cannot search note text, so the entity's text notes are read here, newest first, one page at
- * a time, until every key is found or the notes are older than `since` (a transcript note cannot
- * predate its conversation). A lead with years of notes then costs one page per check, not all.
- */
-async function findNotesWithKeys(
-	context: IExecuteFunctions,
-	entity: EntityRef,
-	keys: string[],
-	since: number | null,
-	itemIndex: number,
-): Promise<Map<string, IDataObject>> {
-	const found = new Map<string, IDataObject>();
-	const wanted = new Set(keys);
-	if (!wanted.size) return found;
-	const pages = kommoApiPages.call(
-		context,
-		`/api/v4/${entity.entityPath}/${entity.entityId}/notes`,
-		'notes',
-		{ 'filter[note_type]': ['common'], 'order[id]': 'desc' },
-		{ itemIndex },
+	return parseNotesSince(
+		context.getNode(),
+		context.getNodeParameter('notesSince', itemIndex, ''),
+		itemIndex,
 	);
-	for await (const notes of pages) {
-		for (const note of notes) {
-			const text = (note.params as IDataObject | undefined)?.text;
-			for (const key of wanted) {
-				if (!found.has(key) && noteCarriesKey(text, key)) found.set(key, note);
-			}
-		}
-		if (found.size === wanted.size) break;
-		const reachedStart =
-			since !== null && notes.some((note) => Number(note.created_at ?? Infinity) < since);
-		if (reachedStart) break;
-	}
-	return found;
-}
-
-async function writeNote(
-	context: IExecuteFunctions,
-	entity: EntityRef,
-	text: string,
-	itemIndex: number,
-): Promise<IDataObject | undefined> {
-	const response = (await kommoApiRequest.call(
-		context,
-		'POST',
-		`/api/v4/${entity.entityPath}/notes`,
-		[{ entity_id: entity.entityId, note_type: 'common', params: { text } }],
-		undefined,
-		{ itemIndex },
-	)) as IDataObject | undefined;
-	return (
-		(response?._embedded as IDataObject | undefined)?.notes as IDataObject[] | undefined
-	)?.[0];
-}
-
-/**
- * Writes a note that has an idempotency key. A POST that failed with a 5xx or a broken connection
- * may still have been stored (only the answer was lost), so before writing again the entity's notes
- * are read: a note carrying the key means the earlier attempt went through. Notes without a key
- * cannot be checked, and such a failure is not retried.
- */
-async function writeNoteOnce(
-	context: IExecuteFunctions,
-	entity: EntityRef,
-	text: string,
-	key: string | null,
-	since: number | null,
-	itemIndex: number,
-): Promise<IDataObject | undefined> {
-	if (key === null) return await writeNote(context, entity, text, itemIndex);
-	const { value } = await withRetry(
-		kommoRetryPolicy,
-		async (attemptIndex) => {
-			if (attemptIndex > 0) {
-				const stored = (await findNotesWithKeys(context, entity, [key], since, itemIndex)).get(key);
-				if (stored) return stored;
-			}
-			return await writeNote(context, entity, text, itemIndex);
-		},
-		(error) => ({ retry: isUncertainFailure(error) }),
-		async (ms) => await sleep(ms, 'kommo-retry'),
-	);
-	return value;
 }
 
 /**
@@ -343,9 +149,8 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
 	if (!text.trim()) throw new NodeOperationError(node, 'The note has no text', { itemIndex });
 
-	const skipIfWritten = checksWhatIsWritten(this, itemIndex);
 	let idempotencyKey: string | null = null;
-	if (skipIfWritten) {
+	if (checksWhatIsWritten(this, itemIndex)) {
 		const typed = String(this.getNodeParameter('idempotencyKey', itemIndex, '') ?? '').trim();
 		idempotencyKey = typed || parseMarker(text);
 	}
@@ -359,10 +164,10 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 			return [
 				{
 					id: existing.id,
-					entity_id: existing.entity_id ?? entityId,
+					entityId: existing.entity_id ?? entityId,
 					entityType,
-					note_type: existing.note_type ?? 'common',
-					created_at: existing.created_at ?? null,
+					noteType: existing.note_type ?? 'common',
+					createdAt: existing.created_at ?? null,
 					idempotencyKey,
 					skipped: true,
 				},
@@ -374,9 +179,9 @@ async function addOneNote(this: IExecuteFunctions, itemIndex: number): Promise<I
 	return [
 		{
 			id: created?.id ?? null,
-			entity_id: created?.entity_id ?? entityId,
+			entityId: created?.entity_id ?? entityId,
 			entityType,
-			note_type: 'common',
+			noteType: 'common',
 			idempotencyKey,
 			skipped: false,
 		},
@@ -417,12 +222,11 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 			// the up-front read is off (the caller already knows the note is not there yet)
 			created = await writeNoteOnce(this, entity, note.text, key, since, itemIndex);
 		} catch (error) {
-			const writtenByThisRun = results.filter((result) => result.skipped === false).length;
 			throw explainPartialWrite(node, error, itemIndex, {
 				entityType: entity.entityType,
 				failedIndex: index,
 				total: notes.length,
-				writtenByThisRun,
+				writtenByThisRun: results.filter((result) => result.skipped === false).length,
 			});
 		}
 		const id = created?.id ?? null;
@@ -440,29 +244,6 @@ async function addNotesList(this: IExecuteFunctions, itemIndex: number): Promise
 			skipped,
 		},
 	];
-}
-
-/** Says which notes of the list were already on the entity when writing one of them failed. */
-function explainPartialWrite(
-	node: INode,
-	error: unknown,
-	itemIndex: number,
-	progress: { entityType: string; failedIndex: number; total: number; writtenByThisRun: number },
-): Error {
-	const { entityType, failedIndex, total, writtenByThisRun } = progress;
-	const before = failedIndex === 1 ? 'note 1 is' : `notes 1–${failedIndex} are`;
-	const summary =
-		failedIndex === 0
-			? `Writing note 1 of ${total} failed; nothing was written.`
-			: `Writing note ${failedIndex + 1} of ${total} failed; ${before} on the ${entityType} (${writtenByThisRun} written by this run). Running again skips the notes already written, by their idempotency keys.`;
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.description = error.description ? `${summary}\n${error.description}` : summary;
-		return error;
-	}
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
-		itemIndex,
-		description: summary,
-	});
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {

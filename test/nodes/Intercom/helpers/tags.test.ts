@@ -20,6 +20,15 @@ describe('parseTagNames', () => {
 		expect(parseTagNames(node, 42, 0)).toEqual(['42']);
 	});
 
+	test('tags as Intercom returns them stand for their names (they used to become "[object Object]")', () => {
+		const tags = [
+			{ type: 'tag', id: '1', name: 'VIP' },
+			{ type: 'tag', id: '2', name: 'vip' },
+			{ type: 'tag', id: '3', name: 'Kommo: Won' },
+		];
+		expect(parseTagNames(node, tags, 0)).toEqual(['VIP', 'Kommo: Won']);
+	});
+
 	test('no name at all is refused for the item, saying what to enter', () => {
 		for (const raw of ['', ' , ', [], [' '], null, undefined]) {
 			let thrown: unknown;

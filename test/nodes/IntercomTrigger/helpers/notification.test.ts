@@ -129,6 +129,7 @@ describe('toTriggerOutput', () => {
 				id: '6762f1261bb69f9f2193bba7',
 				name: 'Maria Gonzalez',
 				email: 'maria.gonzalez@example.com',
+				role: 'user',
 			},
 		});
 	});
@@ -148,7 +149,7 @@ describe('toTriggerOutput', () => {
 			appId: null,
 			conversationId: '9',
 			conversation: { type: 'conversation', id: '9' },
-			customer: { id: null, name: null, email: null },
+			customer: { id: null, name: null, email: null, role: null },
 		});
 	});
 
@@ -157,7 +158,7 @@ describe('toTriggerOutput', () => {
 			notificationId: null,
 			conversationId: null,
 			conversation: null,
-			customer: { id: null, name: null, email: null },
+			customer: { id: null, name: null, email: null, role: null },
 		});
 	});
 });

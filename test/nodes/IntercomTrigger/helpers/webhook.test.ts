@@ -59,8 +59,27 @@ describe('signed delivery', () => {
 				conversationId: '215471',
 				conversation: (fixtureJson('conversation-admin-single-created.json').data as IDataObject)
 					.item,
-				customer: { id: '6762f1261bb69f9f2193bbb1', name: null, email: null },
+				customer: { id: '6762f1261bb69f9f2193bbb1', name: null, email: null, role: null },
 			},
+		]);
+	});
+
+	it('maps an admin-started conversation the customer answered: the contact, named by the reply', async () => {
+		const body = fixtureBytes('../real-shapes/webhook-user-replied-reopen.json');
+		const { result } = await deliver({
+			workflow: workflowFor({ parameters: { topics: ['conversation.user.replied'] } }),
+			body,
+		});
+		expect(itemsOf(result)).toEqual([
+			expect.objectContaining({
+				conversationId: '503',
+				customer: {
+					id: '6762f1261bb69f9f2193bba7',
+					name: 'Ann Customer',
+					email: 'ann@example.com',
+					role: 'user',
+				},
+			}),
 		]);
 	});
 
@@ -79,6 +98,7 @@ describe('signed delivery', () => {
 					id: '6762f1261bb69f9f2193bba7',
 					name: 'Maria Gonzalez',
 					email: 'maria.gonzalez@example.com',
+					role: 'user',
 				},
 			}),
 		]);
@@ -105,7 +125,7 @@ describe('signed delivery', () => {
 		expect(itemsOf(result)).toEqual([
 			expect.objectContaining({
 				conversationId: null,
-				customer: { id: null, name: null, email: null },
+				customer: { id: null, name: null, email: null, role: null },
 			}),
 		]);
 	});

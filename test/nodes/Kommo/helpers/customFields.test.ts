@@ -60,6 +60,16 @@ describe('buildFieldValues', () => {
 		expect(buildFieldValues(node, withComma, 'S, M', 0)).toEqual([{ enum_id: 1 }]);
 	});
 
+	test('options given as { name } objects count by their names, like tags elsewhere', () => {
+		expect(buildFieldValues(node, topics, [{ name: 'billing' }, { name: 'Bug' }], 0)).toEqual([
+			{ enum_id: 9100 },
+			{ enum_id: 9101 },
+		]);
+		expect(buildFieldValues(node, sourceField, { name: 'Website' }, 0)).toEqual([
+			{ enum_id: 9002 },
+		]);
+	});
+
 	test('checkbox: yes/no words, booleans; anything else is refused', () => {
 		for (const yes of [true, 'true', 'Yes', 'y', '1', 'on', 'checked']) {
 			expect(buildFieldValues(node, field('checkbox'), yes, 0)).toEqual([{ value: true }]);

@@ -57,9 +57,9 @@ describe('pure lead helpers', () => {
 			name: 'Deal 19619',
 			price: 1000,
 			status_id: 58141807,
-			status_name: 'Qualified',
+			statusName: 'Qualified',
 			pipeline_id: 6950551,
-			pipeline_name: 'Sales',
+			pipelineName: 'Sales',
 			responsible_user_id: 8375357,
 			created_at: 1690000000,
 			updated_at: 1700000000,
@@ -67,16 +67,16 @@ describe('pure lead helpers', () => {
 			isOpen: true,
 		});
 		expect(describeLead(leadFixture(1, 142, 6950551), names)).toMatchObject({
-			status_name: 'Closed - Won',
+			statusName: 'Closed - Won',
 			isOpen: false,
 		});
 		expect(describeLead(leadFixture(2, 143, 7000001))).toMatchObject({
-			status_name: 'Closed - Lost',
-			pipeline_name: null,
+			statusName: 'Closed - Lost',
+			pipelineName: null,
 		});
 		expect(describeLead(leadFixture(3, 1, 1))).toMatchObject({
-			status_name: null,
-			pipeline_name: null,
+			statusName: null,
+			pipelineName: null,
 			isOpen: true,
 		});
 	});
@@ -96,7 +96,7 @@ describe('PipelineDirectory and fetchLeadsByIds, through Find by Email', () => {
 			const result = await runKommo(findByEmail('ann@example.com'));
 			expect(result.error()).toBeUndefined();
 			expect((result.json('Kommo')[0].contacts as IDataObject[])[0].leads).toEqual([
-				expect.objectContaining({ status_name: 'Qualified', pipeline_name: 'Sales' }),
+				expect.objectContaining({ statusName: 'Qualified', pipelineName: 'Sales' }),
 			]);
 			scope.done();
 		}

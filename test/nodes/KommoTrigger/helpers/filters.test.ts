@@ -32,5 +32,21 @@ describe('lead filter', () => {
 		expect(() => buildLeadFilter(['abc'], [])).toThrow(FilterConfigError);
 		expect(() => buildLeadFilter([], ['1:2:3'])).toThrow(FilterConfigError);
 		expect(() => buildLeadFilter([], ['0'])).toThrow(/Stage "0" is not a Kommo id/);
+		expect(() => buildLeadFilter(['1e3'], [])).toThrow(/Pipeline "1e3" is not a Kommo id/);
+	});
+
+	// read by the package's one list reader and one id reader (test/nodes/shared)
+	test('list entries are trimmed and empty ones dropped; ids are read like everywhere else', () => {
+		// an undefined entry used to fail as the pipeline "undefined"
+		expect(buildLeadFilter([' 6950551 ', undefined, null, ''], []).pipelineIds).toEqual(
+			new Set([6950551]),
+		);
+		expect(buildLeadFilter([], [' 6950551 : 142 ']).stages).toEqual([
+			{ pipelineId: 6950551, statusId: 142 },
+		]);
+		// up to 2^53 - 1, where 15 digits used to be the limit
+		expect(buildLeadFilter(['9007199254740991'], []).pipelineIds).toEqual(
+			new Set([9007199254740991]),
+		);
 	});
 });

@@ -6,15 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { IntercomTranscript } from '../../../../nodes/Transcript/IntercomTranscript.node';
 import { itFailsItemByItem, runWorkflow } from '../../../helpers/n8n';
-import {
-	feed,
-	generatedConversation,
-	markDeliveredNode,
-	resetDeliveryStateAroundEachTest,
-	transcriptNode,
-} from '../helpers';
-
-resetDeliveryStateAroundEachTest();
+import { feed, generatedConversation, transcriptNode } from '../helpers';
 
 // reading a property of a missing object throws inside n8n's expression evaluator
 const BAD_EXPRESSION = '={{ $json.missing.deeper }}';
@@ -52,24 +44,12 @@ describe('outputs', () => {
 		]);
 	});
 
-	test('Mark as Delivered answers on the first output', async () => {
-		const result = await runWorkflow({
-			nodes: [feed, markDeliveredNode({ receipt: '={{ $json.receipt }}' })],
-			input: [{ json: { receipt: null } }],
-		});
-		const [first, second] = result.output('Mark as Delivered');
-		expect(first.map((item) => [item.json.delivered, item.pairedItem])).toEqual([
-			[false, { item: 0 }],
-		]);
-		expect(second ?? []).toEqual([]);
-	});
-
 	test('every operation the node offers is routed; any other is refused by name', async () => {
 		const operationProperty = declared.properties.find((property) => property.name === 'operation');
 		const offered = (operationProperty?.options as Array<{ value: string }>).map(
 			(option) => option.value,
 		);
-		expect(offered.sort()).toEqual(['markDelivered', 'render']);
+		expect(offered.sort()).toEqual(['render']);
 		for (const operation of [...offered, 'archive']) {
 			const result = await runWorkflow({
 				nodes: [feed, transcriptNode({ operation } as IDataObject, { continueOnFail: true })],

@@ -2,6 +2,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { byId, byUrl, credentials, fixture, intercom, runIntercom, setupNock } from '../../helpers';
+import { MARIA, author, contactList, withAuthors } from '../../../shared/intercomShapes';
 
 setupNock();
 
@@ -30,6 +31,7 @@ describe('Conversation → Get', () => {
 				id: '6762f1261bb69f9f2193bba7',
 				email: 'maria.gonzalez@example.com',
 				name: 'Maria Gonzalez',
+				role: 'user',
 			},
 		});
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
@@ -123,6 +125,7 @@ describe('Conversation → Get', () => {
 			id: '6762f1261bb69f9f2193bba7',
 			email: 'maria.gonzalez@example.com',
 			name: 'Maria Gonzalez',
+			role: 'user',
 		});
 		expect(result.items[0].json.conversation_parts).toEqual(adminInitiated.conversation_parts);
 		scope.done();
@@ -158,6 +161,8 @@ describe('Conversation → Get', () => {
 			id: '6762f1261bb69f9f2193bba7',
 			email: 'maria.gonzalez@example.com',
 			name: 'Maria G.',
+			// the contact's role (a lead since converted) wins over the older message
+			role: 'user',
 		});
 		scope.done();
 	});
@@ -176,8 +181,70 @@ describe('Conversation → Get', () => {
 			id: '6762f1261bb69f9f2193bba7',
 			email: null,
 			name: null,
+			// the reply shows the role even with its name and email blank
+			role: 'user',
 		});
 		scope.done();
+	});
+
+	describe('which customer, by the rule the Trigger and the Transcript share', () => {
+		const maria = {
+			id: MARIA,
+			name: 'Maria Gonzalez',
+			email: 'maria.gonzalez@example.com',
+			role: 'user',
+		};
+
+		test.each<[string, IDataObject, IDataObject | null, IDataObject]>([
+			[
+				'a chat a teammate started, answered: the contact as the reply shows it, nothing fetched',
+				fixture('real-shapes/conversation-reopened-by-reply'),
+				null,
+				{ id: MARIA, name: 'Ann Customer', email: 'ann@example.com', role: 'user' },
+			],
+			[
+				'several contacts: the one who started the chat, even when Intercom lists another first',
+				{ ...conversation, contacts: contactList('6762f1261bb69f9f2193ffff', MARIA) },
+				null,
+				maria,
+			],
+			[
+				'a lead who became a user: the newest message names the customer',
+				withAuthors(
+					conversation,
+					author('lead', MARIA, null, 'maria.g@mail.example'),
+					author('bot', '814866', 'Fin', null),
+					author('user', MARIA, 'Maria Gonzalez', 'maria.gonzalez@example.com'),
+				),
+				null,
+				maria,
+			],
+			[
+				'a lead since merged into the listed user: that user is fetched, nothing taken from the lead',
+				withAuthors(
+					conversation,
+					author('lead', '6762f1261bb69f9f2193aaaa', 'Visitor', 'v@x.example'),
+				),
+				contact,
+				maria,
+			],
+			[
+				'an email the messages lack comes from the contact; the name they show stays when the contact has none',
+				withAuthors(conversation, author('lead', MARIA, 'Maria', null)),
+				{ ...contact, name: null, role: 'lead' },
+				{ ...maria, name: 'Maria', role: 'lead' },
+			],
+		])('%s', async (_label, found, fetched, expected) => {
+			const scope = intercom()
+				.get(`/conversations/${String(found.id)}`)
+				.reply(200, found);
+			if (fetched) scope.get(`/contacts/${MARIA}`).reply(200, fetched);
+
+			const result = await runIntercom(get(byId(String(found.id))));
+
+			expect(result.items[0].json.customer).toEqual(expected);
+			scope.done();
+		});
 	});
 
 	test('customer is null when the conversation has no contact', async () => {

@@ -4,6 +4,8 @@ import {
 	BASE,
 	contactFixture,
 	leadFixture,
+	noteFixture,
+	NOTES_QUERY,
 	pipelinesFixture,
 	runKommo,
 	setUpKommoTests,
@@ -84,15 +86,15 @@ test('keeps only contacts whose EMAIL really matches the fuzzy search, case-inse
 		expect.objectContaining({
 			id: 502,
 			status_id: 142,
-			status_name: 'Closed - Won',
-			pipeline_name: 'Support',
+			statusName: 'Closed - Won',
+			pipelineName: 'Support',
 			isOpen: false,
 		}),
 		expect.objectContaining({
 			id: 501,
 			status_id: 58141807,
-			status_name: 'Qualified',
-			pipeline_name: 'Sales',
+			statusName: 'Qualified',
+			pipelineName: 'Sales',
 			isOpen: true,
 		}),
 	]);
@@ -221,22 +223,8 @@ test('an input that is not an email fails before any request', async () => {
 
 describe('"Intercom Conversation ID": the lead already linked to the conversation', () => {
 	const CONVERSATION = '215468';
-	const NOTES_QUERY = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
 
-	const note = (id: number, leadId: number, text: string) => ({
-		id,
-		entity_id: leadId,
-		created_by: 0,
-		updated_by: 0,
-		created_at: 1700000000 + id,
-		updated_at: 1700000000 + id,
-		responsible_user_id: 8375357,
-		group_id: 0,
-		note_type: 'common',
-		params: { text },
-		account_id: 31361463,
-		_links: { self: { href: `${BASE}/api/v4/leads/${leadId}/notes/${id}` } },
-	});
+	const note = (id: number, leadId: number, text: string) => noteFixture(id, text, leadId);
 	const notesPage = (leadId: number, notes: object[], next?: string) => ({
 		_page: 1,
 		_links: {
@@ -423,13 +411,41 @@ describe('"Intercom Conversation ID": the lead already linked to the conversatio
 			scope.done();
 		});
 
-		test('no open lead: nothing to read, null', async () => {
+		test('no open lead: the newest key on a closed lead, newest lead first (the chat went on after a win)', async () => {
+			const scope = contactWithLeads(
+				[702, 709],
+				[leadFixture(702, 142, 6950551, 1700000100), leadFixture(709, 143, 6950551, 1700000900)],
+			)
+				.get('/api/v4/leads/709/notes')
+				.query(NOTES_QUERY)
+				.reply(204)
+				.get('/api/v4/leads/702/notes')
+				.query(NOTES_QUERY)
+				.reply(
+					200,
+					notesPage(702, [note(70, 702, `Chat\n#intercom-kommo key=intercom:${CONVERSATION}:1-5`)]),
+				);
+			const result = await runKommo(findByEmail('ann@example.com', withKey));
+			expect(result.error()).toBeUndefined();
+			expect(result.json('Kommo')[0]).toMatchObject({
+				leadId: null,
+				transcriptKey: `intercom:${CONVERSATION}:1-5`,
+			});
+			scope.done();
+		});
+
+		test('no open lead and no closed lead holding the chat: null', async () => {
 			const scope = contactWithLeads(
 				[702, 709],
 				[leadFixture(702, 142, 6950551), leadFixture(709, 143, 6950551)],
-			);
+			)
+				.get('/api/v4/leads/702/notes')
+				.query(NOTES_QUERY)
+				.reply(204)
+				.get('/api/v4/leads/709/notes')
+				.query(NOTES_QUERY)
+				.reply(204);
 			const result = await runKommo(findByEmail('ann@example.com', withKey));
-			expect(result.error()).toBeUndefined();
 			expect(result.json('Kommo')[0]).toMatchObject({ leadId: null, transcriptKey: null });
 			scope.done();
 		});

@@ -85,8 +85,8 @@ test('creates a lead linked to an existing contact, with stage, user, price, tag
 			contactId: 406322,
 			merged: false,
 			name: 'Intercom chat with Ann',
-			pipeline_id: 6950551,
-			status_id: 58141807,
+			pipelineId: 6950551,
+			statusId: 58141807,
 		},
 	]);
 	scope.done();
@@ -136,8 +136,8 @@ test('creates the lead and a new contact in one /leads/complex call', async () =
 			contactId: 12117258,
 			merged: false,
 			name: 'Website request',
-			pipeline_id: 6950551,
-			status_id: 58141803,
+			pipelineId: 6950551,
+			statusId: 58141803,
 		},
 	]);
 	scope.done();
@@ -180,4 +180,17 @@ test('an option name the field does not have fails with the options listed, befo
 		'Lead field "Source": "Telegram" is not one of its options ("Intercom", "Website")',
 	);
 	scope.done();
+});
+
+test('a Pipeline or Stage that is not a Kommo ID fails the item, rather than being left out', async () => {
+	// the old optional-id reader dropped it, and the lead went to the main pipeline unnoticed
+	const result = await runKommo({
+		resource: 'lead',
+		operation: 'create',
+		name: 'X',
+		pipelineId: '={{ "Sales" }}',
+	});
+	expect(result.error('Kommo')?.message).toBe(
+		'Pipeline must be a Kommo ID (digits only), got "Sales"',
+	);
 });

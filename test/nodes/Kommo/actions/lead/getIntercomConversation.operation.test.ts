@@ -1,29 +1,19 @@
 import { formatMarker } from '../../../../../nodes/shared/transcriptMarker';
-import { BASE, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
+import {
+	BASE,
+	kommo,
+	noteFixture as note,
+	NOTES_QUERY,
+	runKommo,
+	setUpKommoTests,
+} from '../../kommoTestKit';
 
 setUpKommoTests();
-
-const NOTES_QUERY = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
 
 const getConversation = (leadId: string | number = '={{ $json.leadId }}') => ({
 	resource: 'lead',
 	operation: 'getIntercomConversation',
 	leadId,
-});
-
-const note = (id: number, text: string) => ({
-	id,
-	entity_id: 19619,
-	created_by: 0,
-	updated_by: 0,
-	created_at: 1700000000 + id,
-	updated_at: 1700000000 + id,
-	responsible_user_id: 8375357,
-	group_id: 0,
-	note_type: 'common',
-	params: { text },
-	account_id: 31361463,
-	_links: { self: { href: `${BASE}/api/v4/leads/19619/notes/${id}` } },
 });
 
 test('the newest transcript marker names the conversation; other notes and foreign keys do not count', async () => {

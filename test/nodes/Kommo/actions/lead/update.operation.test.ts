@@ -65,7 +65,7 @@ test('tags are added with tags_to_add, so the lead keeps its existing tags', asy
 		updateFields: { tagsToAdd: 'intercom, vip', price: 2000 },
 	});
 	expect(result.error()).toBeUndefined();
-	expect(result.json('Kommo')).toEqual([{ id: 19619, updated: true, updated_at: 1700001000 }]);
+	expect(result.json('Kommo')).toEqual([{ id: 19619, updated: true, updatedAt: 1700001000 }]);
 	scope.done();
 });
 
@@ -188,6 +188,43 @@ test('text: tag names comma-joined, with exceptions renaming', async () => {
 		[conversation('billing', 'vip', 'spam')],
 	);
 	expect(result.error()).toBeUndefined();
+	scope.done();
+});
+
+test('text: tags that would pass Kommo\'s 256 characters are left out, whole, after "…"; the item is written and says so', async () => {
+	// 30 tags of 8 characters: 298 characters comma-joined; 25 of them and ", …" make 251
+	const tags = Array.from(
+		{ length: 30 },
+		(_, index) => `topic-${String(index + 1).padStart(2, '0')}`,
+	);
+	const kept = `${tags.slice(0, 25).join(', ')}, …`;
+	const scope = kommo()
+		.get('/api/v4/leads/custom_fields/804')
+		.reply(200, tagText)
+		.patch('/api/v4/leads/19619', {
+			custom_fields_values: [{ field_id: 804, values: [{ value: kept }] }],
+		})
+		.reply(200, { id: 19619, updated_at: 1700001000 });
+	const result = await runKommo(mapTags(804), [conversation(...tags)]);
+	expect(result.error()).toBeUndefined();
+	expect([...kept].length).toBeLessThanOrEqual(256);
+	expect(result.json('Kommo')).toEqual([
+		{
+			id: 19619,
+			updated: true,
+			updatedAt: 1700001000,
+			tagMapping: {
+				fieldId: 804,
+				fieldName: 'Intercom tags',
+				fieldType: 'text',
+				written: true,
+				mappedTags: tags,
+				unmatchedTags: [],
+				tagsTruncated: true,
+				leftOutTags: tags.slice(25),
+			},
+		},
+	]);
 	scope.done();
 });
 

@@ -1,52 +1,18 @@
-import nock from 'nock';
-import type { NodeApiError } from 'n8n-workflow';
-
 import { formatMarker } from '../../../../../nodes/shared/transcriptMarker';
-import { noteCarriesKey } from '../../../../../nodes/Kommo/actions/note/add.operation';
-import { BASE, kommo, runKommo, setUpKommoTests } from '../../kommoTestKit';
+import {
+	addNoteParameters as addNote,
+	BASE,
+	createdNoteFixture as created,
+	kommo,
+	noteFixture as note,
+	NOTES_QUERY,
+	runKommo,
+	setUpKommoTests,
+	TRANSCRIPT_KEY as KEY,
+	transcriptText as transcript,
+} from '../../kommoTestKit';
 
 setUpKommoTests();
-
-const KEY = 'intercom:215468:403918334-9877';
-const transcript = `Intercom chat 215468\n\nAnn: Hello, I need help with billing\n\n${formatMarker(KEY)}`;
-
-const addNote = (extra = {}) => ({
-	resource: 'note',
-	operation: 'add',
-	entityType: 'lead',
-	entityId: '={{ $json.leadId }}',
-	text: '={{ $json.text }}',
-	...extra,
-});
-
-const note = (id: number, text: string) => ({
-	id,
-	entity_id: 19619,
-	created_by: 0,
-	updated_by: 0,
-	created_at: 1700000000 + id,
-	updated_at: 1700000000 + id,
-	responsible_user_id: 8375357,
-	group_id: 0,
-	note_type: 'common',
-	params: { text },
-	account_id: 31361463,
-	_links: { self: { href: `${BASE}/api/v4/leads/19619/notes/${id}` } },
-});
-
-const created = (id: number) => ({
-	_links: { self: { href: `${BASE}/api/v4/leads/notes` } },
-	_embedded: {
-		notes: [
-			{
-				id,
-				entity_id: 19619,
-				request_id: '0',
-				_links: { self: { href: `${BASE}/api/v4/leads/19619/notes/${id}` } },
-			},
-		],
-	},
-});
 
 test('writes a common note with params.text', async () => {
 	const scope = kommo()
@@ -61,9 +27,9 @@ test('writes a common note with params.text', async () => {
 	expect(result.json('Kommo')).toEqual([
 		{
 			id: 42709325,
-			entity_id: 19619,
+			entityId: 19619,
 			entityType: 'lead',
-			note_type: 'common',
+			noteType: 'common',
 			idempotencyKey: null,
 			skipped: false,
 		},
@@ -82,7 +48,7 @@ test('notes on a contact go to /contacts/notes', async () => {
 	]);
 	expect(result.json('Kommo')[0]).toMatchObject({
 		id: 5,
-		entity_id: 406322,
+		entityId: 406322,
 		entityType: 'contact',
 	});
 	scope.done();
@@ -91,7 +57,7 @@ test('notes on a contact go to /contacts/notes', async () => {
 test('skip if already written: the marker is found on page 2 → no POST, the existing note is returned', async () => {
 	const scope = kommo()
 		.get('/api/v4/leads/19619/notes')
-		.query({ limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' })
+		.query(NOTES_QUERY)
 		.reply(200, {
 			_page: 1,
 			_links: {
@@ -116,10 +82,10 @@ test('skip if already written: the marker is found on page 2 → no POST, the ex
 	expect(result.json('Kommo')).toEqual([
 		{
 			id: 1,
-			entity_id: 19619,
+			entityId: 19619,
 			entityType: 'lead',
-			note_type: 'common',
-			created_at: 1700000001,
+			noteType: 'common',
+			createdAt: 1700000001,
 			idempotencyKey: KEY,
 			skipped: true,
 		},
@@ -130,7 +96,7 @@ test('skip if already written: the marker is found on page 2 → no POST, the ex
 test('skip if already written: no note carries the key (204 = no notes) → writes it', async () => {
 	const scope = kommo()
 		.get('/api/v4/leads/19619/notes')
-		.query({ limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' })
+		.query(NOTES_QUERY)
 		.reply(204)
 		.post('/api/v4/leads/notes', [
 			{ entity_id: 19619, note_type: 'common', params: { text: transcript } },
@@ -141,62 +107,6 @@ test('skip if already written: no note carries the key (204 = no notes) → writ
 	]);
 	expect(result.json('Kommo')[0]).toMatchObject({ id: 77, skipped: false, idempotencyKey: KEY });
 	scope.done();
-});
-
-describe('a write whose answer was lost (5xx or broken connection) is looked for before writing again', () => {
-	const notesQuery = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
-	const writeBody = [{ entity_id: 19619, note_type: 'common', params: { text: transcript } }];
-	const badGateway = '<html><body><h1>502 Bad Gateway</h1></body></html>';
-
-	test('Kommo stored it: the read finds the key, no second POST', async () => {
-		const scope = kommo()
-			.get('/api/v4/leads/19619/notes')
-			.query(notesQuery)
-			.reply(204)
-			.post('/api/v4/leads/notes', writeBody)
-			.once()
-			.reply(502, badGateway, { 'Content-Type': 'text/html' })
-			.get('/api/v4/leads/19619/notes')
-			.query(notesQuery)
-			.reply(200, { _embedded: { notes: [note(88, transcript)] } });
-		const result = await runKommo(addNote(), [{ json: { leadId: 19619, text: transcript } }]);
-		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo')[0]).toMatchObject({ id: 88, skipped: false, idempotencyKey: KEY });
-		scope.done();
-	});
-
-	test('Kommo did not store it: the read finds nothing, the note is written again', async () => {
-		const scope = kommo()
-			.get('/api/v4/leads/19619/notes')
-			.query(notesQuery)
-			.twice()
-			.reply(204)
-			.post('/api/v4/leads/notes', writeBody)
-			.once()
-			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-			.post('/api/v4/leads/notes', writeBody)
-			.once()
-			.reply(200, created(89));
-		const result = await runKommo(addNote(), [{ json: { leadId: 19619, text: transcript } }]);
-		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo')[0]).toMatchObject({ id: 89, skipped: false });
-		scope.done();
-	});
-
-	test('a note without a key cannot be checked: one POST, and the error says to look in Kommo', async () => {
-		const scope = kommo()
-			.post('/api/v4/leads/notes')
-			.once()
-			.reply(500, { title: 'Internal Server Error', status: 500 });
-		const result = await runKommo(addNote({ skipIfAlreadyWritten: false }), [
-			{ json: { leadId: 19619, text: 'no key here' } },
-		]);
-		expect(result.error()?.message).toMatch(/server error \(HTTP 500\) 1 time/);
-		expect((result.error() as NodeApiError | undefined)?.description).toMatch(
-			/Not retried.*Check Kommo/,
-		);
-		scope.done();
-	});
 });
 
 test('without an Idempotency Key the key comes from the marker line in the text', async () => {
@@ -242,17 +152,6 @@ test('an older marker line quoted inside a note does not count: the last marker 
 	expect(result.error()).toBeUndefined();
 	expect(result.json('Kommo')[0]).toMatchObject({ id: 10, skipped: false, idempotencyKey: OLDER });
 	scope.done();
-	expect(noteCarriesKey(quoting, KEY)).toBe(true);
-	expect(noteCarriesKey(quoting, OLDER)).toBe(false);
-	// a transcript key mentioned in prose is not a marker either
-	expect(noteCarriesKey(`see ${OLDER} in the old deal`, OLDER)).toBe(false);
-});
-
-test('any key format works when it appears as a word in a note', () => {
-	expect(noteCarriesKey('Synced by n8n [run abc-123]', 'abc-123]')).toBe(true);
-	expect(noteCarriesKey('Synced by n8n run=abc-123', 'abc-123')).toBe(true);
-	expect(noteCarriesKey('Synced by n8n run=abc-1234', 'abc-123')).toBe(false);
-	expect(noteCarriesKey(undefined, 'abc')).toBe(false);
 });
 
 test('no key at all: the note is written without a check', async () => {
@@ -263,7 +162,6 @@ test('no key at all: the note is written without a check', async () => {
 });
 
 describe('Text Source "Notes List": one item per conversation', () => {
-	const NOTES_QUERY = { limit: '250', 'filter[note_type][]': 'common', 'order[id]': 'desc' };
 	const keyOf = (part: number) => `intercom:215468:${part}00-${part}99`;
 	const transcriptNote = (part: number, parts: number) => ({
 		text: `[Intercom] Chat #215468 (part ${part}/${parts})\n\nAnn: message ${part}\n\n${formatMarker(keyOf(part))}`,
@@ -532,154 +430,5 @@ describe('Text Source "Notes List": one item per conversation', () => {
 			written: 1,
 		});
 		scope.done();
-	});
-
-	test.each([
-		[
-			'no notes on the item',
-			{ leadId: 19619, text: 'x' },
-			'"Notes" must be a list like [{ "text": "…", "idempotencyKey": "…" }], but it is missing',
-		],
-		[
-			'one transcript item instead of a list',
-			{ leadId: 19619, notes: { text: 'x' } },
-			'"Notes" must be a list like [{ "text": "…", "idempotencyKey": "…" }], but it is an object',
-		],
-		[
-			'a list of strings',
-			{ leadId: 19619, notes: ['x'] },
-			'Note 1 of 1 in "Notes" must be an object with "text", but it is text',
-		],
-		[
-			'an entry without text',
-			{ leadId: 19619, notes: [{ text: 'x' }, { text: '  ', idempotencyKey: 'k' }] },
-			'Note 2 of 2 in "Notes" has no text',
-		],
-		[
-			'a key that is not text',
-			{ leadId: 19619, notes: [{ text: 'x', idempotencyKey: 5 }] },
-			'Note 1 of 1 in "Notes" has an idempotencyKey that is not text',
-		],
-	])('%s fails the item with a plain message, before any request', async (_case, json, message) => {
-		const result = await runKommo(addNotes(), [{ json }]);
-		expect(result.error('Kommo')?.message).toBe(message);
-	});
-});
-
-describe('"already written?" on a lead with 1 000 notes: newest first, stopping as soon as the answer is known', () => {
-	const CONVERSATION_START = 1700000000 + 900 * 60;
-	const LEAD = 19619;
-	/** 1 000 notes, one a minute, note 1 000 the newest; `texts` replaces some notes' text */
-	function thousandNotes(texts: Record<number, string> = {}) {
-		const reads: number[] = [];
-		const scope = kommo()
-			.get(`/api/v4/leads/${LEAD}/notes`)
-			.query(true)
-			.times(8)
-			.reply((uri) => {
-				const url = new URL(uri, BASE);
-				expect(url.searchParams.get('order[id]')).toBe('desc');
-				const page = Number(url.searchParams.get('page') ?? 1);
-				reads.push(page);
-				const ids = Array.from({ length: 250 }, (_, i) => 1000 - (page - 1) * 250 - i);
-				const next =
-					page < 4
-						? `${BASE}/api/v4/leads/${LEAD}/notes?order%5Bid%5D=desc&limit=250&page=${page + 1}`
-						: undefined;
-				return [
-					200,
-					{
-						_page: page,
-						_links: next ? { next: { href: next } } : {},
-						_embedded: {
-							notes: ids.map((id) => ({
-								...note(id, texts[id] ?? `Call log ${id}`),
-								created_at: 1700000000 + id * 60,
-								updated_at: 1700000000 + id * 60,
-							})),
-						},
-					},
-				];
-			});
-		return { reads, scope };
-	}
-	const chatNote = (key: string) => `[Intercom] Chat #215468\n\nAnn: hi\n\n${formatMarker(key)}`;
-
-	test('a key on the newest page: one read, no write', async () => {
-		const { reads } = thousandNotes({ 990: chatNote(KEY) });
-		const result = await runKommo(addNote(), [{ json: { leadId: LEAD, text: chatNote(KEY) } }]);
-		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo')[0]).toMatchObject({ id: 990, skipped: true });
-		expect(reads).toEqual([1]);
-	});
-
-	test('a key not on the lead: the conversation start bounds the search to one page, then one write', async () => {
-		const { reads } = thousandNotes();
-		const post = kommo().post('/api/v4/leads/notes').reply(200, created(1001));
-		const result = await runKommo(addNote({ notesSince: '={{ $json.since }}' }), [
-			{ json: { leadId: LEAD, text: chatNote(KEY), since: CONVERSATION_START } },
-		]);
-		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo')[0]).toMatchObject({ id: 1001, skipped: false });
-		// notes 1000…751 are one page; note 751 is older than the chat, so nothing older can be its
-		expect(reads).toEqual([1]);
-		post.done();
-	});
-
-	test('an ISO date works as the bound too; without one every page is read', async () => {
-		const bounded = thousandNotes();
-		kommo().post('/api/v4/leads/notes').reply(200, created(1001));
-		await runKommo(addNote({ notesSince: new Date(CONVERSATION_START * 1000).toISOString() }), [
-			{ json: { leadId: LEAD, text: chatNote(KEY) } },
-		]);
-		expect(bounded.reads).toEqual([1]);
-		nock.cleanAll();
-
-		const unbounded = thousandNotes();
-		kommo().post('/api/v4/leads/notes').reply(200, created(1001));
-		await runKommo(addNote(), [{ json: { leadId: LEAD, text: chatNote(KEY) } }]);
-		expect(unbounded.reads).toEqual([1, 2, 3, 4]);
-	});
-
-	test('a notes list stops once every key is found, and its retry after a lost answer reads one page', async () => {
-		const older = 'intercom:215468:1-9';
-		const { reads } = thousandNotes({ 995: chatNote(older) });
-		kommo()
-			.post('/api/v4/leads/notes')
-			.reply(502, 'Bad Gateway')
-			.post('/api/v4/leads/notes')
-			.reply(200, created(1001));
-		const result = await runKommo(
-			addNote({
-				textSource: 'notesList',
-				notes: '={{ $json.notes }}',
-				notesSince: '={{ $json.since }}',
-			}),
-			[
-				{
-					json: {
-						leadId: LEAD,
-						since: CONVERSATION_START,
-						notes: [
-							{ text: chatNote(older), idempotencyKey: older },
-							{ text: chatNote(KEY), idempotencyKey: KEY },
-						],
-					},
-				},
-			],
-		);
-		expect(result.error()).toBeUndefined();
-		expect(result.json('Kommo')[0]).toMatchObject({ written: 1, skipped: 1 });
-		// the list's check, then the check after the 502 (the note was not stored)
-		expect(reads).toEqual([1, 1]);
-	});
-
-	test('a bound that is no date fails the item with a plain message', async () => {
-		const result = await runKommo(addNote({ notesSince: 'last tuesday' }), [
-			{ json: { leadId: LEAD, text: chatNote(KEY) } },
-		]);
-		expect(result.error('Kommo')?.message).toBe(
-			'"Search Notes Since" must be a date or a Unix timestamp, not "last tuesday"',
-		);
 	});
 });
