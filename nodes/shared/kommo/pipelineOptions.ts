@@ -3,6 +3,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import { LOST_STATUS_ID, WON_STATUS_ID } from './stages';
 import { kommoApiRequest } from './transport';
+import { readKommoId } from './ids';
 
 interface KommoStatus {
 	id: number;
@@ -47,8 +48,8 @@ function selectedPipelineIds(context: ILoadOptionsFunctions): number[] {
 			value = undefined;
 		}
 		const values = (Array.isArray(value) ? value : [value])
-			.map((entry) => Number(entry))
-			.filter((id) => Number.isInteger(id) && id > 0);
+			.map(readKommoId)
+			.filter((id): id is number => id !== null);
 		if (values.length) return values;
 	}
 	return [];
