@@ -2,13 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../shared/descriptions';
-import type { Customer } from '../../shared/intercomConversation';
 import {
 	conversationInput,
 	conversationSource,
 	NOT_A_CONVERSATION,
 	startAfterKey,
 } from '../helpers/input';
+import { perConversationItem, perNoteItems } from '../helpers/output';
+import type { OutputMode } from '../helpers/output';
 import { isValidTimeZone } from '../render/time';
 import { conversationUrl, renderTranscript } from '../render/transcript';
 import type { IntercomRegion, Transcript } from '../render/transcript';
@@ -138,59 +139,6 @@ interface RenderOptions {
 	region?: IntercomRegion;
 	timezone?: string;
 	conversation?: unknown;
-}
-
-type OutputMode = 'perNote' | 'perConversation';
-
-/** All notes of a conversation as one item, for steps that must run once per conversation. */
-function perConversationItem(
-	transcript: Transcript,
-	conversationId: string,
-	customer: Customer | null,
-): IDataObject {
-	const { notes } = transcript;
-	// a message split across notes ends one note and starts the next: count it once
-	let messageCount = 0;
-	for (let i = 0; i < notes.length; i++) {
-		messageCount += notes[i].messageCount;
-		if (i > 0 && notes[i].firstPartId === notes[i - 1].lastPartId) messageCount--;
-	}
-	return {
-		conversationId,
-		notes: notes.map((note) => ({
-			text: note.text,
-			idempotencyKey: note.idempotencyKey,
-			part: note.part,
-			parts: note.parts,
-			firstPartId: note.firstPartId,
-			lastPartId: note.lastPartId,
-			messageCount: note.messageCount,
-		})),
-		noteCount: notes.length,
-		messageCount,
-		truncated: transcript.truncated,
-		customer,
-		text: notes[0].text,
-	};
-}
-
-function perNoteItems(
-	transcript: Transcript,
-	conversationId: string,
-	customer: Customer | null,
-): IDataObject[] {
-	return transcript.notes.map((note) => ({
-		conversationId,
-		text: note.text,
-		part: note.part,
-		parts: note.parts,
-		idempotencyKey: note.idempotencyKey,
-		messageCount: note.messageCount,
-		firstPartId: note.firstPartId,
-		lastPartId: note.lastPartId,
-		truncated: transcript.truncated,
-		customer,
-	}));
 }
 
 export async function execute(

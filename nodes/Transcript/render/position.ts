@@ -1,6 +1,6 @@
 /**
- * Where a message sits in a conversation: its `created_at` (unix seconds) and its part id. Watermarks,
- * delivery receipts and claims are all positions, so they can be compared without the conversation.
+ * Where a message sits in a conversation: its `created_at` (unix seconds) and its part id, so a
+ * transcript key's last message can be placed among the parts even when Intercom no longer lists it.
  */
 export interface Position {
 	t: number;
@@ -28,16 +28,4 @@ export function comparePositions(a: Position, b: Position): number {
 	if (a.id === b.id) return 0;
 	if (a.t !== b.t) return a.t < b.t ? -1 : 1;
 	return compareIds(a.id, b.id);
-}
-
-export function isPosition(value: unknown): value is Position {
-	if (typeof value !== 'object' || value === null) return false;
-	const { t, id } = value as Record<string, unknown>;
-	return typeof t === 'number' && Number.isFinite(t) && typeof id === 'string' && id !== '';
-}
-
-export function laterOf(a: Position | null, b: Position | null): Position | null {
-	if (!a) return b;
-	if (!b) return a;
-	return comparePositions(a, b) >= 0 ? a : b;
 }

@@ -27,13 +27,6 @@ export interface TranscriptNote {
 	lastPartId: string;
 	/** distinct messages (and event lines) in this note */
 	messageCount: number;
-	/** last message delivered before this note, null if none */
-	after: Position | null;
-	/**
-	 * last message this note completes; equals `after` when the note holds only the start of a message
-	 * too long for one note (the rest follows in the next note)
-	 */
-	upTo: Position | null;
 }
 
 export interface Transcript {
@@ -122,8 +115,6 @@ interface Block {
 	lines: string[];
 	length: number;
 	ref: string;
-	/** the block ends its message */
-	final: boolean;
 }
 
 const EVENT_LABELS: Record<string, string> = {
@@ -221,7 +212,7 @@ function blocksOf(
 	const position = { t: entry.t, id: entry.id };
 	const length = linesLength(lines);
 	if (length <= wholeBudget) {
-		return [{ entryIndex, position, day, lines, length, ref: entry.id, final: true }];
+		return [{ entryIndex, position, day, lines, length, ref: entry.id }];
 	}
 	// Too long for one note: cut between lines, and inside a line only when it alone is too long.
 	const continued = `[${clock.time(entry.t)} ${entry.author}]${badges(entry)} (continued):`;
@@ -253,7 +244,6 @@ function blocksOf(
 			lines: withHead,
 			length: linesLength(withHead),
 			ref: `${entry.id}~${index + 1}`,
-			final: index === pieces.length - 1,
 		};
 	});
 }
@@ -349,14 +339,11 @@ export function renderTranscript(
 	packed.push(current);
 
 	const notes: TranscriptNote[] = [];
-	let cursor = after;
 	for (let i = 0; i < packed.length; i++) {
 		const { blocks: noteBlocks, lines } = packed[i];
 		const first = noteBlocks[0];
 		const last = noteBlocks[noteBlocks.length - 1];
 		const idempotencyKey = buildIdempotencyKey(conversationId, first.ref, last.ref);
-		const noteAfter = cursor;
-		for (const block of noteBlocks) if (block.final) cursor = block.position;
 		const header = [
 			packed.length > 1 ? `${title} (part ${i + 1}/${packed.length})` : title,
 			options.conversationUrl,
@@ -370,8 +357,6 @@ export function renderTranscript(
 			firstPartId: first.position.id,
 			lastPartId: last.position.id,
 			messageCount: new Set(noteBlocks.map((block) => block.entryIndex)).size,
-			after: noteAfter,
-			upTo: cursor,
 		});
 	}
 	return { conversationId, notes, truncated, missingParts, after };
