@@ -15,26 +15,8 @@ import { CustomerLock } from '../../../nodes/CustomerLock/CustomerLock.node';
 import { useClock } from '../../../nodes/shared/clock';
 import { forgetProcessMemory } from '../../../nodes/shared/processMemory';
 import { useFakeClock } from '../../helpers/fakeTimers';
-import { itFailsItemByItem, registerNodes, runWorkflow } from '../../helpers/n8n';
+import { itFailsItemByItem, Passthrough, registerNodes, runWorkflow } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
-
-/** Hands the test's items on, like a trigger. */
-class Feed implements INodeType {
-	description = {
-		displayName: 'Feed',
-		name: 'lockTestFeed',
-		group: ['transform'],
-		version: 1,
-		defaults: { name: 'Feed' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeTypeDescription;
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	}
-}
 
 /** The steps a lock protects: logs its start, then holds its run until the test opens its gate. */
 const events: string[] = [];
@@ -60,9 +42,10 @@ class Work implements INodeType {
 	}
 }
 
-registerNodes(CustomerLock, Feed, Work);
+registerNodes(CustomerLock, Passthrough, Work);
 
-const feed: TestNode = { name: 'Feed', type: 'lockTestFeed' };
+// the first node hands the test's items on, like a trigger
+const feed: TestNode = { name: 'Feed', type: 'passthrough' };
 const lock = (parameters: IDataObject = {}, extra: Partial<TestNode> = {}): TestNode => ({
 	name: 'Lock customer',
 	type: 'customerLock',
