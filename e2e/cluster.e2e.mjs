@@ -92,7 +92,14 @@ const scenarios = createScenarios({
 	toPublicUrl,
 	settleTimeoutMs: 180_000,
 });
-const { sandboxState, chatScenarios, duplicateContactScenario, stageScenarios } = scenarios;
+const {
+	sandboxState,
+	chatScenarios,
+	duplicateContactScenario,
+	restartScenario,
+	staticDataWipedScenario,
+	stageScenarios,
+} = scenarios;
 
 // ------------------------------------------------------------------ cluster observation
 
@@ -230,6 +237,49 @@ async function rateLimitFailures(workflowId, afterId) {
  */
 function rateDetail(rate, limitFailures) {
 	return `${rate.requests} Kommo calls, max ${rate.maxPerCalendarSecond} per calendar second, max ${rate.maxInAny1000ms} in any sliding 1000 ms, ${rate.status429} × 429; executions failed on a 429: ${limitFailures.length ? limitFailures.join('; ') : 'none'}`;
+}
+
+// ------------------------------------------------------------------ what the shared scenarios 9 and 10 do here
+
+/**
+ * 9. Every n8n process of the cluster stopped (SIGTERM, as systemd or `docker compose restart`
+ * stops them) and started again: main, both webhook processes, both workers. PostgreSQL, Redis and
+ * nginx stay up, as they do when only n8n is restarted or upgraded.
+ */
+async function restartEveryN8nProcess(chat, stage) {
+	const started = Date.now();
+	const { main, webhookProcesses, workerProcesses } = cluster;
+	for (const n8n of [...webhookProcesses, ...workerProcesses, main]) await n8n.stop();
+	const stoppedSeconds = (Date.now() - started) / 1000;
+	await main.start();
+	for (const n8n of [...webhookProcesses, ...workerProcesses]) await n8n.start();
+	await main.signIn(owner);
+	for (const workflow of [chat, stage]) {
+		// through nginx: once per webhook process
+		for (let i = 0; i < webhookProcesses.length * 2; i++) await waitForWebhook(workflow.url);
+	}
+	const seconds = (Date.now() - started) / 1000;
+	figure('restartEveryN8nProcess', { stoppedSeconds, seconds });
+	return `main, ${webhookProcesses.length} webhook processes and ${workerProcesses.length} workers stopped and started again (${seconds.toFixed(1)} s)`;
+}
+
+/**
+ * 10. The static data wiped in PostgreSQL while the cluster runs, as an admin with psql could. The
+ * webhook processes read a workflow (and its static data) from the database for every call.
+ */
+async function wipeStaticDataPostgres(workflowId) {
+	const id = String(workflowId).replace(/'/g, "''");
+	const before = sql(
+		`select coalesce("staticData"::text, 'null') from workflow_entity where id = '${id}'`,
+	).trim();
+	const updated = sql(
+		`with changed as (update workflow_entity set "staticData" = NULL where id = '${id}' returning 1) select count(*) from changed`,
+	).trim();
+	return {
+		before: before === '' ? null : JSON.parse(before),
+		rows: Number(updated),
+		how: 'UPDATE workflow_entity SET "staticData" = NULL in PostgreSQL, cluster running',
+	};
 }
 
 // ------------------------------------------------------------------ chats of the cluster scenarios
@@ -483,6 +533,7 @@ async function workerKilledInBurst(sandbox, chat) {
 		chats.map((c) => send(sandbox, chat.url, 'conversation.user.created', c.id)),
 	);
 	const victim = cluster.workerProcesses[0];
+	const victimStartsBeforeKill = victim.starts;
 	// kill when the victim runs executions of the burst and some chats are already in Kommo
 	let runningOnVictim = [];
 	const notesAtStart = sandbox.state.kommo.notes.length;
@@ -566,8 +617,12 @@ async function workerKilledInBurst(sandbox, chat) {
 	const perWorker = {};
 	for (const e of executions) {
 		const where = byWorker.get(e.id);
+		// the log of the start after the kill (n8n-worker-<index>-<start>.log)
+		const restarted =
+			where?.worker === victim.index &&
+			Number(/-(\d+)\.log$/.exec(where.file)?.[1]) > victimStartsBeforeKill;
 		const key = where
-			? `worker-${where.worker}${where.file.endsWith('-1.log') ? '' : ' (restarted)'}`
+			? `worker-${where.worker}${restarted ? ' (restarted)' : ''}`
 			: 'never started';
 		perWorker[key] = (perWorker[key] ?? 0) + 1;
 	}
@@ -877,6 +932,12 @@ async function main() {
 			chatScenarios(main, sandbox, chat),
 		);
 		await phase('shared duplicate contacts', () => duplicateContactScenario(main, sandbox, chat));
+		await phase('shared 9 n8n restarted', () =>
+			restartScenario(main, sandbox, chat, { restart: () => restartEveryN8nProcess(chat, stage) }),
+		);
+		await phase('shared 10 static data wiped', () =>
+			staticDataWipedScenario(main, sandbox, chat, { wipe: wipeStaticDataPostgres }),
+		);
 		await phase('C1 redelivery', () => redeliveryAcrossProcesses(sandbox, chat));
 		await phase('shared stage scenarios', () => stageScenarios(main, sandbox, stage, chatResult));
 		await phase('C2 concurrent chats', () => concurrentChats(sandbox, chat));

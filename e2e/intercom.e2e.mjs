@@ -8,6 +8,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { checkRecorder } from './lib/checks.mjs';
+import { staticDataIsEmpty } from './lib/scenarios.mjs';
 import { fixture, startIntercomStub } from './lib/intercom-stub.mjs';
 import {
 	N8n,
@@ -54,7 +55,13 @@ function credentialFile(stubUrl) {
 	];
 }
 
-function workflowFile() {
+/**
+ * Trigger → Get Conversation → "Delivered so far" → Transcript → "Record delivery". The Transcript is
+ * stateless: it renders the messages after "Start After Transcript Key". The two HTTP steps stand in
+ * for Kommo, the record of what is delivered in the templates (Find by Email's `transcriptKey`, Add
+ * Note): they read and write the newest delivered key on the stub (intercom-stub.mjs).
+ */
+function workflowFile(stubUrl) {
 	const credentials = {
 		intercomKommoIntercomApi: { id: credentialId, name: 'Intercom (e2e stub)' },
 	};
@@ -94,27 +101,53 @@ function workflowFile() {
 					credentials,
 				},
 				{
+					// Stands in for "Kommo › Find by Email" with "Read Newest Transcript Note".
+					id: randomUUID(),
+					name: 'Delivered so far',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [440, 0],
+					parameters: {
+						method: 'GET',
+						url: `=${stubUrl}/_e2e/delivered/{{ $json.id }}`,
+						options: {},
+					},
+				},
+				{
 					id: randomUUID(),
 					name: 'Transcript',
 					type: `${packageName}.intercomTranscript`,
 					typeVersion: 1,
-					position: [440, 0],
-					parameters: { operation: 'render', onlyNewMessages: true, options: { timezone: 'UTC' } },
+					position: [660, 0],
+					parameters: {
+						operation: 'render',
+						startAfterKey: '={{ $json.transcriptKey ?? "" }}',
+						outputMode: 'perConversation',
+						options: {
+							timezone: 'UTC',
+							conversation: "={{ $('Get Conversation').item.json }}",
+						},
+					},
 				},
 				{
-					// Stands in for "Kommo › Add Note" succeeding: what a note step confirms is delivered.
+					// Stands in for "Kommo › Add Note" succeeding: the newest note's key is what is delivered.
 					id: randomUUID(),
-					name: 'Mark Delivered',
-					type: `${packageName}.intercomTranscript`,
-					typeVersion: 1,
-					position: [660, 0],
-					parameters: { operation: 'markDelivered' },
+					name: 'Record delivery',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [880, 0],
+					parameters: {
+						method: 'POST',
+						url: `=${stubUrl}/_e2e/delivered/{{ $json.conversationId }}?key={{ encodeURIComponent($json.notes[$json.notes.length - 1].idempotencyKey) }}`,
+						options: {},
+					},
 				},
 			],
 			connections: {
 				'Intercom Trigger': { main: [[{ node: 'Get Conversation', type: 'main', index: 0 }]] },
-				'Get Conversation': { main: [[{ node: 'Transcript', type: 'main', index: 0 }]] },
-				Transcript: { main: [[{ node: 'Mark Delivered', type: 'main', index: 0 }], []] },
+				'Get Conversation': { main: [[{ node: 'Delivered so far', type: 'main', index: 0 }]] },
+				'Delivered so far': { main: [[{ node: 'Transcript', type: 'main', index: 0 }]] },
+				Transcript: { main: [[{ node: 'Record delivery', type: 'main', index: 0 }], []] },
 			},
 		},
 	];
@@ -168,8 +201,9 @@ async function main() {
 		const credentialsPath = path.join(work, 'credentials.json');
 		const workflowPath = path.join(work, 'workflow.json');
 		writeFileSync(credentialsPath, JSON.stringify(credentialFile(stub.baseUrl), null, '\t'));
-		writeFileSync(workflowPath, JSON.stringify(workflowFile(), null, '\t'));
-		writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflowFile(), null, '\t'));
+		const workflow = workflowFile(stub.baseUrl);
+		writeFileSync(workflowPath, JSON.stringify(workflow, null, '\t'));
+		writeFileSync(path.join(outDir, 'workflow.json'), JSON.stringify(workflow, null, '\t'));
 		await n8n.cli(
 			['import:credentials', `--input=${credentialsPath}`],
 			'cli-import-credentials.log',
@@ -190,8 +224,14 @@ async function main() {
 		await loadingChecks(n8n, install.dir);
 
 		const delivered = await runChecks(n8n, stub, webhookUrl);
+		check(
+			'exactly one transcript delivered (recorded once) before the restart',
+			(stub.delivered.get(String(stub.conversation.id)) ?? []).length === 1,
+			JSON.stringify(stub.delivered.get(String(stub.conversation.id)) ?? []),
+		);
 
-		// Dedup ids must survive a restart (workflow static data), not only live in process memory.
+		// The trigger's notification ids live in process memory: after a restart a redelivery may
+		// start an execution, and the record of what is delivered must still stop a second write.
 		await n8n.stop();
 		const restartSeconds = await n8n.start();
 		log(
@@ -200,6 +240,11 @@ async function main() {
 		await waitForWebhook(webhookUrl);
 		await n8n.signIn(owner);
 		await afterRestartChecks(n8n, webhookUrl, delivered);
+		check(
+			'after restart: still exactly one transcript delivered',
+			(stub.delivered.get(String(stub.conversation.id)) ?? []).length === 1,
+			JSON.stringify(stub.delivered.get(String(stub.conversation.id)) ?? []),
+		);
 	} catch (error) {
 		crashed(error);
 	} finally {
@@ -389,20 +434,15 @@ async function runChecks(n8n, stub, url) {
 		path.join(outDir, 'static-data-before-burst.json'),
 		JSON.stringify(staticData ?? null, null, '\t'),
 	);
-	const stored = JSON.stringify(staticData ?? {});
-	// Measured: n8n 2.41.1 does not reliably persist static data written inside webhook() (the
-	// execution that follows saves its own copy, last writer wins), so this is reported, not required.
-	log(
-		`trigger's notification ids in saved static data: first ${stored.includes(JSON.parse(first).id)}, second ${stored.includes(JSON.parse(second).id)}`,
-	);
+	// The Transcript is stateless and the trigger keeps its notification ids in process memory:
+	// nothing of the package is in the workflow's static data.
 	check(
-		'delivered watermark persisted in workflow static data',
-		stored.includes('intercomTranscript') && stored.includes(String(stub.conversation.id)),
-		stored.slice(0, 200),
+		'no static data written (the Transcript is stateless; delivered = the recorded transcript key)',
+		staticDataIsEmpty(staticData),
+		`${JSON.stringify(staticData ?? null).slice(0, 200)}; recorded keys: ${JSON.stringify(stub.delivered.get(String(stub.conversation.id)) ?? [])}`,
 	);
-	// The trigger's id memory is therefore reliable within one n8n process only. What must hold
-	// everywhere is that nothing is written twice: the Transcript renders nothing for a conversation
-	// already delivered.
+	// The trigger's id memory is reliable within one n8n process only. What must hold everywhere is
+	// that nothing is written twice: the Transcript renders nothing after the delivered key.
 	const secondExecution = await n8n.execution(newest(afterSecond, 1)[0].id);
 	check(
 		'second notification with no new message → Transcript sends nothing to be written',
@@ -414,8 +454,8 @@ async function runChecks(n8n, stub, url) {
 }
 
 /**
- * Intercom retries, and busy workspaces send many notifications at once. n8n loads a workflow's
- * static data per request and saves the whole object afterwards, so concurrent requests race.
+ * Intercom retries, and busy workspaces send many notifications at once: concurrent executions must
+ * all find the conversation delivered, and the workflow's static data must stay empty.
  */
 async function burstChecks(n8n, stub, url) {
 	const before = (await n8n.executions(workflowId)).length;
@@ -458,6 +498,11 @@ async function burstChecks(n8n, stub, url) {
 		path.join(outDir, 'static-data-after-burst.json'),
 		JSON.stringify(staticData ?? null, null, '\t'),
 	);
+	check(
+		'after the burst: still no static data written',
+		staticDataIsEmpty(staticData),
+		JSON.stringify(staticData ?? null).slice(0, 200),
+	);
 	const rendered = await renderedItems(n8n, newest(executions, executions.length - before));
 	check(
 		'the burst (nothing new in the chat) rendered nothing to write again',
@@ -469,8 +514,8 @@ async function burstChecks(n8n, stub, url) {
 
 async function afterRestartChecks(n8n, url, delivered) {
 	const before = (await n8n.executions(workflowId)).length;
-	// The ids may or may not have reached the database (see above); a redelivery that starts an
-	// execution must still find nothing new to write.
+	// The trigger's ids were in process memory only; a redelivery that starts an execution must
+	// still find nothing new to write.
 	const answers = [];
 	for (const raw of delivered) answers.push(await post(url, raw, sign(raw)));
 	check(

@@ -61,14 +61,70 @@ const {
 	executionFailures,
 	chatScenarios,
 	duplicateContactScenario,
+	restartScenario,
+	staticDataWipedScenario,
 	stageScenarios,
 } = createScenarios({ check, save, linkAppId, quietMs });
+
+/** 9. n8n stopped and started again, as an admin restarts it (or an update does). */
+async function restartN8n(n8n, chat) {
+	const started = Date.now();
+	await n8n.stop();
+	const seconds = await n8n.start();
+	await n8n.signIn(owner);
+	await waitForWebhook(chat.url);
+	return `n8n stopped and started again (REST API after ${seconds.toFixed(1)} s, webhook live after ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+}
+
+/**
+ * 10. The workflow's static data wiped in n8n's SQLite database while n8n runs, as an admin with a
+ * SQL shell could: UPDATE workflow_entity SET staticData = NULL. n8n reads a workflow's static data
+ * from the database for every production webhook call, so the next execution sees the wipe without
+ * a restart (which would be scenario 9 again). Done with n8n's own SQLite driver (its sqlite3
+ * package, built for the Node that runs n8n and this suite): node:sqlite is not on Node 20, which
+ * runs the 1.x line, and the image has no sqlite3 shell.
+ */
+async function wipeStaticDataSqlite(n8n, workflowId) {
+	const sqlite3 = n8n.requireFromN8n('sqlite3');
+	const file = path.join(n8n.userFolder, '.n8n', 'database.sqlite');
+	const db = await new Promise((resolve, reject) => {
+		const opened = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (error) =>
+			error ? reject(error) : resolve(opened),
+		);
+	});
+	db.configure('busyTimeout', 15_000);
+	const get = (sql, params) =>
+		new Promise((resolve, reject) =>
+			db.get(sql, params, (error, row) => (error ? reject(error) : resolve(row))),
+		);
+	const run = (sql, params) =>
+		new Promise((resolve, reject) =>
+			db.run(sql, params, function (error) {
+				if (error) reject(error);
+				else resolve(this.changes);
+			}),
+		);
+	try {
+		const row = await get('SELECT staticData FROM workflow_entity WHERE id = ?', [workflowId]);
+		const rows = await run('UPDATE workflow_entity SET staticData = NULL WHERE id = ?', [
+			workflowId,
+		]);
+		return {
+			before: row?.staticData ?? null,
+			rows,
+			how: 'UPDATE workflow_entity SET staticData = NULL on database.sqlite, n8n running',
+		};
+	} finally {
+		await new Promise((resolve) => db.close(resolve));
+	}
+}
 
 /**
  * 8. The README's import command run a second time on the same n8n (a template upgrade, or a second
  * try). The files carry their workflow ids, so n8n updates the three workflows in place instead of
  * adding copies whose triggers would have the same Production URLs. n8n unpublishes what it
- * imports and replaces the workflow's static data; the user publishes again.
+ * imports and replaces the workflow's static data (the chat template keeps none: what is delivered
+ * is read from Kommo); the user publishes again.
  */
 async function reimportScenario(n8n, sandbox, imported, { janeLeadId }) {
 	const { chat } = imported;
@@ -198,6 +254,10 @@ async function main() {
 
 		const chatResult = await chatScenarios(n8n, sandbox, chat);
 		await duplicateContactScenario(n8n, sandbox, chat);
+		await restartScenario(n8n, sandbox, chat, { restart: () => restartN8n(n8n, chat) });
+		await staticDataWipedScenario(n8n, sandbox, chat, {
+			wipe: (workflowId) => wipeStaticDataSqlite(n8n, workflowId),
+		});
 		await stageScenarios(n8n, sandbox, stage, chatResult);
 		await reimportScenario(n8n, sandbox, imported, chatResult);
 		save('sandbox-log.json', sandbox.log);

@@ -1,5 +1,10 @@
 // A stand-in for api.intercom.io on 127.0.0.1: serves the test fixtures and records every request, so
 // checks can assert what the nodes really sent from inside n8n.
+//
+// It also stands in for Kommo as the record of what is delivered (the templates read the newest
+// transcript note on the deal): GET /_e2e/delivered/<conversationId> → `{ transcriptKey }` (null
+// until a key was recorded), POST /_e2e/delivered/<conversationId>?key=<transcript key> records one.
+// `delivered` holds every recorded key, in order, by conversation.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +22,7 @@ export async function startIntercomStub() {
 	const contact = fixture('contact.json');
 	const notFound = fixture('error-not-found.json');
 	const requests = [];
+	const delivered = new Map();
 
 	const server = createServer((req, res) => {
 		const url = new URL(req.url, 'http://stub');
@@ -30,6 +36,16 @@ export async function startIntercomStub() {
 			res.writeHead(status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(body));
 		};
+		const record = /^\/_e2e\/delivered\/([^/]+)$/.exec(url.pathname);
+		if (record && req.method === 'GET') {
+			return send(200, { transcriptKey: delivered.get(record[1])?.at(-1) ?? null });
+		}
+		if (record && req.method === 'POST') {
+			const key = url.searchParams.get('key');
+			if (!key) return send(400, { error: 'key is missing' });
+			delivered.set(record[1], [...(delivered.get(record[1]) ?? []), key]);
+			return send(200, { transcriptKey: key });
+		}
 		if (req.method === 'GET' && url.pathname === `/conversations/${conversation.id}`) {
 			return send(200, conversation);
 		}
@@ -44,6 +60,7 @@ export async function startIntercomStub() {
 		baseUrl: `http://127.0.0.1:${port}`,
 		conversation,
 		requests,
+		delivered,
 		close: () => new Promise((resolve) => server.close(resolve)),
 	};
 }
