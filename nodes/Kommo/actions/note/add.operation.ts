@@ -76,7 +76,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once. Off saves that read when an earlier step already knows what is on the lead (the Transcript with \"Newest Transcript Note in Kommo\"); a write whose answer was lost is still checked by its key before it is retried, and a re-run from the executions list always reads first.",
+			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once. Off saves that read when an earlier step already knows what is on the lead (Find by Email's \"transcriptKey\" fed to the Transcript's \"Start After Transcript Key\", as in the templates); a write whose answer was lost is still checked by its key before it is retried, and a re-run from the executions list always reads first.",
 	},
 	{
 		displayName: 'Idempotency Key',
