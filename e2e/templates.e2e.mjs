@@ -64,6 +64,7 @@ const {
 	restartScenario,
 	staticDataWipedScenario,
 	stageScenarios,
+	errorWorkflowScenario,
 } = createScenarios({ check, save, linkAppId, quietMs });
 
 /** 9. n8n stopped and started again, as an admin restarts it (or an update does). */
@@ -260,6 +261,7 @@ async function main() {
 		});
 		await stageScenarios(n8n, sandbox, stage, chatResult);
 		await reimportScenario(n8n, sandbox, imported, chatResult);
+		await errorWorkflowScenario(n8n, sandbox, chat, imported.errorReport);
 		save('sandbox-log.json', sandbox.log);
 	} catch (error) {
 		crashed(error);

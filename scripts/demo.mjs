@@ -394,10 +394,16 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 		await registerKommoWebhook(sandbox, kommoWebhookUrl);
 		say(dim(`      Kommo webhook "Lead status changed" → ${kommoWebhookUrl}`));
 
-		const workflowIds = { forward: workflows.chat.id, reverse: workflows.stage.id };
+		const workflowIds = {
+			forward: workflows.chat.id,
+			reverse: workflows.stage.id,
+			// imported as shipped, not published: the demo runs one process (no Redis)
+			queueForward: workflows.queueChat.id,
+		};
 		const urls = {
 			editor: `${n8n.baseUrl}/`,
 			forward: `${n8n.baseUrl}/workflow/${workflowIds.forward}`,
+			queueForward: `${n8n.baseUrl}/workflow/${workflowIds.queueForward}`,
 			reverse: `${n8n.baseUrl}/workflow/${workflowIds.reverse}`,
 			intercomWebhook: intercomWebhookUrl,
 			kommoWebhook: kommoWebhookUrl,

@@ -3,7 +3,8 @@
 // Uses the demo when it is running (`npm start` in another terminal), otherwise starts it here and stops
 // it afterwards. Drives Debian's Chromium headless over the Chrome DevTools Protocol with Node's built-in
 // WebSocket (no browser-automation dependency): signs in as the demo owner, opens each workflow in the
-// editor and saves docs/screenshots/{forward,reverse}-branch.png at 1600×1000.
+// editor and saves docs/screenshots/{forward,reverse}-branch.png and forward-branch.queue-mode.png at
+// 1600×1000.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -82,6 +83,7 @@ async function main() {
 	const baseUrl = demo.urls.editor.replace(/\/$/, '');
 	const workflows = [
 		{ url: demo.urls.forward, file: 'forward-branch.png', nodes: 15 },
+		{ url: demo.urls.queueForward, file: 'forward-branch.queue-mode.png', nodes: 17 },
 		{ url: demo.urls.reverse, file: 'reverse-branch.png', nodes: 5 },
 	];
 	let browser;

@@ -8,12 +8,4 @@
 #                                         1.x LTS (e.g. 1.123.81, machine's Node): install + node panel
 #   SCREENSHOTS=1 scripts/ui-install.sh   also refreshes docs/screenshots/ui-install-*.png, node-icons-*.png
 set -eu
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-version=${1:-${N8N_VERSION:-2.41.1}}
-export N8N_VERSION="$version"
-case "$version" in
-# Node 20 has the WebSocket client the CDP code uses behind a flag (global from Node 22 on).
-1.*) exec node --experimental-websocket e2e/ui-install.e2e.mjs ;;
-*) exec sh scripts/node24.sh node e2e/ui-install.e2e.mjs ;;
-esac
+exec sh "$(dirname "$0")/chromium-e2e.sh" e2e/ui-install.e2e.mjs "$@"

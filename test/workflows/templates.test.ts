@@ -38,6 +38,7 @@ import {
 	deliverWebhook,
 	PACKAGE,
 	registerCredentials,
+	loadOptions,
 	registerNodes,
 	runWorkflow,
 } from '../helpers/n8n';
@@ -45,6 +46,7 @@ import type { NodeClass, RunResult } from '../helpers/n8n';
 import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
 import { generatedConversation, messageNumbers } from '../nodes/Transcript/helpers';
 import { forgetProcessMemory } from '../../nodes/shared/processMemory';
+import { pipelinesFixture } from '../nodes/Kommo/kommoTestKit';
 import { useClock } from '../../nodes/shared/clock';
 
 const OUR_NODES: Record<string, NodeClass> = {
@@ -77,6 +79,7 @@ const TEMPLATE_DIR = join(__dirname, '..', '..', 'workflows');
 const FORWARD = 'intercom-chat-to-kommo-deal.json';
 const REVERSE = 'kommo-stage-to-intercom-tag.json';
 const QUEUE_FORWARD = 'intercom-chat-to-kommo-deal.queue-mode.json';
+const ERROR_REPORT = 'error-report.json';
 
 function loadTemplate(file: string): ExportedWorkflow {
 	return JSON.parse(readFileSync(join(TEMPLATE_DIR, file), 'utf8')) as ExportedWorkflow;
@@ -113,6 +116,7 @@ function checkParameters(
 	values: IDataObject,
 	context: { node: INode; description: INodeTypeDescription; root: IDataObject; path: string },
 	problems: string[],
+	emptyLoaded: EmptyLoadedChoice[] = [],
 ) {
 	for (const [key, value] of Object.entries(values)) {
 		const where = `${context.node.name}: ${context.path}${key}`;
@@ -140,7 +144,13 @@ function checkParameters(
 		const allowedValues = allowed.map((option) => option.value);
 		if (property.type === 'options') {
 			if (loaded) {
-				if (value !== '' && !isExpression(value) && !isUniversalStage(key, value)) {
+				if (value === '') {
+					emptyLoaded.push({
+						node: context.node,
+						path: `${context.path}${key}`,
+						method: String(property.typeOptions?.loadOptionsMethod),
+					});
+				} else if (!isExpression(value) && !isUniversalStage(key, value)) {
 					problems.push(`${where} hard-codes "${String(value)}", an ID of one account`);
 				}
 			} else if (!isExpression(value) && !allowedValues.includes(value as string)) {
@@ -178,6 +188,7 @@ function checkParameters(
 				value as IDataObject,
 				{ ...context, path: `${context.path}${key}.` },
 				problems,
+				emptyLoaded,
 			);
 		} else if (property.type === 'fixedCollection') {
 			const groups = allowed as unknown as INodePropertyCollection[];
@@ -194,6 +205,7 @@ function checkParameters(
 						row as IDataObject,
 						{ ...context, path: `${context.path}${key}.${groupName}[${index}].` },
 						problems,
+						emptyLoaded,
 					),
 				);
 			}
@@ -201,6 +213,13 @@ function checkParameters(
 			problems.push(`${where} has a type (${property.type}) this check does not know`);
 		}
 	}
+}
+
+/** A list loaded from the account (`loadOptionsMethod`) that the template leaves at its empty default. */
+interface EmptyLoadedChoice {
+	node: INode;
+	path: string;
+	method: string;
 }
 
 /** Every text in the parameters that is not an expression. */
@@ -261,7 +280,10 @@ describe.each([FORWARD, QUEUE_FORWARD, REVERSE])('template %s', (file) => {
 			['connections', 'id', 'name', 'nodes', 'pinData', 'settings'].sort(),
 		);
 		expect(typeof template.name).toBe('string');
-		expect(template.settings).toEqual({ executionOrder: 'v1' });
+		expect(template.settings).toEqual({
+			executionOrder: 'v1',
+			errorWorkflow: loadTemplate(ERROR_REPORT).id,
+		});
 		expect(template.pinData).toEqual({});
 		const names = template.nodes.map((node) => node.name);
 		expect(new Set(names).size).toBe(names.length);
@@ -407,6 +429,48 @@ describe.each([FORWARD, QUEUE_FORWARD, REVERSE])('template %s', (file) => {
 		expect(raw).not.toMatch(/"(accessToken|clientSecret|apiKey|password)"\s*:/i);
 	});
 
+	test('an empty value of a list loaded from the account is a choice the list offers (the editor flags any other), in every enabled node', async () => {
+		const emptyLoaded: EmptyLoadedChoice[] = [];
+		for (const node of ours.filter((n) => !n.disabled)) {
+			const description = descriptionOf(node);
+			checkParameters(
+				description.properties,
+				node.parameters as IDataObject,
+				{ node, description, root: node.parameters as IDataObject, path: '' },
+				[],
+				emptyLoaded,
+			);
+		}
+		nock.disableNetConnect();
+		const unmatched: string[] = [];
+		const recordUnmatched = (request: { method?: string; path?: string }) =>
+			unmatched.push(`${request.method} ${request.path}`);
+		nock.emitter.on('no match', recordUnmatched);
+		kommo().get('/api/v4/leads/pipelines').times(10).reply(200, pipelinesFixture);
+		const missing: string[] = [];
+		for (const { node, path, method } of emptyLoaded) {
+			const options = (await loadOptions({
+				node: {
+					name: node.name,
+					type: ourNodeName(node)!,
+					parameters: node.parameters as IDataObject,
+					credentials: { intercomKommoKommoApi: 'Kommo account' },
+				},
+				method,
+				credentials,
+			})) as INodePropertyOptions[];
+			if (!options.some((option) => option.value === '')) missing.push(`${node.name}: ${path}`);
+		}
+		nock.cleanAll();
+		nock.emitter.removeListener('no match', recordUnmatched);
+		nock.enableNetConnect();
+		expect(unmatched).toEqual([]);
+		expect(missing).toEqual([]);
+		expect(emptyLoaded.map(({ node, path }) => `${node.name}: ${path}`)).toEqual(
+			EMPTY_LOADED_CHOICES[file],
+		);
+	});
+
 	test('every node n8n would flag as unfinished is one the sticky notes tell the user to fill', () => {
 		const flagged: string[] = [];
 		for (const node of ours.filter((n) => !n.disabled)) {
@@ -492,6 +556,23 @@ describe('the two chat templates have one shape', () => {
 });
 
 /** Parameters the user must fill after importing (the sticky notes say so). */
+/** Lists loaded from the account that a template leaves at "Main Pipeline" / "First Stage of the Pipeline". */
+const EMPTY_LOADED_CHOICES: Record<string, string[]> = {
+	[FORWARD]: [
+		'Create deal for contact: pipelineId',
+		'Create deal for contact: statusId',
+		'Create deal and contact: pipelineId',
+		'Create deal and contact: statusId',
+	],
+	[QUEUE_FORWARD]: [
+		'Create deal for contact: pipelineId',
+		'Create deal for contact: statusId',
+		'Create deal and contact: pipelineId',
+		'Create deal and contact: statusId',
+	],
+	[REVERSE]: [],
+};
+
 const EXPECTED_TO_FILL: Record<string, string[]> = {
 	[FORWARD]: [],
 	[QUEUE_FORWARD]: [],

@@ -4,11 +4,18 @@ import {
 	getTagMappingFields,
 	getUsers,
 } from './loadOptions';
-import { getPipelines, getStages } from '../../shared/kommo/pipelineOptions';
+import {
+	getPipelines,
+	getPipelinesOrMain,
+	getStages,
+	getStagesOrFirst,
+} from '../../shared/kommo/pipelineOptions';
 
 export const loadOptions = {
 	getPipelines,
+	getPipelinesOrMain,
 	getStages,
+	getStagesOrFirst,
 	getUsers,
 	getLeadCustomFields,
 	getTagMappingFields,

@@ -80,6 +80,45 @@ export async function getPipelines(this: ILoadOptionsFunctions): Promise<INodePr
 }
 
 /**
+ * The value of "Main Pipeline" and "First Stage of the Pipeline" in Lead › Create: empty, as the node
+ * has always read it (no pipeline_id / status_id sent, so Kommo uses its main pipeline and the first
+ * stage). Listed as a choice so that n8n's editor, which flags a value missing from the loaded list,
+ * accepts the empty default (it checks `options.map(o => o.value).includes(value)`, and '' is kept).
+ */
+export const KOMMO_DEFAULT_CHOICE = '';
+
+/** The default choice of Lead › Create, listed first. */
+function defaultChoiceFirst(
+	name: string,
+	description: string,
+	options: INodePropertyOptions[],
+): INodePropertyOptions[] {
+	return [{ name, value: KOMMO_DEFAULT_CHOICE, description }, ...options];
+}
+
+/** Pipelines, after "Main Pipeline" (empty: Kommo's main pipeline), for Lead › Create. */
+export async function getPipelinesOrMain(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return defaultChoiceFirst(
+		'Main Pipeline',
+		"The account's main pipeline, whichever it is when the lead is created",
+		await getPipelines.call(this),
+	);
+}
+
+/** Stages, after "First Stage of the Pipeline" (empty: the pipeline's first stage), for Lead › Create. */
+export async function getStagesOrFirst(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return defaultChoiceFirst(
+		'First Stage of the Pipeline',
+		'The first stage of the chosen pipeline (of the main pipeline, if none)',
+		await getStages.call(this),
+	);
+}
+
+/**
  * Stages of the chosen pipeline(s); with none chosen, every stage as "Pipeline › Stage". The value is
  * always the status id: ordinary ids are unique across pipelines, and Won (142) / Lost (143) mean the
  * same in each, so with no pipeline chosen they are listed once.

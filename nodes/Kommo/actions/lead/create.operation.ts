@@ -27,19 +27,19 @@ const properties: INodeProperties[] = [
 		displayName: 'Pipeline Name or ID',
 		name: 'pipelineId',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPipelines' },
+		typeOptions: { loadOptionsMethod: 'getPipelinesOrMain' },
 		default: '',
 		description:
-			'Empty means the main pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'"Main Pipeline" (the default) is the account\'s main pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Stage Name or ID',
 		name: 'statusId',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getStages', loadOptionsDependsOn: ['pipelineId'] },
+		typeOptions: { loadOptionsMethod: 'getStagesOrFirst', loadOptionsDependsOn: ['pipelineId'] },
 		default: '',
 		description:
-			'Empty means the first stage of the pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'"First Stage of the Pipeline" (the default) is the first stage of the chosen pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Contact',

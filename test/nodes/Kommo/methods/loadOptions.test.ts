@@ -61,6 +61,33 @@ test('getStages adds Won/Lost when Kommo leaves them out of a pipeline', async (
 	scope.done();
 });
 
+test('Lead › Create lists "Main Pipeline" and "First Stage of the Pipeline" first, with the empty value the node reads as Kommo\'s defaults', async () => {
+	const scope = kommo().get('/api/v4/leads/pipelines').times(2).reply(200, pipelinesFixture);
+	const pipelines = await load('getPipelinesOrMain', { pipelineId: '' });
+	const stages = (await load('getStagesOrFirst', { pipelineId: '' })) as Array<{ value: unknown }>;
+	scope.done();
+	expect(pipelines[0]).toMatchObject({ name: 'Main Pipeline', value: '' });
+	expect(pipelines.slice(1)).toEqual([
+		{ name: 'Sales', value: 6950551 },
+		{ name: 'Support', value: 7000001 },
+	]);
+	expect(stages[0]).toMatchObject({ name: 'First Stage of the Pipeline', value: '' });
+	expect(stages.slice(1).map((stage) => stage.value)).toEqual([
+		58141803, 58141807, 60000001, 142, 143,
+	]);
+});
+
+test('Lead › Create: the stage list after "First Stage of the Pipeline" follows the chosen pipeline', async () => {
+	const scope = kommo().get('/api/v4/leads/pipelines').reply(200, pipelinesFixture);
+	expect(await load('getStagesOrFirst', { pipelineId: 7000001 })).toEqual([
+		expect.objectContaining({ name: 'First Stage of the Pipeline', value: '' }),
+		{ name: 'New chat', value: 60000001 },
+		{ name: 'Closed - won', value: 142 },
+		{ name: 'Closed - lost', value: 143 },
+	]);
+	scope.done();
+});
+
 test('getUsers follows pagination', async () => {
 	const scope = kommo()
 		.get('/api/v4/users')
