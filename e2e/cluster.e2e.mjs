@@ -25,7 +25,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { ensureDebianPackages, startCluster } from './lib/cluster.mjs';
 import { checkRecorder } from './lib/checks.mjs';
-import { ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
+import { E2E_OWNER, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
 import { createScenarios } from './lib/scenarios.mjs';
 import {
 	TEMPLATE_FILES,
@@ -61,12 +61,7 @@ const outDir = path.join(repoRoot, 'e2e', '.out', `cluster-${template}`);
 const quietMs = Number(process.env.E2E_QUIET_MS ?? 4000);
 const BURST_CHATS = Number(process.env.E2E_CLUSTER_BURST ?? 50);
 const SPREAD_CHATS = Number(process.env.E2E_CLUSTER_SPREAD ?? 20);
-const owner = {
-	email: 'owner@e2e.invalid',
-	firstName: 'E2E',
-	lastName: 'Owner',
-	password: 'E2e-password-1',
-};
+const owner = E2E_OWNER;
 process.env.GENERIC_TIMEZONE = 'UTC';
 
 const transcriptNode = readTemplate(chatFile).nodes.find((n) => n.name === 'Transcript');

@@ -11,6 +11,7 @@ import { checkRecorder } from './lib/checks.mjs';
 import { staticDataIsEmpty } from './lib/scenarios.mjs';
 import { fixture, startIntercomStub } from './lib/intercom-stub.mjs';
 import {
+	E2E_OWNER,
 	N8n,
 	ensureN8n,
 	installPackage,
@@ -27,12 +28,7 @@ const credentialId = 'e2eIntercomCred1';
 const webhookId = randomUUID();
 const clientSecret = 'e2e-client-secret';
 const accessToken = 'e2e-access-token';
-const owner = {
-	email: 'owner@e2e.invalid',
-	firstName: 'E2E',
-	lastName: 'Owner',
-	password: 'E2e-password-1',
-};
+const owner = E2E_OWNER;
 // How long a request that must NOT start an execution is given to (wrongly) produce one.
 const quietMs = Number(process.env.E2E_QUIET_MS ?? 4000);
 

@@ -27,7 +27,15 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { connect, launchChromium, openPage, signIn } from './lib/cdp.mjs';
-import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
+import {
+	E2E_OWNER,
+	N8n,
+	ensureN8n,
+	installPackage,
+	log,
+	makeWorkDir,
+	repoRoot,
+} from './lib/n8n.mjs';
 import { checkRecorder } from './lib/checks.mjs';
 import {
 	TEMPLATE_FILES,
@@ -45,12 +53,7 @@ const outDir = path.join(repoRoot, 'e2e', '.out', `template-panels-${version}`);
 const shotsDir = path.join(outDir, 'panels');
 const width = 1440;
 const height = 900;
-const owner = {
-	email: 'owner@e2e.invalid',
-	firstName: 'E2E',
-	lastName: 'Owner',
-	password: 'E2e-password-1',
-};
+const owner = E2E_OWNER;
 /**
  * Nodes that are off in a template, with the parameters the user is told to fill before switching
  * them on (the sticky note next to them says so): red there is the editor asking for that choice.

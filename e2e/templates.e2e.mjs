@@ -14,7 +14,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
+import {
+	E2E_OWNER,
+	N8n,
+	ensureN8n,
+	installPackage,
+	log,
+	makeWorkDir,
+	repoRoot,
+} from './lib/n8n.mjs';
 import { checkRecorder } from './lib/checks.mjs';
 import { createScenarios } from './lib/scenarios.mjs';
 import {
@@ -38,12 +46,7 @@ const version = process.env.N8N_VERSION ?? '2.41.1';
 const legacyLine = version.startsWith('1.');
 const outDir = path.join(repoRoot, 'e2e', '.out', `templates-${version}`);
 const quietMs = Number(process.env.E2E_QUIET_MS ?? 4000);
-const owner = {
-	email: 'owner@e2e.invalid',
-	firstName: 'E2E',
-	lastName: 'Owner',
-	password: 'E2e-password-1',
-};
+const owner = E2E_OWNER;
 // The link's app id: the Transcript's "Intercom App ID" parameter, else the input item's appId. In
 // the template the Transcript reads Get conversation's output, which has no appId, so with the
 // parameter empty the link uses Intercom's "_" placeholder (README, "Conversation link").

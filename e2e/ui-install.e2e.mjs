@@ -26,6 +26,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { connect, launchChromium, openPage, signIn } from './lib/cdp.mjs';
 import {
+	E2E_OWNER,
 	N8n,
 	ensureN8n,
 	log,
@@ -57,12 +58,7 @@ const docsShots = path.join(repoRoot, 'docs', 'screenshots');
 const writeDocs = process.env.SCREENSHOTS === '1' && !legacyLine;
 const width = 1440;
 const height = 900;
-const owner = {
-	email: 'owner@e2e.invalid',
-	firstName: 'E2E',
-	lastName: 'Owner',
-	password: 'E2e-password-1',
-};
+const owner = E2E_OWNER;
 // The node panel of an empty workflow ("What triggers this workflow?") lists a trigger under its app's
 // name: our Intercom Trigger as "Intercom", and Kommo with Kommo Trigger as one "Kommo" entry.
 const NODE_NAMES = {

@@ -19,6 +19,13 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const packageName = 'n8n-nodes-intercom-kommo';
+/** The n8n owner every e2e suite signs up and signs in as. */
+export const E2E_OWNER = {
+	email: 'owner@e2e.invalid',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-password-1',
+};
 
 const localOnly = '127.0.0.1';
 
