@@ -26,6 +26,15 @@
 //      7 requests/s, with the resident memory of the n8n process;
 //   5. the Transcript renderer bench (bench/transcript.bench.js) on the same build.
 //
+// With BENCH_BASELINE_REF=<git ref> (off by default), the chat template and the package as they were
+// at that ref run beside the current ones (bench/baseline.mjs) in two side n8n processes, one
+// template each, started and stopped with the first for each engine: "ours-before" (the ref) and
+// "ours-after" (the current build, the same as "ours"). Every warm-up and latency round then also
+// sends one event to each, on its own seeded existing-deal chat, in the same rotation and pacing
+// (the two swap places every other round; not in the trace rounds, which profile the first process
+// only). ours-after ÷ ours-before compares the templates in like processes; ours ÷ ours-after is
+// what the process adds. Leg 1 also counts ours-before's calls per path.
+//
 // No thresholds: it prints tables and writes the raw numbers to bench/results/n8n.json (CPU
 // profiles next to it, bench/results/n8n-logs/*.cpuprofile).
 // Run: npm run bench
@@ -33,6 +42,7 @@
 // Knobs: BENCH_ENGINES (vm,legacy) BENCH_EVENTS (200) BENCH_PACE_MS (1250) BENCH_TRACE_ROUNDS (40)
 //        BENCH_PROFILE_INTERVAL_US (500) BENCH_BURST (500; 0 skips) BENCH_WEBHOOK_TIMEOUT_S (5)
 //        BENCH_INTERCOM_RETRY (1) BENCH_BURST_TIMEOUT_S (600) N8N_VERSION (2.41.1)
+//        BENCH_BASELINE_REF (unset) BENCH_QUEUE (1; 0 skips the queue-mode leg)
 //
 // Note latency is measured from the moment the bench POSTs the webhook to the moment the sandbox
 // finished answering the note POST (its request log: start time + duration); the sandbox runs in
@@ -65,6 +75,7 @@ import {
 	sandboxCredentials,
 	waitForWebhook,
 } from '../e2e/lib/templates.mjs';
+import { BASELINE_REF, prepareBaseline } from './baseline.mjs';
 import { queueModeLeg } from './queue-mode.bench.mjs';
 
 const require = createRequire(import.meta.url);
@@ -817,8 +828,20 @@ const BENCH_FILES = {
 };
 /** In the order rounds start with (rotated by one every round). */
 const WORKFLOWS = ['ours', 'floor', 'peer', 'emptyTrigger', 'emptyWebhook'];
+// With a baseline, warm-up and latency rounds rotate seven: the two side processes' events go
+// before the Webhook node alone (ours keeps its predecessor), and swap places every other round.
+const SIDES = ['oursAfter', 'oursBefore'];
+const ROTATION = BASELINE_REF
+	? ['ours', 'floor', 'peer', 'emptyTrigger', ...SIDES, 'emptyWebhook']
+	: WORKFLOWS;
+/** The order of the tables. */
+const SHOWN = BASELINE_REF
+	? ['ours', ...SIDES, 'floor', 'peer', 'emptyTrigger', 'emptyWebhook']
+	: WORKFLOWS;
 const LABELS = {
 	ours: 'ours (shipped template)',
+	oursAfter: 'ours-after (the same, own process)',
+	oursBefore: `ours-before (at ${BASELINE_REF}, own process)`,
 	floor: 'floor (Webhook + 5 HTTP Request)',
 	peer: 'peer (built-in nodes)',
 	emptyTrigger: 'Intercom Trigger alone',
@@ -1020,22 +1043,27 @@ async function main() {
 			paceMs: PACE_MS,
 			profileIntervalUs: PROFILE_INTERVAL_US,
 			burst: BURST,
+			...(BASELINE_REF ? { baselineRef: BASELINE_REF } : {}),
 		},
 		legs: {},
 	};
 	let sandbox;
 	let n8n;
+	let baseline;
 	let session;
 	try {
 		log(`installing n8n ${version} (cached after the first run)`);
 		const install = await ensureN8n(version, path.join(logDir, 'install.log'));
 		log('building, packing and installing the package');
-		await installPackage(userFolder, work, path.join(logDir, 'package.log'));
+		const tarball = await installPackage(userFolder, work, path.join(logDir, 'package.log'));
 
 		// Chats: 0 for the calls per path; each event of ours, the floor and the peer gets a fresh one
-		// (the template writes only new messages, so a chat it has delivered would take another path).
+		// (the template writes only new messages, so a chat it has delivered would take another path),
+		// and so does each engine's warm-up. With a baseline: each side process's warm-up and latency
+		// events and its warm-up per engine, and ours-before's calls per path.
 		const perWorkflow = WARMUP + EVENTS + TRACE_ROUNDS;
-		const chatCount = 2 + ENGINES.length * 3 * perWorkflow;
+		const baselineChats = BASELINE_REF ? 1 + 2 * ENGINES.length * (1 + WARMUP + EVENTS) : 0;
+		const chatCount = 1 + ENGINES.length * (1 + 3 * perWorkflow) + baselineChats;
 		sandbox = await createSandbox({ port: 0, seed: 'default', logLimit: 2_000_000 });
 		sandbox.seed(existingDealSeed(chatCount), { merge: true });
 		sandbox.seed(newChatSeed('02', 900000, 2), { merge: true });
@@ -1082,6 +1110,33 @@ async function main() {
 		};
 		const preloadPath = path.join(work, 'bench-trace-preload.cjs');
 		writeFileSync(preloadPath, `(${tracePreload.toString()})();\n`);
+		if (BASELINE_REF) {
+			baseline = await prepareBaseline({
+				ref: BASELINE_REF,
+				tarball,
+				installDir: install.dir,
+				workDir: work,
+				logDir,
+				credentials: sandboxCredentials(sandbox, { kommoLimit: KOMMO_LIMIT }),
+			});
+			for (const key of SIDES) {
+				nodeTypes[key] = baseline[key].nodeTypes;
+				workflowIds[key] = baseline[key].chat.id;
+			}
+			results.baseline = {
+				ref: baseline.ref,
+				commit: baseline.commit,
+				tarball: baseline.tarball,
+				nodeModules: baseline.lockShared ? 'linked (same package-lock.json)' : 'npm ci',
+				templateNodes: {
+					oursAfter: baseline.oursAfter.templateNodes,
+					oursBefore: baseline.oursBefore.templateNodes,
+				},
+				processes:
+					'ours-after and ours-before: one n8n process each (own user folder and port), the same install and sandbox; ours runs in the first process with the four other workflows',
+				rounds: 'warm-up and latency rounds, not trace rounds',
+			};
+		}
 
 		let callShapes;
 		for (const [legIndex, engine] of ENGINES.entries()) {
@@ -1093,20 +1148,32 @@ async function main() {
 			// (two warm isolates, so an execution after a community trigger's webhook phase finds one)
 			const [engineName, ...flags] = engine.split('+');
 			const pool = flags.map((flag) => /^pool(\d+)$/.exec(flag)?.[1]).find(Boolean);
-			n8n.extraEnv = {
+			const engineEnv = (port) => ({
 				N8N_EXPRESSION_ENGINE: engineName,
 				...(flags.includes('lazy') ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}),
 				...(pool ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: pool } : {}),
 				NODE_OPTIONS: [
 					process.env.NODE_OPTIONS,
-					`--inspect=127.0.0.1:${inspectPort}`,
+					`--inspect=127.0.0.1:${port}`,
 					`--require=${preloadPath}`,
 				]
 					.filter(Boolean)
 					.join(' '),
-			};
+			});
+			n8n.extraEnv = engineEnv(inspectPort);
 			await n8n.start();
 			await n8n.signIn(owner);
+			// the side processes: the same engine, flags and preload (their inspectors unused)
+			const sideUrls = {};
+			for (const key of baseline ? SIDES : []) {
+				const side = baseline[key];
+				side.n8n.extraEnv = engineEnv(await freePort());
+				await side.n8n.start();
+				await side.n8n.signIn(owner);
+				sideUrls[key] = (await productionUrl(side.n8n, side.chat)).url;
+				await waitForWebhook(sideUrls[key]);
+				log(`${LABELS[key]}: n8n up on ${side.n8n.baseUrl} (pid ${side.n8n.child.pid})`);
+			}
 			const chatUrl = (await productionUrl(n8n, imported.chat)).url;
 			const stageUrl = (await productionUrl(n8n, imported.stage)).url;
 			const urls = {
@@ -1126,6 +1193,14 @@ async function main() {
 				conversationId: String(700000 + freshChat()),
 			});
 			await quiet(sandbox);
+			for (const url of Object.values(sideUrls)) {
+				await sandbox.sendIntercomWebhook({
+					url,
+					topic: 'conversation.user.created',
+					conversationId: String(700000 + freshChat()),
+				});
+				await quiet(sandbox);
+			}
 
 			if (legIndex === 0) {
 				await registerKommoWebhook(sandbox, stageUrl);
@@ -1150,6 +1225,15 @@ async function main() {
 					);
 				}
 				results.floorCallsPerEvent = callShapes.map(shape);
+				if (baseline) {
+					// the same paths on the baseline, on its own existing-deal chat and new customer
+					const before = await callsPerPath(sandbox, sideUrls.oursBefore, {
+						existingChat: String(700000 + freshChat()),
+						newLeadChat: '900001',
+						stageChanges: false,
+					});
+					results.callsPerPathBefore = before.perPath;
+				}
 			}
 
 			const fire = {
@@ -1159,6 +1243,17 @@ async function main() {
 						topic: 'conversation.user.created',
 						conversationId: String(700000 + i),
 					}),
+				...Object.fromEntries(
+					Object.entries(sideUrls).map(([key, url]) => [
+						key,
+						(i) =>
+							sandbox.sendIntercomWebhook({
+								url,
+								topic: 'conversation.user.created',
+								conversationId: String(700000 + i),
+							}),
+					]),
+				),
 				peer: (i) =>
 					sandbox.sendIntercomWebhook({
 						url: urls.peer,
@@ -1188,7 +1283,7 @@ async function main() {
 						conversationId: '700000',
 					}),
 			};
-			const writesNote = { ours: true, floor: true, peer: true };
+			const writesNote = { ours: true, oursAfter: true, oursBefore: true, floor: true, peer: true };
 			const one = async (workflow, phase) => {
 				const chat = writesNote[workflow] ? freshChat() : 0;
 				const seq = lastSeq(sandbox);
@@ -1216,9 +1311,14 @@ async function main() {
 			};
 			const events = [];
 			const lastStart = new Map();
-			const rounds = async (count, phase) => {
+			const rounds = async (count, phase, rotation = ROTATION) => {
 				for (let round = 0; round < count; round++) {
-					const order = WORKFLOWS.map((_, k) => WORKFLOWS[(k + round) % WORKFLOWS.length]);
+					const order = rotation.map((_, k) => rotation[(k + round) % rotation.length]);
+					// the side processes' two events swap places every other round
+					if (round % 2 === 1 && SIDES.every((key) => order.includes(key))) {
+						const [a, b] = SIDES.map((key) => order.indexOf(key));
+						[order[a], order[b]] = [order[b], order[a]];
+					}
 					for (const workflow of order) {
 						const rest = (lastStart.get(workflow) ?? 0) + PACE_MS - Date.now();
 						if (rest > 0) await delay(rest);
@@ -1231,7 +1331,7 @@ async function main() {
 			};
 			await rounds(WARMUP, 'warm-up');
 			log(
-				`${engine}: ${EVENTS} rounds, one event to each of ${WORKFLOWS.length} workflows per round`,
+				`${engine}: ${EVENTS} rounds, one event to each of ${ROTATION.length} workflows per round`,
 			);
 			await rounds(EVENTS, 'latency');
 
@@ -1253,7 +1353,7 @@ async function main() {
 				session?.close();
 				session = undefined;
 			}
-			await rounds(TRACE_ROUNDS, 'trace');
+			await rounds(TRACE_ROUNDS, 'trace', WORKFLOWS);
 			if (session) {
 				const stop = JSON.parse(
 					await session.evaluate(
@@ -1271,14 +1371,15 @@ async function main() {
 			await quiet(sandbox, 1000);
 
 			// n8n's own timings of every event's execution.
-			for (const workflow of WORKFLOWS) {
+			for (const workflow of SHOWN) {
+				const instance = SIDES.includes(workflow) ? baseline[workflow].n8n : n8n;
 				try {
-					const summaries = await allExecutions(n8n, workflowIds[workflow]);
+					const summaries = await allExecutions(instance, workflowIds[workflow]);
 					const wanted = summaries.filter(
 						(s) => Date.parse(s.startedAt ?? s.createdAt) >= Date.parse(leg.startedAt),
 					);
 					const details = await mapLimit(wanted, 4, (s) =>
-						n8n.execution(s.id).catch(() => undefined),
+						instance.execution(s.id).catch(() => undefined),
 					);
 					const byCreated = details
 						.filter(Boolean)
@@ -1301,8 +1402,10 @@ async function main() {
 				}
 			}
 
+			// the side processes are done (a burst that follows runs on the first one alone)
+			for (const key of baseline ? SIDES : []) await baseline[key].n8n.stop();
 			leg.latency = Object.fromEntries(
-				WORKFLOWS.map((w) => [
+				SHOWN.map((w) => [
 					w,
 					summarizeEvents(events.filter((e) => e.workflow === w && e.phase === 'latency')),
 				]),
@@ -1339,6 +1442,28 @@ async function main() {
 					p50: round(p('peer', 'p50') / p('floor', 'p50'), 2),
 					p95: round(p('peer', 'p95') / p('floor', 'p95'), 2),
 				},
+				...(baseline
+					? {
+							// the templates, each alone in a process of its own
+							oursAfterOverOursBefore: {
+								p50: round(p('oursAfter', 'p50') / p('oursBefore', 'p50'), 3),
+								p95: round(p('oursAfter', 'p95') / p('oursBefore', 'p95'), 3),
+							},
+							// the same code: what the process adds
+							oursOverOursAfter: {
+								p50: round(p('ours', 'p50') / p('oursAfter', 'p50'), 3),
+								p95: round(p('ours', 'p95') / p('oursAfter', 'p95'), 3),
+							},
+							oursAfterOverFloor: {
+								p50: round(p('oursAfter', 'p50') / p('floor', 'p50'), 2),
+								p95: round(p('oursAfter', 'p95') / p('floor', 'p95'), 2),
+							},
+							oursBeforeOverFloor: {
+								p50: round(p('oursBefore', 'p50') / p('floor', 'p50'), 2),
+								p95: round(p('oursBefore', 'p95') / p('floor', 'p95'), 2),
+							},
+						}
+					: {}),
 			};
 			// windows: from an event's POST to the next event's POST (or 1.5 s)
 			const traceEvents = events.filter((e) => e.phase === 'trace');
@@ -1367,7 +1492,7 @@ async function main() {
 			// every field an event has: what one() returns, plus executionId and n8n from the timings
 			leg.events = events;
 			log(
-				`${engine}: p50 ours ${p('ours', 'p50')} · floor ${p('floor', 'p50')} · peer ${p('peer', 'p50')} · trigger alone ${p('emptyTrigger', 'p50')} · webhook alone ${p('emptyWebhook', 'p50')} ms`,
+				`${engine}: p50 ours ${p('ours', 'p50')}${baseline ? ` · ours-after ${p('oursAfter', 'p50')} · ours-before ${p('oursBefore', 'p50')}` : ''} · floor ${p('floor', 'p50')} · peer ${p('peer', 'p50')} · trigger alone ${p('emptyTrigger', 'p50')} · webhook alone ${p('emptyWebhook', 'p50')} ms`,
 			);
 
 			if (legIndex === 0 && BURST > 0) {
@@ -1409,6 +1534,7 @@ async function main() {
 	} finally {
 		session?.close();
 		await n8n?.stop().catch(() => undefined);
+		for (const key of baseline ? SIDES : []) await baseline[key].n8n.stop().catch(() => undefined);
 		if (sandbox) writeFileSync(path.join(logDir, 'sandbox-log.json'), JSON.stringify(sandbox.log));
 		await sandbox?.close().catch(() => undefined);
 		rmSync(work, { recursive: true, force: true });
@@ -1418,8 +1544,15 @@ async function main() {
 	printTable(results);
 }
 
-/** Calls per path: one event of each kind, nothing else running. */
-async function callsPerPath(sandbox, chatUrl) {
+/**
+ * Calls per path: one event of each kind, nothing else running. The defaults are the first
+ * process's chats; the baseline passes its own (and no stage changes: it has no Kommo Trigger).
+ */
+async function callsPerPath(
+	sandbox,
+	chatUrl,
+	{ existingChat = '700000', newLeadChat = '900000', stageChanges = true } = {},
+) {
 	const perPath = {};
 	const measurePath = async (name, fire, exclude = () => false) => {
 		const seq = lastSeq(sandbox);
@@ -1433,17 +1566,17 @@ async function callsPerPath(sandbox, chatUrl) {
 		sandbox.sendIntercomWebhook({
 			url: chatUrl,
 			topic: 'conversation.user.created',
-			conversationId: '700000',
+			conversationId: existingChat,
 		}),
 	);
 	await measurePath('new lead', () =>
 		sandbox.sendIntercomWebhook({
 			url: chatUrl,
 			topic: 'conversation.user.created',
-			conversationId: '900000',
+			conversationId: newLeadChat,
 		}),
 	);
-	sandbox.appendIntercomPart('700000', {
+	sandbox.appendIntercomPart(existingChat, {
 		kind: 'customer',
 		body: '<p>Any news on the quote?</p>',
 	});
@@ -1451,10 +1584,13 @@ async function callsPerPath(sandbox, chatUrl) {
 		sandbox.sendIntercomWebhook({
 			url: chatUrl,
 			topic: 'conversation.user.replied',
-			conversationId: '700000',
+			conversationId: existingChat,
 		}),
 	);
-	const newLead = sandbox.state.kommo.notes.find((n) => /Chat #900000 /.test(n.params?.text ?? ''));
+	if (!stageChanges) return { perPath, existingCalls };
+	const newLead = sandbox.state.kommo.notes.find((n) =>
+		new RegExp(`Chat #${newLeadChat} `).test(n.params?.text ?? ''),
+	);
 	// The PATCH that moves the lead is the bench's own call, not the workflow's.
 	const measureStageChange = (name, statusId) => {
 		let patchSeq = 0;
@@ -1503,8 +1639,9 @@ function printTable(r) {
 				'between nodes',
 			],
 		];
-		for (const w of WORKFLOWS) {
+		for (const w of SHOWN) {
 			const l = leg.latency[w];
+			if (!l) continue;
 			const m = l.n8nMedians;
 			rows.push([
 				LABELS[w],
@@ -1522,7 +1659,7 @@ function printTable(r) {
 		table(rows);
 		const x = leg.ratios;
 		out(
-			`  ours ÷ floor ${x.oursOverFloor.p50}× / ${x.oursOverFloor.p95}× · ours ÷ (floor + trigger cost ${leg.communityTriggerFixedCostMs.p50} ms to its execution's end; ${leg.communityTriggerAnswerCostMs.p50} ms to the answer) ${x.oursOverFloorPlusTriggerCost.p50}× / ${x.oursOverFloorPlusTriggerCost.p95}× · ours ÷ peer ${x.oursOverPeer.p50}× / ${x.oursOverPeer.p95}× (p50 / p95)`,
+			`${x.oursAfterOverOursBefore ? `  ours-after ÷ ours-before ${x.oursAfterOverOursBefore.p50}× / ${x.oursAfterOverOursBefore.p95}× · ours ÷ ours-after ${x.oursOverOursAfter.p50}× / ${x.oursOverOursAfter.p95}× · ours-after ÷ floor ${x.oursAfterOverFloor.p50}× / ${x.oursAfterOverFloor.p95}× · ours-before ÷ floor ${x.oursBeforeOverFloor.p50}× / ${x.oursBeforeOverFloor.p95}×\n` : ''}  ours ÷ floor ${x.oursOverFloor.p50}× / ${x.oursOverFloor.p95}× · ours ÷ (floor + trigger cost ${leg.communityTriggerFixedCostMs.p50} ms to its execution's end; ${leg.communityTriggerAnswerCostMs.p50} ms to the answer) ${x.oursOverFloorPlusTriggerCost.p50}× / ${x.oursOverFloorPlusTriggerCost.p95}× · ours ÷ peer ${x.oursOverPeer.p50}× / ${x.oursOverPeer.p95}× (p50 / p95)`,
 		);
 		const timers = leg.trace?.timers ?? {};
 		const cpu = leg.trace?.profile?.perWorkflow ?? {};
@@ -1574,6 +1711,10 @@ function printTable(r) {
 	for (const [name, t] of Object.entries(r.callsPerPath ?? {}))
 		out(
 			`\n  ${name}: Intercom ${t.intercom}, Kommo ${t.kommo}\n${t.calls.map((c) => `    ${c}`).join('\n')}`,
+		);
+	for (const [name, t] of Object.entries(r.callsPerPathBefore ?? {}))
+		out(
+			`\n  ours-before, ${name}: Intercom ${t.intercom}, Kommo ${t.kommo}\n${t.calls.map((c) => `    ${c}`).join('\n')}`,
 		);
 	if (r.transcriptBench?.output) out(`\n${r.transcriptBench.output}`);
 	if (r.error) out(`\nERROR: ${r.error}`);

@@ -154,7 +154,12 @@ export async function packPackage(workDir, logFile) {
 /** Packs the package (packPackage) and installs the tarball where n8n looks for community packages. */
 export async function installPackage(userFolder, workDir, logFile) {
 	const tarball = await packPackage(workDir, logFile);
+	await installTarball(userFolder, tarball, logFile);
+	return tarball;
+}
 
+/** Installs a packed package where n8n looks for community packages (`<userFolder>/.n8n/nodes`). */
+export async function installTarball(userFolder, tarball, logFile) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
 	writeFileSync(
@@ -175,7 +180,6 @@ export async function installPackage(userFolder, workDir, logFile) {
 		],
 		{ cwd: nodesDir, logFile },
 	);
-	return tarball;
 }
 
 export class N8n {
