@@ -22,6 +22,20 @@ export interface LeadDecision {
 	reason: string;
 }
 
+/** The leads of every candidate that `keep` accepts, each once, most recently updated first. */
+export function distinctLeads(
+	candidates: LeadCandidate[],
+	keep: (lead: IDataObject) => boolean,
+): IDataObject[] {
+	return [
+		...new Map(
+			candidates
+				.flatMap((candidate) => candidate.leads.filter(keep))
+				.map((lead) => [Number(lead.id), lead]),
+		).values(),
+	].sort(newestFirst);
+}
+
 /**
  * The one rule for the lead a chat is written to, across every matching contact (real accounts hold
  * duplicate contacts, and one chat must give one deal): the open lead already holding the chat's
@@ -39,13 +53,7 @@ export async function chooseLead(
 	if (contactCount === 0) {
 		return { leadId: null, contactId: null, leadChoice: null, reason: 'No contact matches' };
 	}
-	const openLeads = [
-		...new Map(
-			candidates
-				.flatMap((candidate) => candidate.leads.filter(isLeadOpen))
-				.map((lead) => [Number(lead.id), lead]),
-		).values(),
-	].sort(newestFirst);
+	const openLeads = distinctLeads(candidates, isLeadOpen);
 	const contactOf = (leadId: number) =>
 		candidates.find((candidate) => candidate.leads.some((lead) => Number(lead.id) === leadId))!
 			.contactId;

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { parseConversationId } from '../../../shared/intercomConversation';
 import { findTranscriptNote } from '../../helpers/transcriptNotes';
 import type { LinkedNote } from '../../helpers/transcriptNotes';
-import { chooseLead, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
+import { chooseLead, distinctLeads, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
 import type { LeadCandidate } from '../../helpers/leadChoice';
 import { describeLead, fetchLeadsByIds, isLeadOpen, newestFirst } from '../../helpers/leads';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
@@ -81,15 +81,6 @@ function sameValue(channel: Channel, stored: string, wanted: string): boolean {
 function linkedLeadIds(contact: IDataObject): number[] {
 	const leads = (contact._embedded as IDataObject | undefined)?.leads;
 	return Array.isArray(leads) ? (leads as IDataObject[]).map((lead) => Number(lead.id)) : [];
-}
-
-/** The closed leads of every matching contact, most recently updated first, each once. */
-function closedLeadIds(candidates: LeadCandidate[]): number[] {
-	const closed = new Map<number, IDataObject>();
-	for (const candidate of candidates) {
-		for (const lead of candidate.leads) if (!isLeadOpen(lead)) closed.set(Number(lead.id), lead);
-	}
-	return [...closed.values()].sort(newestFirst).map((lead) => Number(lead.id));
 }
 
 /**
@@ -178,7 +169,9 @@ export async function findContacts(
 		const leadsToRead =
 			decision.leadId !== null
 				? [decision.leadId]
-				: closedLeadIds(candidates).slice(0, MAX_LEADS_INSPECTED);
+				: distinctLeads(candidates, (lead) => !isLeadOpen(lead))
+						.slice(0, MAX_LEADS_INSPECTED)
+						.map((lead) => Number(lead.id));
 		for (const leadId of leadsToRead) {
 			transcriptKey = (await transcriptNoteOf(leadId))?.key ?? null;
 			if (transcriptKey !== null) break;
