@@ -27,6 +27,7 @@ import { ensureDebianPackages, startCluster } from './lib/cluster.mjs';
 import { checkRecorder } from './lib/checks.mjs';
 import { E2E_OWNER, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
 import { createScenarios } from './lib/scenarios.mjs';
+import { createCatchUpScenarios, setCatchUp } from './lib/catchUpScenarios.mjs';
 import {
 	TEMPLATE_FILES,
 	importTemplates,
@@ -87,6 +88,12 @@ const scenarios = createScenarios({
 	toPublicUrl,
 	settleTimeoutMs: 180_000,
 });
+const catchUp = createCatchUpScenarios({
+	check,
+	save,
+	sandboxState: scenarios.sandboxState,
+	figure,
+});
 const {
 	sandboxState,
 	chatScenarios,
@@ -122,9 +129,15 @@ function sql(query) {
 }
 
 /** Executions of a workflow straight from PostgreSQL (the REST list stops at 100). */
-function dbExecutions(workflowId, afterId = 0) {
+/**
+ * The executions of a workflow after `afterId`, by default those a webhook started: the chat
+ * template's catch-up starts its own (mode `trigger`, and `integrated` for each chat it hands over
+ * to the workflow itself), which the checks of webhook traffic leave out. `mode: null`: all.
+ */
+function dbExecutions(workflowId, afterId = 0, { mode = 'webhook' } = {}) {
+	const byMode = mode ? ` and mode = '${mode}'` : '';
 	const rows = sql(
-		`select id, status, coalesce(to_char("stoppedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS'), '') from execution_entity where "workflowId" = '${workflowId}' and id > ${Number(afterId)} order by id`,
+		`select id, status, coalesce(to_char("stoppedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS'), '') from execution_entity where "workflowId" = '${workflowId}' and id > ${Number(afterId)}${byMode} order by id`,
 	);
 	return rows
 		.split('\n')
@@ -158,14 +171,14 @@ async function settleDb(
 	workflowId,
 	afterId,
 	atLeast,
-	{ ignore = new Set(), timeoutMs = 300_000, stableMs = 3000 } = {},
+	{ ignore = new Set(), timeoutMs = 300_000, stableMs = 3000, mode = 'webhook' } = {},
 ) {
 	const started = Date.now();
 	let stableSince = Date.now();
 	let last = '';
 	let list = [];
 	while (Date.now() - started < timeoutMs) {
-		list = dbExecutions(workflowId, afterId);
+		list = dbExecutions(workflowId, afterId, { mode });
 		const open = list.filter(
 			(e) => ['new', 'running', 'waiting'].includes(e.status) && !ignore.has(e.id),
 		);
@@ -241,10 +254,11 @@ function rateDetail(rate, limitFailures) {
  * stops them) and started again: main, both webhook processes, both workers. PostgreSQL, Redis and
  * nginx stay up, as they do when only n8n is restarted or upgraded.
  */
-async function restartEveryN8nProcess(chat, stage) {
+async function restartEveryN8nProcess(chat, stage, during = async () => {}) {
 	const started = Date.now();
 	const { main, webhookProcesses, workerProcesses } = cluster;
 	for (const n8n of [...webhookProcesses, ...workerProcesses, main]) await n8n.stop();
+	await during();
 	const stoppedSeconds = (Date.now() - started) / 1000;
 	await main.start();
 	for (const n8n of [...webhookProcesses, ...workerProcesses]) await n8n.start();
@@ -680,6 +694,27 @@ async function workerKilledInBurst(sandbox, chat) {
 		lostElsewhere.length === 0,
 		`missing: ${counts.chatsWithLosses.join(',') || 'none'}; killed with the worker: ${[...conversationAtKill.values()].join(',')}; other chats missing messages: ${lostElsewhere.join(',') || 'none'}`,
 	);
+	// What the webhook path lost with the worker, the catch-up brings: no customer writes again.
+	const recoveryStarted = Date.now();
+	let recovered = counts;
+	while (Date.now() - recoveryStarted < 240_000) {
+		recovered = messageCounts(await sandboxState(sandbox), chats);
+		if (recovered.lost === 0) break;
+		await delay(2000);
+	}
+	figure('burst50Recovery', {
+		lostBeforeCatchUp: counts.lost,
+		secondsUntilComplete: recovered.lost === 0 ? (Date.now() - recoveryStarted) / 1000 : null,
+		lost: recovered.lost,
+		duplicated: recovered.duplicated,
+	});
+	check(
+		'C3. after the catch-up, with no further customer message: every message of the burst in Kommo exactly once',
+		recovered.lost === 0 &&
+			recovered.duplicated === 0 &&
+			recovered.chatsOnSeveralDeals.length === 0,
+		`${counts.lost} missing before the catch-up; after ${((Date.now() - recoveryStarted) / 1000).toFixed(0)} s: missing ${recovered.lost} (chats ${recovered.chatsWithLosses.join(',') || '-'}), doubled ${recovered.duplicated}`,
+	);
 	// Reported, not asserted: what n8n itself did with the killed executions.
 	log(
 		`C3. n8n with the killed executions: ${JSON.stringify(failedReasons)}; re-run by n8n: ${rerun.length ? rerun.map(([id]) => id).join(',') : 'none'}; still "running" in the DB: ${stillRunning.join(',') || 'none'}; messages missing before any recovery: ${counts.lost} (chats ${counts.chatsWithLosses.join(',') || '-'})`,
@@ -892,7 +927,8 @@ async function main() {
 					redis: queueMode ? { host: '127.0.0.1', port: redisPort } : undefined,
 				});
 				workflows = await importTemplates(main, credentials, work);
-				for (const key of [chatKey, 'stage']) await publishWithCli(main, workflows[key].id);
+				// the chat workflow is published from the editor, after its catch-up is set (below)
+				await publishWithCli(main, workflows.stage.id);
 			},
 		});
 		publicUrl = cluster.publicUrl;
@@ -901,6 +937,8 @@ async function main() {
 		await main.signIn(owner);
 		const chat = { ...workflows[chatKey], key: 'chat' };
 		const stage = workflows.stage;
+		// docs/catch-up.md: "Import History (Days)" 0 starts from now (the history import is CU4)
+		await setCatchUp(main, chat, { importDays: 0 });
 		for (const workflow of [chat, stage]) {
 			workflow.url = toPublicUrl((await productionUrl(main, workflow)).url);
 			// through nginx: once per webhook process
@@ -923,6 +961,7 @@ async function main() {
 			figures.phaseSeconds = { ...(figures.phaseSeconds ?? {}), [name]: (Date.now() - t) / 1000 };
 			return result;
 		};
+		await phase('CU1 quiet workspace', () => catchUp.quietWorkspace(sandbox));
 		const chatResult = await phase('shared chat scenarios', () =>
 			chatScenarios(main, sandbox, chat),
 		);
@@ -938,11 +977,23 @@ async function main() {
 		await phase('C2 concurrent chats', () => concurrentChats(sandbox, chat));
 		const burst = await phase('C3 worker killed', () => workerKilledInBurst(sandbox, chat));
 		await phase('C4 main restarted', () => mainRestarted(sandbox, chat, stage, burst));
+		await phase('CU3 teammate closing', () => catchUp.teammateClosing(main, sandbox, chat));
+		await phase('CU2 n8n down 3 minutes', () =>
+			catchUp.outage(main, sandbox, chat, {
+				outage: (during) => restartEveryN8nProcess(chat, stage, during),
+			}),
+		);
+		await phase('CU4 history import', () =>
+			catchUp.historyImport(main, sandbox, chat, {
+				restart: () => restartEveryN8nProcess(chat, stage),
+			}),
+		);
 
 		const statuses = {};
-		for (const e of dbExecutions(chat.id)) statuses[e.status] = (statuses[e.status] ?? 0) + 1;
+		for (const e of dbExecutions(chat.id, 0, { mode: null }))
+			statuses[e.status] = (statuses[e.status] ?? 0) + 1;
 		figure('chatExecutionStatuses', statuses);
-		const notOk = dbExecutions(chat.id).filter((e) => e.status !== 'success');
+		const notOk = dbExecutions(chat.id, 0, { mode: null }).filter((e) => e.status !== 'success');
 		figure('chatExecutionsNotSuccessful', await scenarios.executionFailures(main, notOk));
 		const state = await sandboxState(sandbox);
 		const keys = state.kommo.notes

@@ -25,6 +25,7 @@ import {
 } from './lib/n8n.mjs';
 import { checkRecorder } from './lib/checks.mjs';
 import { createScenarios } from './lib/scenarios.mjs';
+import { createCatchUpScenarios, setCatchUp } from './lib/catchUpScenarios.mjs';
 import {
 	CREDENTIAL_NAMES,
 	TEMPLATE_FILES,
@@ -69,6 +70,21 @@ const {
 	stageScenarios,
 	errorWorkflowScenario,
 } = createScenarios({ check, save, linkAppId, quietMs });
+const figures = {};
+const catchUp = createCatchUpScenarios({
+	check,
+	save,
+	sandboxState,
+	figure: (name, value) => {
+		figures[name] = value;
+		log(`FIGURE ${name} = ${JSON.stringify(value)}`);
+	},
+});
+// The 1.x line runs the short catch-up scenarios; the long ones (n8n down 3 minutes, the import of
+// 300 chats) run on the 2.x line here and on the cluster.
+const longCatchUp = process.env.E2E_LONG_CATCH_UP
+	? process.env.E2E_LONG_CATCH_UP === '1'
+	: !legacyLine;
 
 /** 9. n8n stopped and started again, as an admin restarts it (or an update does). */
 async function restartN8n(n8n, chat) {
@@ -148,7 +164,7 @@ async function reimportScenario(n8n, sandbox, imported, { janeLeadId }) {
 	check('8. the Production URL is the same after the second import', url === chat.url, url);
 	await waitForWebhook(url);
 
-	const before = (await n8n.executions(chat.id)).length;
+	const before = (await n8n.executions(chat.id, { mode: 'webhook' })).length;
 	const text = 'After the re-import: please also send the invoice.';
 	sandbox.appendIntercomPart(IDS.intercom.conversation, {
 		kind: 'customer',
@@ -213,11 +229,15 @@ async function main() {
 		const imported = await importTemplates(n8n, sandboxCredentials(sandbox), work);
 		const { chat, stage } = imported;
 		const credentials = sandboxCredentials(sandbox);
-		for (const workflow of [chat, stage]) await publishWithCli(n8n, workflow.id);
+		await publishWithCli(n8n, stage.id);
 
 		const startSeconds = await n8n.start();
 		log(`n8n REST API up after ${startSeconds.toFixed(1)} s (port ${n8n.port})`);
 		await n8n.signIn(owner);
+		// Published from the editor after setting the catch-up's "Import History (Days)" to 0, as
+		// docs/catch-up.md tells a user who wants no history: the seeded chats stay for the
+		// scenarios' webhooks; the history import is CU4.
+		await setCatchUp(n8n, chat, { importDays: 0 });
 		// The credential's "Test" button (its test request, built by an n8n expression in the
 		// credential type, which n8n evaluates with its own expression engine).
 		for (const credential of credentials) {
@@ -256,6 +276,7 @@ async function main() {
 			check(`"${workflow.name}" is active`, stored.active === true);
 		}
 
+		await catchUp.quietWorkspace(sandbox);
 		const chatResult = await chatScenarios(n8n, sandbox, chat);
 		await duplicateContactScenario(n8n, sandbox, chat);
 		await restartScenario(n8n, sandbox, chat, { restart: () => restartN8n(n8n, chat) });
@@ -265,6 +286,20 @@ async function main() {
 		await stageScenarios(n8n, sandbox, stage, chatResult);
 		await reimportScenario(n8n, sandbox, imported, chatResult);
 		await errorWorkflowScenario(n8n, sandbox, chat, imported.errorReport);
+		await catchUp.teammateClosing(n8n, sandbox, chat);
+		if (longCatchUp) {
+			await catchUp.outage(n8n, sandbox, chat, {
+				outage: async (during) => {
+					await n8n.stop();
+					await during();
+					await n8n.start();
+					await n8n.signIn(owner);
+					await waitForWebhook(chat.url);
+				},
+			});
+			await catchUp.historyImport(n8n, sandbox, chat, { restart: () => restartN8n(n8n, chat) });
+		}
+		save('figures.json', figures);
 		save('sandbox-log.json', sandbox.log);
 	} catch (error) {
 		crashed(error);

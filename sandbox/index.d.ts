@@ -39,6 +39,8 @@ export interface SandboxOptions {
 	kommoDuplicateControl?: boolean;
 	faults?: FaultConfig;
 	webhookTimeoutMs?: number;
+	/** delay before Intercom's one retry of a failed subscription delivery (default 60000) */
+	intercomWebhookRetryDelayMs?: number;
 	logLimit?: number;
 }
 
@@ -75,6 +77,29 @@ export interface IntercomPart extends StoredRecord {
 	};
 }
 
+/** Derived from the source and the parts; unix seconds, null when it never happened. */
+export interface IntercomConversationStatistics {
+	type: 'conversation_statistics';
+	time_to_assignment: null;
+	time_to_admin_reply: number | null;
+	time_to_first_close: number | null;
+	time_to_last_close: number | null;
+	median_time_to_reply: number | null;
+	first_contact_reply_at: number | null;
+	first_assignment_at: number | null;
+	first_admin_reply_at: number | null;
+	first_close_at: number | null;
+	last_assignment_at: number | null;
+	last_assignment_admin_reply_at: number | null;
+	last_contact_reply_at: number | null;
+	last_admin_reply_at: number | null;
+	last_close_at: number | null;
+	last_closed_by_id: string | null;
+	count_reopens: number;
+	count_assignments: number;
+	count_conversation_parts: number;
+}
+
 /** Stored conversation: every part in `parts`, contact ids and tag references (rendered on GET). */
 export interface IntercomConversation extends StoredRecord {
 	id: string;
@@ -83,9 +108,65 @@ export interface IntercomConversation extends StoredRecord {
 		body: string;
 		author: { type: string; id: string; name: string | null; email: string | null };
 	};
+	created_at: number;
+	updated_at: number;
+	state: string;
+	open: boolean;
 	contacts: string[];
 	tags: IntercomTagRef[];
 	parts: IntercomPart[];
+	statistics: IntercomConversationStatistics;
+}
+
+export type IntercomSearchOperator =
+	| '='
+	| '!='
+	| 'IN'
+	| 'NIN'
+	| '>'
+	| '<'
+	| '>='
+	| '<='
+	| '~'
+	| '!~'
+	| '^'
+	| '$';
+
+/** `>` and `<` are inclusive ("greater (or equal)" in Intercom's docs), like `>=`/`<=`. */
+export interface IntercomSearchFilter {
+	field: string;
+	operator: IntercomSearchOperator;
+	value: unknown;
+}
+
+/** At most 2 levels of groups, at most 15 entries per group. */
+export interface IntercomSearchGroup {
+	operator: 'AND' | 'OR';
+	value: Array<IntercomSearchFilter | IntercomSearchGroup>;
+}
+
+/** Body of `POST /intercom/conversations/search`. Without `sort`: id ascending. */
+export interface IntercomSearchRequest {
+	query: IntercomSearchFilter | IntercomSearchGroup;
+	pagination?: { per_page?: number; starting_after?: string };
+	sort?: { field: string; order?: 'ascending' | 'descending' };
+}
+
+export interface IntercomSearchResponse {
+	type: 'conversation.list';
+	/** rendered conversations without `conversation_parts` */
+	conversations: Array<
+		Record<string, unknown> & { id: string; statistics: IntercomConversationStatistics }
+	>;
+	total_count: number;
+	pages: {
+		type: 'pages';
+		page: number;
+		per_page: number;
+		total_pages: number;
+		/** absent on the last page */
+		next?: { per_page: number; starting_after: string };
+	};
 }
 
 export interface IntercomState {
@@ -188,16 +269,76 @@ export interface Counters {
 	byStatus: Record<string, number>;
 	faults: Record<string, number>;
 	rateLimited: { intercom: number; kommo: number };
-	webhooks: { intercom: number; kommo: number; failed: number };
+	/** attempts made; attempts that failed (no answer or non-2xx); notifications given up on */
+	webhooks: { intercom: number; kommo: number; failed: number; dropped: number };
 }
 
+/** One delivery attempt. */
 export interface Delivery {
 	time: string;
 	kind: 'intercom' | 'kommo';
 	url: string;
 	status: number | null;
 	error: string | null;
+	/** Intercom: `delivery_attempts` of this POST (2 = the retry) */
+	attempt?: number;
+	/** Intercom: this failed attempt was the last one, the notification is lost */
+	dropped?: boolean;
+	topic?: string;
+	notificationId?: string;
+	/** set when a subscription (not an explicit send) caused the attempt */
+	subscriptionId?: string;
 	[key: string]: unknown;
+}
+
+export interface IntercomSubscriptionOptions {
+	url: string;
+	/** e.g. 'conversation.user.created', 'conversation.user.replied', 'conversation.admin.closed' */
+	topics: string[];
+	/** signs the deliveries; defaults to the sandbox's client secret */
+	clientSecret?: string;
+}
+
+export interface IntercomSubscription {
+	id: string;
+	url: string;
+	topics: string[];
+}
+
+export type IntercomPartKind = 'customer' | 'admin' | 'bot' | 'note' | 'close';
+
+export interface AppendIntercomPartOptions {
+	kind?: IntercomPartKind;
+	/** `close` has no body unless given (the closing message) */
+	body?: string;
+	adminId?: string;
+	createdAt?: number;
+	partType?: string;
+	/** false: subscriptions are not notified (default true) */
+	notify?: boolean;
+}
+
+export interface CreateIntercomConversationOptions {
+	/** found by email, or created (role defaults to 'user') */
+	contact?: { name?: string; email?: string; role?: 'user' | 'lead' };
+	/** an existing contact instead of `contact` */
+	contactId?: string;
+	/** the first message (the conversation's source) */
+	body?: string;
+	createdAt?: number;
+	/** false: no `conversation.user.created` to subscriptions (default true) */
+	notify?: boolean;
+}
+
+export interface HistorySeedOptions {
+	count: number;
+	days: number;
+	/** first conversation id; contact n gets id 65f0c0df<n padded to 16 digits> (default 5001) */
+	startId?: number;
+	/** contacts are customer<n>@<emailDomain> (default 'history.example') */
+	emailDomain?: string;
+	/** unix seconds the history ends before (default: now) */
+	now?: number;
 }
 
 export interface WebhookResult {
@@ -262,28 +403,29 @@ export interface Sandbox {
 				| 'intercomRateLimit'
 				| 'kommoDuplicateControl'
 				| 'webhookTimeoutMs'
+				| 'intercomWebhookRetryDelayMs'
 				| 'faults'
-			>
+			> & { intercomSubscriptions: IntercomSubscriptionOptions[] }
 		>,
 	): void;
 	sendIntercomWebhook(options: SendIntercomWebhookOptions): Promise<IntercomWebhookResult>;
 	sendKommoStatusWebhook(options: SendKommoStatusWebhookOptions): Promise<WebhookResult>;
-	appendIntercomPart(
-		conversationId: string,
-		part: {
-			kind?: 'customer' | 'admin' | 'bot' | 'note';
-			body?: string;
-			adminId?: string;
-			createdAt?: number;
-			partType?: string;
-		},
-	): IntercomPart;
+	/** Appends a part; subscriptions get its topic in the background (the call returns at once). */
+	appendIntercomPart(conversationId: string, part: AppendIntercomPartOptions): IntercomPart;
+	/** Starts a customer conversation; subscriptions get `conversation.user.created`. Returns it as GET does. */
+	createIntercomConversation(
+		options: CreateIntercomConversationOptions,
+	): Record<string, unknown> & { id: string };
+	/** Deliveries are async; a failed one is retried once after `intercomWebhookRetryDelayMs`, then dropped. */
+	subscribeIntercom(options: IntercomSubscriptionOptions): IntercomSubscription;
+	clearIntercomSubscriptions(): void;
 	/** A second contact with the same email and phone and no leads, the most recently updated one. */
 	duplicateKommoContact(
 		contactId: number,
 		options?: { name?: string; updatedAt?: number },
 	): { id: number; name: string; updated_at: number };
-	flushWebhooks(): Promise<void>;
+	/** Waits for webhooks in flight; `includeRetries` also waits out pending Intercom retries. */
+	flushWebhooks(options?: { includeRetries?: boolean }): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -299,6 +441,7 @@ export function buildIntercomNotification(options: {
 	deliveryAttempts?: number;
 	createdAt?: number;
 }): Record<string, unknown>;
+export function historySeed(options: HistorySeedOptions): SeedData;
 export function buildKommoLeadForm(
 	events: Array<Record<string, unknown>>,
 	kommoState: KommoState,

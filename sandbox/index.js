@@ -18,7 +18,8 @@ const {
 const intercom = require('./intercom');
 const kommo = require('./kommo');
 const webhooks = require('./webhooks');
-const { PRESETS } = require('./seed');
+const notifier = require('./intercomNotifier');
+const { PRESETS, historySeed } = require('./seed');
 
 const DEFAULTS = {
 	host: '127.0.0.1',
@@ -34,6 +35,8 @@ const DEFAULTS = {
 	kommoDuplicateControl: false,
 	faults: { rate: 0 },
 	webhookTimeoutMs: 5000,
+	/** Intercom retries a failed notification once, about a minute later (then drops it) */
+	intercomWebhookRetryDelayMs: 60000,
 	logLimit: 5000,
 };
 
@@ -60,14 +63,16 @@ function emptyCounters() {
 		byStatus: {},
 		faults: {},
 		rateLimited: { intercom: 0, kommo: 0 },
-		webhooks: { intercom: 0, kommo: 0, failed: 0 },
+		// attempts made, attempts that failed (no answer or non-2xx), notifications given up on
+		webhooks: { intercom: 0, kommo: 0, failed: 0, dropped: 0 },
 	};
 }
 
 /**
  * Starts a sandbox. Resolves to
  * `{ server, url, intercomUrl, kommoUrl, tokens, state, close(), reset(), seed(), setFaults(),
- *    configure(), sendIntercomWebhook(), sendKommoStatusWebhook(), appendIntercomPart(), log,
+ *    configure(), sendIntercomWebhook(), sendKommoStatusWebhook(), appendIntercomPart(),
+ *    createIntercomConversation(), subscribeIntercom(), clearIntercomSubscriptions(), log,
  *    counters, deliveries, flushWebhooks() }`; `state` is live (a getter).
  */
 async function createSandbox(options = {}) {
@@ -83,6 +88,8 @@ async function createSandbox(options = {}) {
 		deliveries: [],
 		pending: new Set(),
 		timers: new Set(),
+		notifier: notifier.emptyNotifierState(),
+		closed: false,
 		seq: 0,
 	};
 
@@ -126,6 +133,8 @@ async function createSandbox(options = {}) {
 		ctx.log = [];
 		ctx.counters = emptyCounters();
 		ctx.deliveries = [];
+		notifier.cancelRetries(ctx);
+		ctx.notifier = notifier.emptyNotifierState();
 	}
 
 	function record(entry) {
@@ -145,9 +154,7 @@ async function createSandbox(options = {}) {
 	}
 
 	function track(promise) {
-		ctx.pending.add(promise);
-		promise.finally(() => ctx.pending.delete(promise)).catch(() => undefined);
-		return promise;
+		return notifier.trackPending(ctx, promise);
 	}
 
 	/** The handler runs and stores as usual; what it answers is swapped for the plain fault. */
@@ -255,33 +262,13 @@ async function createSandbox(options = {}) {
 			notificationId,
 			deliveryAttempts,
 		});
-		const delivery = {
-			time: new Date().toISOString(),
-			kind: 'intercom',
-			url,
-			topic,
-			notificationId: notification.id,
-			status: null,
-			error: null,
-		};
-		ctx.deliveries.push(delivery);
-		ctx.counters.webhooks.intercom++;
-		try {
-			const result = await webhooks.deliverIntercomNotification({
-				url,
-				notification,
-				clientSecret,
-				sign,
-				signature,
-				timeoutMs: config.webhookTimeoutMs,
-			});
-			delivery.status = result.status;
-			return result;
-		} catch (error) {
-			delivery.error = error.code ?? error.message;
-			ctx.counters.webhooks.failed++;
-			throw error;
-		}
+		const target = { url, clientSecret, sign, signature };
+		const { delivery: _recorded, ...result } = await notifier.attemptDelivery(
+			ctx,
+			target,
+			notification,
+		);
+		return result;
 	}
 
 	async function postKommoForm(url, events, settings, host) {
@@ -305,6 +292,7 @@ async function createSandbox(options = {}) {
 				timeoutMs: config.webhookTimeoutMs,
 			});
 			delivery.status = result.status;
+			if (result.status < 200 || result.status > 299) ctx.counters.webhooks.failed++;
 			return result;
 		} catch (error) {
 			delivery.error = error.code ?? error.message;
@@ -359,20 +347,59 @@ async function createSandbox(options = {}) {
 		return kommo.duplicateContact(ctx.state.kommo, contactId, options);
 	}
 
-	function appendIntercomPart(conversationId, part) {
-		const stored = intercom.appendPart(ctx.state.intercom, conversationId, part);
+	/** The conversation as a notification carries it, rendered at the moment of the event. */
+	function notifyConversation(topic, conversation) {
+		const item = intercom.renderConversation(ctx.state.intercom, conversation);
+		return notifier.notifySubscribers(ctx, topic, item);
+	}
+
+	function findIntercomConversation(conversationId) {
+		return ctx.state.intercom.conversations.find((entry) => entry.id === String(conversationId));
+	}
+
+	/** Appends a part; unless `notify: false`, subscriptions get the matching topic. */
+	function appendAndNotify(conversationId, { notify = true, ...fields } = {}) {
+		const stored = intercom.appendPart(ctx.state.intercom, conversationId, fields);
 		if (!stored) throw new Error(`Unknown Intercom conversation ${conversationId}`);
-		return clone(stored);
+		const topic = notifier.topicOfPart(fields.kind ?? 'customer', stored);
+		const notified = notify
+			? notifyConversation(topic, findIntercomConversation(conversationId))
+			: [];
+		return { part: clone(stored), topic, notified };
+	}
+
+	function appendIntercomPart(conversationId, part) {
+		return appendAndNotify(conversationId, part).part;
+	}
+
+	/** A new customer conversation; unless `notify: false`, fires `conversation.user.created`. */
+	function startIntercomConversation({ notify = true, ...fields } = {}) {
+		const stored = intercom.createConversation(ctx.state.intercom, fields);
+		const topic = 'conversation.user.created';
+		const notified = notify ? notifyConversation(topic, stored) : [];
+		return {
+			conversation: intercom.renderConversation(ctx.state.intercom, stored),
+			topic,
+			notified,
+		};
+	}
+
+	function createIntercomConversation(options) {
+		return startIntercomConversation(options).conversation;
+	}
+
+	/** An explicit `webhook: {url, …}` of a control call: sent at once, answer awaited. */
+	async function sendExplicitWebhook(webhook, topic, conversationId) {
+		const result = await sendIntercomWebhook({ topic, ...webhook, conversationId });
+		return {
+			status: result.status,
+			body: result.body,
+			topic: result.notification.topic,
+			notificationId: result.notification.id,
+		};
 	}
 
 	// ------------------------------------------------------------ control endpoints
-
-	const REPLY_TOPICS = {
-		customer: 'conversation.user.replied',
-		admin: 'conversation.admin.replied',
-		bot: 'conversation.operator.replied',
-		note: 'conversation.admin.noted',
-	};
 
 	async function handleControl(req, res, path, searchParams, rawBody) {
 		const parsed = parseJson(rawBody);
@@ -415,28 +442,38 @@ async function createSandbox(options = {}) {
 				return send(res, 200, publicConfig());
 			}
 			if (method === 'POST' && (match = /^\/intercom\/conversations\/([^/]+)\/reply$/.exec(path))) {
-				const kind = body.kind ?? body.type ?? 'customer';
-				const part = appendIntercomPart(decodeURIComponent(match[1]), {
-					kind,
+				const conversationId = decodeURIComponent(match[1]);
+				const explicit = Boolean(body.webhook?.url);
+				const { part, topic, notified } = appendAndNotify(conversationId, {
+					kind: body.kind ?? body.type ?? 'customer',
 					body: body.body,
 					adminId: body.adminId ?? body.admin_id,
 					createdAt: body.createdAt,
+					partType: body.partType,
+					notify: !explicit,
 				});
-				let webhook;
-				if (body.webhook && body.webhook.url) {
-					const result = await sendIntercomWebhook({
-						topic: REPLY_TOPICS[kind],
-						...body.webhook,
-						conversationId: decodeURIComponent(match[1]),
-					});
-					webhook = {
-						status: result.status,
-						body: result.body,
-						topic: result.notification.topic,
-						notificationId: result.notification.id,
-					};
-				}
-				return send(res, 200, { part, webhook });
+				const webhook = explicit
+					? await sendExplicitWebhook(body.webhook, topic, conversationId)
+					: undefined;
+				return send(res, 200, { part, webhook, notified });
+			}
+			if (method === 'POST' && path === '/intercom/conversations') {
+				const explicit = Boolean(body.webhook?.url);
+				const { webhook: _webhook, ...fields } = body;
+				const { conversation, topic, notified } = startIntercomConversation({
+					...fields,
+					notify: !explicit,
+				});
+				const webhook = explicit
+					? await sendExplicitWebhook(body.webhook, topic, conversation.id)
+					: undefined;
+				return send(res, 200, { conversation, webhook, notified });
+			}
+			if (path === '/intercom/subscriptions') {
+				if (method === 'POST') return send(res, 200, publicSubscription(subscribeIntercom(body)));
+				if (method === 'DELETE') clearIntercomSubscriptions();
+				if (method === 'GET' || method === 'DELETE')
+					return send(res, 200, { subscriptions: notifier.describeSubscriptions(ctx) });
 			}
 			if (method === 'POST' && path === '/intercom/webhook') {
 				const result = await sendIntercomWebhook(body);
@@ -461,27 +498,45 @@ async function createSandbox(options = {}) {
 		}
 	}
 
+	function subscribeIntercom(options) {
+		return notifier.subscribe(ctx, options);
+	}
+
+	function clearIntercomSubscriptions() {
+		notifier.clearSubscriptions(ctx);
+	}
+
+	function publicSubscription({ id, url, topics }) {
+		return { id, url, topics };
+	}
+
+	const CONFIG_KEYS = [
+		'kommoRateLimit',
+		'intercomRateLimit',
+		'kommoDuplicateControl',
+		'webhookTimeoutMs',
+		'intercomWebhookRetryDelayMs',
+	];
+
+	/** `intercomSubscriptions` replaces the subscriptions (`[]` clears them); other keys are kept. */
 	function configure(changes = {}) {
-		for (const key of [
-			'kommoRateLimit',
-			'intercomRateLimit',
-			'kommoDuplicateControl',
-			'webhookTimeoutMs',
-		]) {
+		for (const key of CONFIG_KEYS) {
 			if (changes[key] !== undefined) config[key] = changes[key];
 		}
 		if (changes.kommoRateLimit !== undefined || changes.intercomRateLimit !== undefined)
 			applyLimits();
 		if (changes.faults !== undefined) ctx.faults.configure(changes.faults);
+		if (changes.intercomSubscriptions !== undefined) {
+			clearIntercomSubscriptions();
+			for (const subscription of changes.intercomSubscriptions) subscribeIntercom(subscription);
+		}
 	}
 
 	function publicConfig() {
-		const { kommoRateLimit, intercomRateLimit, kommoDuplicateControl, webhookTimeoutMs } = config;
+		const settings = Object.fromEntries(CONFIG_KEYS.map((key) => [key, config[key]]));
 		return {
-			kommoRateLimit,
-			intercomRateLimit,
-			kommoDuplicateControl,
-			webhookTimeoutMs,
+			...settings,
+			intercomSubscriptions: notifier.describeSubscriptions(ctx),
 			faults: ctx.faults.describe(),
 		};
 	}
@@ -527,8 +582,10 @@ async function createSandbox(options = {}) {
 				'GET  /_sandbox/state',
 				'GET  /_sandbox/log?since=<seq>',
 				'GET|POST /_sandbox/faults {rate, kinds, apis, seed, timeoutMs, sequence}',
-				'POST /_sandbox/config {kommoRateLimit, intercomRateLimit, kommoDuplicateControl, webhookTimeoutMs}',
-				'POST /_sandbox/intercom/conversations/:id/reply {kind: customer|admin|bot|note, body, adminId?, webhook?: {url, clientSecret?, topic?}}',
+				'POST /_sandbox/config {kommoRateLimit, intercomRateLimit, kommoDuplicateControl, webhookTimeoutMs, intercomWebhookRetryDelayMs, intercomSubscriptions}',
+				'POST /_sandbox/intercom/conversations/:id/reply {kind: customer|admin|bot|note|close, body, adminId?, webhook?: {url, clientSecret?, topic?}} (no webhook: subscriptions are notified)',
+				'POST /_sandbox/intercom/conversations {contact: {name, email, role}|contactId, body, createdAt?, webhook?} (conversation.user.created)',
+				'GET|POST|DELETE /_sandbox/intercom/subscriptions {url, topics, clientSecret?}',
 				'POST /_sandbox/intercom/webhook {url, topic, conversationId, clientSecret?, notificationId?, deliveryAttempts?}',
 				'POST /_sandbox/kommo/webhook {url, leadId, oldStatusId?, oldPipelineId?}',
 			],
@@ -661,13 +718,18 @@ async function createSandbox(options = {}) {
 		sendIntercomWebhook,
 		sendKommoStatusWebhook,
 		appendIntercomPart,
+		createIntercomConversation,
+		subscribeIntercom,
+		clearIntercomSubscriptions,
 		duplicateKommoContact,
-		/** Waits for outgoing Kommo webhooks triggered by API calls so far. */
-		flushWebhooks: async () => {
-			await new Promise((resolve) => setImmediate(resolve));
-			while (ctx.pending.size) await Promise.allSettled([...ctx.pending]);
-		},
+		/**
+		 * Waits for outgoing webhooks fired so far (Kommo events, Intercom subscription attempts);
+		 * with `includeRetries`, also for Intercom retries still waiting for their delay.
+		 */
+		flushWebhooks: (options) => notifier.flush(ctx, options),
 		close: async () => {
+			ctx.closed = true;
+			notifier.cancelRetries(ctx);
 			for (const timer of ctx.timers) clearTimeout(timer);
 			ctx.timers.clear();
 			await new Promise((resolve) => {
@@ -685,4 +747,5 @@ module.exports = {
 	signIntercomBody: webhooks.signIntercomBody,
 	buildIntercomNotification: webhooks.buildIntercomNotification,
 	buildKommoLeadForm: webhooks.buildKommoLeadForm,
+	historySeed,
 };

@@ -4,6 +4,8 @@
 
 const crypto = require('node:crypto');
 const { send, parseJson, bearerToken, clone, nowSeconds } = require('./http');
+const { conversationStatistics } = require('./intercomStatistics');
+const { searchConversations, SearchError } = require('./intercomSearch');
 
 /** Intercom returns at most this many parts - the newest ones - and reports the real total. */
 const MAX_PARTS = 500;
@@ -18,7 +20,13 @@ function emptyIntercomState() {
 		contacts: [],
 		tags: [],
 		conversations: [],
-		nextId: { tag: 9100001, part: 41000001, conversation: 3001, source: 404000001 },
+		nextId: {
+			tag: 9100001,
+			part: 41000001,
+			conversation: 3001,
+			source: 404000001,
+			contact: 1001,
+		},
 	};
 }
 
@@ -223,7 +231,7 @@ function normalizeConversation(state, input) {
 		first_contact_reply: { created_at: createdAt, type: 'conversation', url: source.url ?? null },
 		tags,
 		sla_applied: null,
-		statistics: null,
+		statistics: null, // derived: see refreshDerived
 		conversation_rating: null,
 		custom_attributes: input.custom_attributes ?? {},
 		topics: { type: 'topic.list', topics: [], total_count: 0 },
@@ -233,6 +241,12 @@ function normalizeConversation(state, input) {
 		ai_agent_participated: false,
 		parts,
 	};
+}
+
+/** Fields Intercom derives from the parts, recomputed whenever the parts change. */
+function refreshDerived(conversation) {
+	refreshAiAgent(conversation);
+	conversation.statistics = conversationStatistics(conversation);
 }
 
 function refreshAiAgent(conversation) {
@@ -270,7 +284,7 @@ function seedIntercom(state, seed = {}) {
 			if (!state.tags.some((entry) => entry.id === tag.id))
 				throw new Error(`Seed: conversation ${conversation.id} uses unknown tag ${tag.id}`);
 		}
-		refreshAiAgent(conversation);
+		refreshDerived(conversation);
 		upsert(state.conversations, conversation);
 	}
 }
@@ -312,14 +326,14 @@ function renderTagRef(state, ref) {
 	};
 }
 
-/** The Conversation model as `GET /conversations/{id}` answers it. */
-function renderConversation(state, conversation, { plaintext = false } = {}) {
-	const stored = clone(conversation);
-	const sorted = stored.parts.sort((a, b) => a.created_at - b.created_at);
-	const newest = sorted.slice(Math.max(0, sorted.length - MAX_PARTS));
-	// keep the stored key order (the API's), swapping the references for their rendered lists
+/**
+ * The conversation without its parts, in the stored key order (the API's), with the references
+ * swapped for their rendered lists and the statistics derived again (tests may edit
+ * `sandbox.state` parts directly).
+ */
+function renderTopLevel(state, conversation) {
 	const model = {};
-	for (const [key, value] of Object.entries(stored)) {
+	for (const [key, value] of Object.entries(conversation)) {
 		if (key === 'parts') continue;
 		if (key === 'contacts') {
 			model.contacts = {
@@ -331,10 +345,20 @@ function renderConversation(state, conversation, { plaintext = false } = {}) {
 			};
 		} else if (key === 'tags') {
 			model.tags = { type: 'tag.list', tags: value.map((ref) => renderTagRef(state, ref)) };
+		} else if (key === 'statistics') {
+			model.statistics = conversationStatistics(conversation);
 		} else {
-			model[key] = value;
+			model[key] = clone(value);
 		}
 	}
+	return model;
+}
+
+/** The Conversation model as `GET /conversations/{id}` answers it. */
+function renderConversation(state, conversation, { plaintext = false } = {}) {
+	const model = renderTopLevel(state, conversation);
+	const sorted = clone(conversation.parts).sort((a, b) => a.created_at - b.created_at);
+	const newest = sorted.slice(Math.max(0, sorted.length - MAX_PARTS));
 	model.conversation_parts = {
 		type: 'conversation_part.list',
 		conversation_parts: newest,
@@ -345,6 +369,11 @@ function renderConversation(state, conversation, { plaintext = false } = {}) {
 		for (const part of newest) part.body = htmlToText(part.body);
 	}
 	return model;
+}
+
+/** A search/list hit: Intercom's `conversation_list_item` is the conversation without its parts. */
+function renderListItem(state, conversation) {
+	return renderTopLevel(state, conversation);
 }
 
 // ---------------------------------------------------------------- errors
@@ -359,9 +388,51 @@ function fail(res, headers, status, code, message, field) {
 
 // ---------------------------------------------------------------- handlers
 
+const PART_KINDS = ['customer', 'admin', 'bot', 'note', 'close'];
+
+function partAuthor(state, conversation, kind, adminId) {
+	if (kind === 'customer') {
+		const contactId = conversation.contacts[0];
+		const contact = state.contacts.find((entry) => entry.id === contactId);
+		return { type: contact?.role ?? 'user', id: contactId };
+	}
+	if (kind === 'bot') return { type: 'bot' };
+	return { type: 'admin', id: adminId ?? state.me };
+}
+
+/** A close carries no text unless the admin wrote a closing message. */
+function partBody(kind, body) {
+	if (body !== undefined) return body;
+	return kind === 'close' ? null : '<p>(no text)</p>';
+}
+
+/** What a part does to the conversation besides moving `updated_at`. */
+function applyPartEffects(conversation, kind, time) {
+	if (kind === 'customer') {
+		conversation.state = 'open';
+		conversation.open = true;
+		conversation.waiting_since = time;
+	} else if (kind === 'admin') {
+		conversation.waiting_since = null;
+	} else if (kind === 'close') {
+		conversation.state = 'closed';
+		conversation.open = false;
+		conversation.waiting_since = null;
+	}
+}
+
+/** Never before an existing part, so the transcript order stays the append order. */
+function nextPartTime(conversation) {
+	return Math.max(
+		nowSeconds(),
+		...conversation.parts.map((part) => part.created_at + 1),
+		conversation.created_at + 1,
+	);
+}
+
 /**
- * Appends a part (used by the control endpoint). `kind`: customer | admin | bot | note.
- * Returns the stored part.
+ * Appends a part (control endpoint, JS API). `kind`: customer | admin | bot | note | close.
+ * Every part moves the conversation's `updated_at`, as on Intercom. Returns the stored part.
  */
 function appendPart(
 	state,
@@ -370,46 +441,87 @@ function appendPart(
 ) {
 	const conversation = state.conversations.find((entry) => entry.id === String(conversationId));
 	if (!conversation) return undefined;
-	const time =
-		createdAt ??
-		Math.max(
-			nowSeconds(),
-			...conversation.parts.map((part) => part.created_at + 1),
-			conversation.created_at + 1,
-		);
-	let author;
-	if (kind === 'customer') {
-		const contactId = conversation.contacts[0];
-		const contact = state.contacts.find((entry) => entry.id === contactId);
-		author = { type: contact?.role ?? 'user', id: contactId };
-	} else if (kind === 'bot') {
-		author = { type: 'bot' };
-	} else if (kind === 'admin' || kind === 'note') {
-		author = { type: 'admin', id: adminId ?? state.me };
-	} else {
-		throw new Error(`Unknown reply kind "${kind}" (customer, admin, bot, note)`);
-	}
+	if (!PART_KINDS.includes(kind))
+		throw new Error(`Unknown reply kind "${kind}" (${PART_KINDS.join(', ')})`);
+	const time = createdAt ?? nextPartTime(conversation);
+	applyPartEffects(conversation, kind, time);
 	const part = normalizePart(
 		state,
 		{
-			part_type: partType ?? (kind === 'note' ? 'note' : 'comment'),
-			body: body ?? '<p>(no text)</p>',
-			author,
+			part_type: partType ?? (kind === 'note' || kind === 'close' ? kind : 'comment'),
+			body: partBody(kind, body),
+			author: partAuthor(state, conversation, kind, adminId),
 			created_at: time,
+			state: conversation.state,
 		},
 		time,
 	);
 	conversation.parts.push(part);
 	conversation.updated_at = time;
-	if (kind === 'customer') {
-		conversation.state = 'open';
-		conversation.open = true;
-		conversation.waiting_since = time;
-	} else if (kind === 'admin') {
-		conversation.waiting_since = null;
-	}
-	refreshAiAgent(conversation);
+	refreshDerived(conversation);
 	return part;
+}
+
+/** An id of `kind` that no record of `list` has yet (seeds may use any id). */
+function freshId(state, kind, list, format = String) {
+	let id;
+	do id = format(takeId(state, kind));
+	while (list.some((entry) => entry.id === id));
+	return id;
+}
+
+/** Intercom contact ids are 24 hex digits. */
+function contactIdFormat(counter) {
+	return `65f0c0de${counter.padStart(16, '0')}`;
+}
+
+/** The contact with this email, or a new one (role `user` unless given). */
+function findOrCreateContact(state, { name = null, email = null, role = 'user' } = {}, time) {
+	const wanted = email?.toLowerCase();
+	const existing = wanted && state.contacts.find((entry) => entry.email?.toLowerCase() === wanted);
+	if (existing) return existing;
+	const id = freshId(state, 'contact', state.contacts, contactIdFormat);
+	const contact = normalizeContact({ id, name, email, role, created_at: time }, state);
+	state.contacts.push(contact);
+	return contact;
+}
+
+/**
+ * A conversation started by a customer (the first message is the source, no parts), as
+ * `conversation.user.created` announces it. `contact`: `{name, email, role}` (found by email or
+ * created) or `contactId` of an existing contact. Returns the stored conversation.
+ */
+function createConversation(state, { contact, contactId, body, createdAt } = {}) {
+	const time = createdAt ?? nowSeconds();
+	const customer =
+		contactId !== undefined
+			? state.contacts.find((entry) => entry.id === String(contactId))
+			: findOrCreateContact(state, contact, time);
+	if (!customer) throw new Error(`Unknown Intercom contact ${contactId}`);
+	const conversation = normalizeConversation(state, {
+		id: freshId(state, 'conversation', state.conversations),
+		created_at: time,
+		waiting_since: time,
+		contacts: [customer.id],
+		source: {
+			delivered_as: 'customer_initiated',
+			author: { type: customer.role, id: customer.id },
+			body: body ?? '<p>(no text)</p>',
+		},
+	});
+	refreshDerived(conversation);
+	state.conversations.push(conversation);
+	return conversation;
+}
+
+function search(res, headers, state, body) {
+	try {
+		const items = state.conversations.map((conversation) => renderListItem(state, conversation));
+		return send(res, 200, searchConversations(body, items), headers);
+	} catch (error) {
+		if (!(error instanceof SearchError)) throw error;
+		return fail(res, headers, 400, 'parameter_invalid', error.message);
+	}
 }
 
 /** Handles one request under `/intercom`. `path` is the part after the prefix. */
@@ -473,6 +585,10 @@ async function handleIntercom(ctx, req, res, path, searchParams, rawBody) {
 		const contact = state.contacts.find((entry) => entry.id === decodeURIComponent(match[1]));
 		if (!contact) return fail(res, headers, 404, 'not_found', 'User Not Found');
 		return send(res, 200, clone(contact), headers);
+	}
+
+	if (method === 'POST' && path === '/conversations/search') {
+		return search(res, headers, state, body);
 	}
 
 	if (method === 'GET' && (match = /^\/conversations\/([^/]+)$/.exec(path))) {
@@ -568,7 +684,9 @@ module.exports = {
 	emptyIntercomState,
 	seedIntercom,
 	renderConversation,
+	renderListItem,
 	appendPart,
+	createConversation,
 	handleIntercom,
 	htmlToText,
 	errorList,

@@ -419,6 +419,103 @@ function emptySeed(now = Math.floor(Date.now() / 1000)) {
 	};
 }
 
+const DAY = 24 * HOUR;
+const FIRST_NAMES = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Finn', 'Grace', 'Hugo', 'Iris', 'Jon'];
+const LAST_NAMES = ['Adams', 'Brooks', 'Chen', 'Diaz', 'Evans', 'Fox', 'Gupta', 'Hale', 'Ito'];
+
+/** Small seeded PRNG (mulberry32): the same options always give the same history. */
+function seededRandom(seed) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Contact ids of the history (24 hex digits, apart from the demo's and the sandbox's own). */
+function historyContactId(n) {
+	return `65f0c0df${String(n).padStart(16, '0')}`;
+}
+
+function historyContact(n, emailDomain, createdAt) {
+	const first = FIRST_NAMES[n % FIRST_NAMES.length];
+	const last = LAST_NAMES[Math.floor(n / FIRST_NAMES.length) % LAST_NAMES.length];
+	return {
+		id: historyContactId(n),
+		role: 'user',
+		name: `${first} ${last} ${n}`,
+		email: `customer${n}@${emailDomain}`,
+		created_at: createdAt,
+	};
+}
+
+/** 1-3 parts alternating admin and customer, all inside the conversation's time slot. */
+function historyParts(n, contactId, createdAt, slot, random) {
+	const count = 1 + Math.floor(random() * 3);
+	const gap = Math.max(1, Math.min(7 * MINUTE, Math.floor(slot / 4)));
+	const customerFirst = random() < 0.3;
+	return Array.from({ length: count }, (_, k) => {
+		const fromCustomer = (k % 2 === 0) === customerFirst;
+		return {
+			part_type: 'comment',
+			created_at: createdAt + (k + 1) * gap,
+			author: fromCustomer
+				? { type: 'user', id: contactId }
+				: { type: 'admin', id: IDS.intercom.alex },
+			body: fromCustomer
+				? `<p>Follow-up ${k + 1} on request ${n}.</p>`
+				: `<p>Answer ${k + 1} to request ${n}.</p>`,
+		};
+	});
+}
+
+/**
+ * Bulk Intercom history for catch-up tests: `count` conversations from `count` distinct contacts
+ * (role user, emails `customer<n>@<emailDomain>`), created over the last `days` days, each with
+ * 1-3 admin/customer parts, all in the past; ids from `startId` (default 5001) up. No Kommo data.
+ * Deterministic for the same options and `now`. Use it on top of a preset:
+ * `sandbox.seed(historySeed({ count: 300, days: 7 }))` or with `{ merge: true }`.
+ */
+function historySeed({
+	count,
+	days,
+	startId = 5001,
+	emailDomain = 'history.example',
+	now = Math.floor(Date.now() / 1000),
+} = {}) {
+	if (!Number.isInteger(count) || count < 1) throw new Error('historySeed needs a count >= 1');
+	if (!(days > 0)) throw new Error('historySeed needs days > 0');
+	const random = seededRandom(Number(startId) * 31 + count * 7 + Math.round(days * 1000));
+	const slot = (days * DAY) / count;
+	const start = now - days * DAY;
+	const contacts = [];
+	const conversations = [];
+	for (let index = 0; index < count; index++) {
+		const n = Number(startId) + index;
+		const createdAt = Math.floor(start + index * slot + random() * (slot / 8));
+		const contact = historyContact(n, emailDomain, createdAt - DAY);
+		const parts = historyParts(n, contact.id, createdAt, slot, random);
+		const last = parts.at(-1);
+		contacts.push(contact);
+		conversations.push({
+			id: String(n),
+			created_at: createdAt,
+			contacts: [contact.id],
+			source: {
+				delivered_as: 'customer_initiated',
+				author: { type: 'user', id: contact.id },
+				body: `<p>Question ${n}: can you help with my account?</p>`,
+			},
+			waiting_since: last.author.type === 'user' ? last.created_at : null,
+			parts,
+		});
+	}
+	return { intercom: { contacts, conversations } };
+}
+
 const PRESETS = { default: defaultSeed, empty: emptySeed };
 
-module.exports = { IDS, defaultSeed, emptySeed, PRESETS };
+module.exports = { IDS, defaultSeed, emptySeed, historySeed, PRESETS };

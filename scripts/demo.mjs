@@ -436,17 +436,19 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 				(contact) => contact.id === conversation?.contacts?.[0],
 			);
 			if (customer) say(`      from ${customer.name} <${customer.email}>`);
-			const notesBefore = sandbox.state.kommo.notes.length;
 			const answer = await sandbox.sendIntercomWebhook({
 				url: intercomWebhookUrl,
 				topic: 'conversation.user.created',
 				conversationId: sampleConversationId,
 			});
+			// The template's catch-up imports the last 30 days when it is published, so the chat
+			// may be in Kommo already; the webhook's run then finds nothing new and writes nothing.
 			say(dim(`      n8n answered ${answer.status}; waiting for the note in Kommo…`));
-			const notes = await waitFor(() => {
-				const fresh = sandbox.state.kommo.notes.slice(notesBefore);
-				return fresh.length ? fresh : undefined;
-			}, 60_000);
+			const ofSample = () =>
+				sandbox.state.kommo.notes.filter((note) =>
+					String(note.params?.text ?? '').startsWith(`[Intercom] Chat #${sampleConversationId} `),
+				);
+			const notes = await waitFor(() => (ofSample().length ? ofSample() : undefined), 60_000);
 			if (!notes) {
 				throw new Error(
 					`no Kommo note within 60 s; open ${urls.forward} → Executions to see what happened`,
@@ -454,7 +456,7 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 			}
 			// All notes of one run are written in one request; give it a moment to finish.
 			await delay(1000);
-			for (const note of sandbox.state.kommo.notes.slice(notesBefore)) printNote(sandbox, note);
+			for (const note of ofSample()) printNote(sandbox, note);
 			demo.leadId = notes[0].entity_id;
 		}
 		say(dim(`      (everything up in ${seconds(started)})`));

@@ -350,10 +350,17 @@ export class N8n {
 		return (await response.json()).map((type) => type.name);
 	}
 
-	async executions(workflowId) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	/**
+	 * The newest 100 executions of a workflow; with `mode`, only those started that way: `webhook`
+	 * (a notification), `trigger` (a check of the catch-up), `integrated` (a chat the catch-up handed
+	 * over, run by the workflow itself), `error`. 2.x filters on the server; 1.x ignores the filter
+	 * field, so the list is filtered here as well.
+	 */
+	async executions(workflowId, { mode } = {}) {
+		const filter = encodeURIComponent(JSON.stringify(mode ? { workflowId, mode } : { workflowId }));
 		const answer = await this.rest('GET', `/executions?filter=${filter}&limit=100`);
-		return answer.data.results;
+		const results = answer.data.results;
+		return mode ? results.filter((execution) => execution.mode === mode) : results;
 	}
 
 	/** One execution with its run data, decoded from n8n's `flatted` storage format. */

@@ -11,6 +11,8 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { registerNodeTypeAs } from './n8n';
 
 export class IfDouble implements INodeType {
@@ -102,9 +104,110 @@ export class StickyNoteDouble implements INodeType {
 	} as unknown as INodeTypeDescription;
 }
 
+/**
+ * Execute Workflow (v1.3, "Run once for each item", waiting for each): hands each item to
+ * n8n-core's executeWorkflow, which the test harness answers by running the named workflow from its
+ * "When Executed by Another Workflow" node (test/helpers/n8n.ts). A failed sub-run fails the item,
+ * or gives an error item under Continue On Fail, as n8n's node does.
+ */
+export class ExecuteWorkflowDouble implements INodeType {
+	description = {
+		displayName: 'Execute Workflow',
+		name: 'executeWorkflow',
+		group: ['transform'],
+		version: [1.2, 1.3],
+		defaults: { name: 'Execute Workflow' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [
+			{
+				displayName: 'Workflow',
+				name: 'workflowId',
+				type: 'resourceLocator',
+				default: { mode: 'list', value: '' },
+				modes: [{ displayName: 'By ID', name: 'id', type: 'string' }],
+			},
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: [
+					{ name: 'Run Once for All Items', value: 'once' },
+					{ name: 'Run Once for Each Item', value: 'each' },
+				],
+				default: 'once',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{
+						displayName: 'Wait For Sub-Workflow Completion',
+						name: 'waitForSubWorkflow',
+						type: 'boolean',
+						default: true,
+					},
+				],
+			},
+		],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		if (this.getNodeParameter('mode', 0) !== 'each') {
+			throw new NodeOperationError(this.getNode(), 'only "each" is doubled');
+		}
+		const output: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const id = this.getNodeParameter('workflowId', i, '', { extractValue: true }) as string;
+				const result = await this.executeWorkflow({ id }, [items[i]]);
+				for (const item of result.data?.[0] ?? [])
+					output.push({ ...item, pairedItem: { item: i } });
+			} catch (error) {
+				if (!this.continueOnFail()) {
+					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+				}
+				output.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+			}
+		}
+		return [output];
+	}
+}
+
+/** When Executed by Another Workflow (v1.1, "Accept all data"): the items of the caller, as they are. */
+export class ExecuteWorkflowTriggerDouble implements INodeType {
+	description = {
+		displayName: 'When Executed by Another Workflow',
+		name: 'executeWorkflowTrigger',
+		group: ['trigger'],
+		version: [1, 1.1],
+		defaults: { name: 'When Executed by Another Workflow' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [
+			{
+				displayName: 'Input data mode',
+				name: 'inputSource',
+				type: 'options',
+				options: [{ name: 'Accept all data', value: 'passthrough' }],
+				default: 'passthrough',
+			},
+		],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
 /** Registers the doubles under n8n's type names. */
 export function registerBaseNodeDoubles() {
 	registerNodeTypeAs('n8n-nodes-base.if', IfDouble);
 	registerNodeTypeAs('n8n-nodes-base.noOp', NoOpDouble);
 	registerNodeTypeAs('n8n-nodes-base.stickyNote', StickyNoteDouble);
+	registerNodeTypeAs('n8n-nodes-base.executeWorkflow', ExecuteWorkflowDouble);
+	registerNodeTypeAs('n8n-nodes-base.executeWorkflowTrigger', ExecuteWorkflowTriggerDouble);
 }

@@ -23,7 +23,8 @@ import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.c
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { CustomerLock } from '../../nodes/CustomerLock/CustomerLock.node';
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
-import { INTERCOM_REQUEST_TIMEOUT_MS } from '../../nodes/Intercom/transport';
+import { IntercomCatchUpTrigger } from '../../nodes/IntercomCatchUpTrigger/IntercomCatchUpTrigger.node';
+import { INTERCOM_REQUEST_TIMEOUT_MS } from '../../nodes/shared/intercom/transport';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
 import { KOMMO_REQUEST_TIMEOUT_MS } from '../../nodes/shared/kommo/transport';
@@ -37,6 +38,7 @@ import {
 	deliverWebhook,
 	registerCredentials,
 	registerNodes,
+	runPoll,
 	runWorkflow,
 } from './n8n';
 import type { RunResult, WebhookResponse } from './n8n';
@@ -45,11 +47,20 @@ import { forgetProcessMemory } from '../../nodes/shared/processMemory';
 import { useClock } from '../../nodes/shared/clock';
 import type { WaitReason } from '../../nodes/shared/clock';
 
-registerNodes(IntercomTrigger, Intercom, IntercomTranscript, Kommo, KommoTrigger, CustomerLock);
+registerNodes(
+	IntercomTrigger,
+	Intercom,
+	IntercomTranscript,
+	Kommo,
+	KommoTrigger,
+	CustomerLock,
+	IntercomCatchUpTrigger,
+);
 registerCredentials(IntercomKommoIntercomApi, IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
 registerBaseNodeDoubles();
 
 export const TRIGGER = 'Intercom Trigger';
+export const CATCH_UP = 'Catch up every minute';
 
 /** Both transports time requests out after 30 s (the shipped value; timers run sped up here). */
 export const CLIENT_TIMEOUT_MS = Math.max(INTERCOM_REQUEST_TIMEOUT_MS, KOMMO_REQUEST_TIMEOUT_MS);
@@ -366,6 +377,29 @@ export class ForwardRunner {
 			workflow: this.workflow(),
 			input,
 			credentials: this.credentials,
+		});
+	}
+
+	/**
+	 * One check of the template's catch-up, as n8n's poll runs it, then the execution it starts (the
+	 * catch-up hands each chat to the workflow itself). Null when the check found nothing to hand over.
+	 */
+	async sweep(): Promise<RunResult | null> {
+		const workflow = this.workflow();
+		if (!workflow.getNode(CATCH_UP)) return null;
+		const { output } = await runPoll({
+			workflow,
+			nodeName: CATCH_UP,
+			credentials: this.credentials,
+		});
+		if (!output) return null;
+		this.executionStarts.push(this.sandbox.log.at(-1)?.seq ?? 0);
+		return await runWorkflow({
+			workflow,
+			startNode: CATCH_UP,
+			input: output[0],
+			credentials: this.credentials,
+			mode: 'trigger',
 		});
 	}
 

@@ -7,6 +7,7 @@ import {
 	ExecutionLifecycleHooks,
 	HookContext,
 	LoadOptionsContext,
+	PollContext,
 	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
@@ -185,6 +186,48 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/**
+ * Workflows by id, so an Execute Workflow step can start one (the chat template calls itself for
+ * each chat the catch-up hands over).
+ */
+const workflowsById = new Map<string, Workflow>();
+
+function remember(workflow: Workflow): Workflow {
+	workflowsById.set(String(workflow.id), workflow);
+	return workflow;
+}
+
+const SUB_WORKFLOW_TRIGGER = 'n8n-nodes-base.executeWorkflowTrigger';
+
+/**
+ * n8n's executeWorkflow as the engine sees it: the called workflow runs from its "When Executed by
+ * Another Workflow" node with the caller's items, with the same credentials; a failed run throws.
+ */
+async function executeSubWorkflow(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	workflowInfo: { id?: string },
+	inputData: INodeExecutionData[],
+) {
+	const workflow = workflowsById.get(String(workflowInfo.id));
+	if (!workflow) throw new Error(`Workflow ${workflowInfo.id} is not known to the test harness`);
+	const entry = Object.values(workflow.nodes).find((node) => node.type === SUB_WORKFLOW_TRIGGER);
+	if (!entry) throw new Error(`Workflow ${workflowInfo.id} has no sub-workflow trigger`);
+	const result = await runWorkflow({
+		workflow,
+		startNode: entry.name,
+		credentials,
+		input: inputData,
+		mode: 'integrated',
+	});
+	const error = result.error();
+	if (error) throw error;
+	const last = result.run.data.resultData.lastNodeExecuted;
+	return {
+		executionId: result.executionId,
+		data: last ? (result.run.data.resultData.runData[last]?.[0]?.data?.main ?? null) : null,
+	};
+}
+
 /** Each run gets its own execution id, as in n8n (the Customer Lock tells runs apart by it). */
 let executionCounter = 0;
 
@@ -196,9 +239,11 @@ export function createAdditionalData(
 		executionId: String(++executionCounter),
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		hooks,
-		executeWorkflow: async () => {
-			throw new Error('not used in tests');
-		},
+		executeWorkflow: async (
+			workflowInfo: { id?: string },
+			_additionalData: unknown,
+			options: { inputData?: INodeExecutionData[] },
+		) => await executeSubWorkflow(credentials, workflowInfo, options.inputData ?? []),
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
 		currentNodeExecutionIndex: 0,
@@ -265,16 +310,18 @@ export function createWorkflow(options: {
 	timezone?: string;
 }): Workflow {
 	const nodes = options.nodes.map(toINode);
-	return new Workflow({
-		id: options.id ?? 'wf-test',
-		name: 'test',
-		nodes,
-		connections: options.connections ?? chain(...nodes.map((n) => n.name)),
-		nodeTypes,
-		staticData: options.staticData ?? {},
-		active: true,
-		settings: options.timezone ? { timezone: options.timezone } : {},
-	});
+	return remember(
+		new Workflow({
+			id: options.id ?? 'wf-test',
+			name: 'test',
+			nodes,
+			connections: options.connections ?? chain(...nodes.map((n) => n.name)),
+			nodeTypes,
+			staticData: options.staticData ?? {},
+			active: true,
+			settings: options.timezone ? { timezone: options.timezone } : {},
+		}),
+	);
 }
 
 /** A workflow from nodes as n8n stores them (e.g. the nodes of an exported workflow file). */
@@ -284,20 +331,23 @@ export function createWorkflowFromNodes(options: {
 	staticData?: IDataObject;
 	id?: string;
 }): Workflow {
-	return new Workflow({
-		id: options.id ?? 'wf-test',
-		name: 'test',
-		nodes: options.nodes,
-		connections: options.connections,
-		nodeTypes,
-		staticData: options.staticData ?? {},
-		active: true,
-		settings: {},
-	});
+	return remember(
+		new Workflow({
+			id: options.id ?? 'wf-test',
+			name: 'test',
+			nodes: options.nodes,
+			connections: options.connections,
+			nodeTypes,
+			staticData: options.staticData ?? {},
+			active: true,
+			settings: {},
+		}),
+	);
 }
 
 export interface RunResult {
 	run: IRun;
+	executionId: string;
 	workflow: Workflow;
 	/** main outputs of a node's first run: output index -> items */
 	output(nodeName: string): INodeExecutionData[][];
@@ -312,16 +362,18 @@ export interface RunResult {
  * for a webhook-started execution.
  */
 export async function runWorkflow(options: {
-	nodes: TestNode[];
+	/** the first is the node the run starts at, unless `startNode` names it */
+	nodes?: TestNode[];
+	startNode?: string;
 	connections?: IConnections;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	input?: INodeExecutionData[];
 	staticData?: IDataObject;
 	workflow?: Workflow;
-	mode?: 'trigger' | 'webhook' | 'manual' | 'retry';
+	mode?: 'trigger' | 'webhook' | 'manual' | 'retry' | 'integrated';
 	timezone?: string;
 }): Promise<RunResult> {
-	const workflow = options.workflow ?? createWorkflow(options);
+	const workflow = options.workflow ?? createWorkflow({ ...options, nodes: options.nodes ?? [] });
 	const workflowData = {
 		id: workflow.id,
 		name: 'test',
@@ -335,7 +387,7 @@ export async function runWorkflow(options: {
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveDone(run));
 	const additionalData = createAdditionalData(options.credentials ?? {}, hooks);
 
-	const startNode = workflow.getNode(options.nodes[0].name)!;
+	const startNode = workflow.getNode(options.startNode ?? options.nodes![0].name)!;
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
@@ -350,6 +402,7 @@ export async function runWorkflow(options: {
 	const runData = run.data.resultData.runData;
 	return {
 		run,
+		executionId: String(additionalData.executionId),
 		workflow,
 		output: (name) => (runData[name]?.[0]?.data?.main ?? []).map((items) => items ?? []),
 		json: (name, outputIndex = 0) =>
@@ -401,6 +454,41 @@ export function staticDataChanged(workflow: Workflow): boolean {
 export function nodeTypeOf(workflow: Workflow, nodeName: string): INodeType {
 	const node = workflow.getNode(nodeName)!;
 	return nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+}
+
+/**
+ * One check of a polling trigger through n8n-core's PollContext, as n8n's poll executor runs it:
+ * `context` may be passed back in to stand for the same activation (n8n builds one context per
+ * activation and reuses it for every check). The node's static data lives in `workflow`.
+ */
+export async function runPoll(options: {
+	workflow: Workflow;
+	nodeName: string;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	mode?: 'trigger' | 'manual';
+	context?: PollContext;
+	budgetMs?: number;
+}): Promise<{ output: INodeExecutionData[][] | null; context: PollContext }> {
+	const node = options.workflow.getNode(options.nodeName)!;
+	const mode = options.mode ?? 'trigger';
+	const context =
+		options.context ??
+		new PollContext(
+			options.workflow,
+			node,
+			createAdditionalData(options.credentials),
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			options.budgetMs !== undefined ? () => options.budgetMs! : undefined,
+		);
+	const nodeType = nodeTypeOf(options.workflow, options.nodeName);
+	const output = await nodeType.poll!.call(context);
+	return { output, context };
 }
 
 /** Runs a node's `methods.loadOptions[name]` through n8n's LoadOptionsContext. */

@@ -5,12 +5,20 @@
  *   deal. Without the key, a reply repeats the whole chat.
  * - One run per customer at a time: Lock customer … Release customer. Without the lock, two
  *   notifications of one chat at once both read the deal before either writes, and write twice.
+ * - Nothing lost when a webhook is: the catch-up hands every chat Intercom changed to the same
+ *   steps. Without it, messages whose notifications never came stay out of Kommo.
  * Runs the one-process template through n8n's engine against the sandbox over real HTTP, with the
  * workflow's static data wiped or stale between the messages: it changes nothing delivered.
  */
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
-import { addReplies, checkKommo, seedChats, setUpFaultSuite } from '../helpers/forwardHarness';
+import {
+	CATCH_UP,
+	addReplies,
+	checkKommo,
+	seedChats,
+	setUpFaultSuite,
+} from '../helpers/forwardHarness';
 import type { Chat, FaultSuite } from '../helpers/forwardHarness';
 
 const LOCK_STEPS = ['Lock customer', 'Release customer'];
@@ -26,16 +34,21 @@ function withoutLock(template: { nodes: INode[]; connections: IConnections }) {
 	delete template.connections['Copy Intercom tags to deal'];
 }
 
+function withoutCatchUp(template: { nodes: INode[]; connections: IConnections }) {
+	template.nodes = template.nodes.filter((node) => node.name !== CATCH_UP);
+	delete template.connections[CATCH_UP];
+}
+
 function withoutKey(template: { nodes: INode[] }) {
 	template.nodes.find((node) => node.name === 'Transcript')!.parameters.startAfterKey = '';
 }
 
 describe('the chat template: Kommo as the record, one run per customer', () => {
 	const suite = setUpFaultSuite();
-	let { sandbox, runner }: FaultSuite = suite;
+	let { sandbox, runner, time }: FaultSuite = suite;
 	let shipped: string;
 	beforeAll(() => {
-		({ sandbox, runner } = suite);
+		({ sandbox, runner, time } = suite);
 		shipped = JSON.stringify(runner.template);
 	});
 	afterEach(() => Object.assign(runner.template, JSON.parse(shipped)));
@@ -102,6 +115,38 @@ describe('the chat template: Kommo as the record, one run per customer', () => {
 		expect(runner.staticData).toEqual({
 			global: { intercomTranscript: { version: 1, conversations: { 7100: { t: 1, id: '1' } } } },
 		});
+	});
+
+	/**
+	 * Chats whose first message came by webhook, then a teammate's answer and a customer's reply
+	 * whose notifications never came; then three checks of the catch-up.
+	 */
+	async function lostNotifications(firstId: number) {
+		const chats = seedChats(sandbox, 3, firstId);
+		for (const chat of chats) {
+			const created = await runner.notify('conversation.user.created', chat.conversationId);
+			expect((await runner.execute(created.items!)).error()).toBeUndefined();
+			addReplies(sandbox, chat, 1);
+		}
+		// past the second of the last change, as a check a minute later is
+		time.counters.virtualMs += 5_000;
+		const afterFirst = await runner.sweep();
+		expect(afterFirst?.error()).toBeUndefined();
+		const first = outcome(chats);
+		// the re-check of what the first check handed over, then a check with nothing to do
+		for (let i = 0; i < 2; i++) expect((await runner.sweep())?.error()).toBeUndefined();
+		return { first, last: outcome(chats) };
+	}
+
+	test('as shipped: the catch-up writes messages whose notifications never came, once', async () => {
+		const { first, last } = await lostNotifications(7200);
+		expect(first).toEqual({ duplicates: 0, lost: 0 });
+		expect(last).toEqual({ duplicates: 0, lost: 0 });
+	});
+
+	test('catch-up off: the same messages stay out of Kommo', async () => {
+		withoutCatchUp(runner.template);
+		expect((await lostNotifications(7210)).last.lost).toBeGreaterThan(0);
 	});
 
 	test('key off: a reply repeats the whole chat', async () => {

@@ -5,7 +5,7 @@ import { now } from '../../shared/clock';
 import { rememberFor } from '../../shared/memo';
 import { inProcessMemory } from '../../shared/processMemory';
 import type { TimedEntries } from '../../shared/memo';
-import { intercomApiRequest, intercomTokenKey } from '../transport';
+import { intercomApiRequest, intercomTokenKey } from '../../shared/intercom/transport';
 
 /** Who owns a token changes only when the token does; ten minutes bounds a stale answer anyway. */
 export const TOKEN_OWNER_TTL_MS = 10 * 60 * 1000;

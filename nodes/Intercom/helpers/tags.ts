@@ -2,8 +2,8 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readCommaList } from '../../shared/values';
-import type { IntercomContext } from '../transport';
-import { intercomApiRequest } from '../transport';
+import type { IntercomContext } from '../../shared/intercom/transport';
+import { intercomApiRequest } from '../../shared/intercom/transport';
 
 export interface IntercomTag {
 	type?: string;

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { intercomApiRequest } from '../transport';
+import { intercomApiRequest } from '../../shared/intercom/transport';
 
 interface Admin {
 	id?: string | number;

@@ -2,7 +2,7 @@
 import { IntercomKommoIntercomApi } from '../../../credentials/IntercomKommoIntercomApi.credentials';
 import { Intercom } from '../../../nodes/Intercom/Intercom.node';
 import * as conversation from '../../../nodes/Intercom/actions/conversation/Conversation.resource';
-import { INTERCOM_CREDENTIAL } from '../../../nodes/Intercom/transport';
+import { INTERCOM_CREDENTIAL } from '../../../nodes/shared/intercom/transport';
 import { optionValues } from '../../helpers/descriptions';
 import { byId, fixture, intercom, runIntercom, setupNock } from './helpers';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { intercomApiRequest } from '../../transport';
+import { intercomApiRequest } from '../../../shared/intercom/transport';
 import type { ExecutionShared } from '../common';
 import { actAsFields, conversationLocator, readTagRequest, tagNamesField } from '../common';
 

@@ -5,7 +5,7 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { conversationCustomer, parseConversationId } from '../../../shared/intercomConversation';
 import type { Customer } from '../../../shared/intercomConversation';
 import { asNodeError } from '../../../shared/errors';
-import { intercomApiRequest } from '../../transport';
+import { intercomApiRequest } from '../../../shared/intercom/transport';
 import { conversationLocator } from '../common';
 
 const properties: INodeProperties[] = [
@@ -90,6 +90,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		undefined,
 		qs,
 	);
-	if (!this.getNodeParameter('resolveCustomer', itemIndex, true)) return [conversation];
-	return [{ ...conversation, customer: await resolveCustomer.call(this, conversation, itemIndex) }];
+	const result = this.getNodeParameter('resolveCustomer', itemIndex, true)
+		? { ...conversation, customer: await resolveCustomer.call(this, conversation, itemIndex) }
+		: conversation;
+	// the conversation does not name its workspace; the Intercom Trigger and the Catch-up Trigger
+	// do, and the steps after Get link to the chat with it, whichever trigger started the run
+	const startedBy = this.getInputData()[itemIndex]?.json.appId;
+	return [typeof startedBy === 'string' && startedBy ? { ...result, appId: startedBy } : result];
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { asNodeError } from '../../../shared/errors';
-import { intercomApiRequest, intercomErrorCodes } from '../../transport';
+import { intercomApiRequest, intercomErrorCodes } from '../../../shared/intercom/transport';
 import type { ExecutionShared } from '../common';
 import { actAsFields, conversationLocator, readTagRequest, tagNamesField } from '../common';
 

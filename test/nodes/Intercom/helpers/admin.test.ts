@@ -6,7 +6,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TOKEN_OWNER_TTL_MS } from '../../../../nodes/Intercom/helpers/admin';
-import { INTERCOM_CREDENTIAL } from '../../../../nodes/Intercom/transport';
+import { INTERCOM_CREDENTIAL } from '../../../../nodes/shared/intercom/transport';
 import { useClock } from '../../../../nodes/shared/clock';
 import { credentialReads } from '../../../helpers/n8n';
 import { US, byId, credentials, fixture, intercom, runIntercom, setupNock } from '../helpers';

@@ -39,6 +39,21 @@ describe('Conversation → Get', () => {
 		scope.done();
 	});
 
+	test("keeps the app id of the trigger's item, so later steps can link to the chat", async () => {
+		const scope = intercom().get('/conversations/215468').times(2).reply(200, conversation);
+
+		const started = await runIntercom(get(byId('215468'), { resolveCustomer: false }), {
+			input: [{ json: { conversationId: '215468', appId: 'abc123' } }],
+		});
+		expect(started.items[0].json).toEqual({ ...conversation, appId: 'abc123' });
+
+		const plain = await runIntercom(get(byId('215468'), { resolveCustomer: false }), {
+			input: [{ json: { appId: null } }],
+		});
+		expect(plain.items[0].json).toEqual(conversation);
+		scope.done();
+	});
+
 	test.each([
 		['inbox link', 'https://app.intercom.com/a/inbox/abc123/inbox/conversation/215468'],
 		[

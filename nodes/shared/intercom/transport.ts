@@ -14,13 +14,13 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { createHash } from 'node:crypto';
-import { now as clockNow, sleep } from '../../shared/clock';
+import { now as clockNow, sleep } from '../clock';
 
-import { headerValue, jsonBody, readHttpFailure } from '../../shared/httpFailure';
-import { credentialOfRun } from '../../shared/credentialOfRun';
-import { oncePer } from '../../shared/memo';
-import type { RetryDecision, RetryPolicy } from '../../shared/retry';
-import { parseRetryAfter, withRetry } from '../../shared/retry';
+import { headerValue, jsonBody, readHttpFailure } from '../httpFailure';
+import { credentialOfRun } from '../credentialOfRun';
+import { oncePer } from '../memo';
+import type { RetryDecision, RetryPolicy } from '../retry';
+import { parseRetryAfter, withRetry } from '../retry';
 
 export const INTERCOM_CREDENTIAL = 'intercomKommoIntercomApi';
 

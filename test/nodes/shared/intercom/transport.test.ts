@@ -9,7 +9,7 @@ import {
 	INTERCOM_REQUEST_TIMEOUT_MS,
 	intercomFailure,
 	parseRateLimitReset,
-} from '../../../../nodes/Intercom/transport';
+} from '../../../../nodes/shared/intercom/transport';
 import {
 	AU,
 	EU,
@@ -22,7 +22,7 @@ import {
 	recordRetryWaits,
 	runIntercom,
 	setupNock,
-} from '../helpers';
+} from '../../Intercom/helpers';
 import { onFakeTimers } from '../../../helpers/fakeTimers';
 import { credentialReads } from '../../../helpers/n8n';
 
