@@ -10,7 +10,10 @@
 // folder, port and task-runner port, the same n8n install, sandbox and credentials. The ref's
 // package is built from `git archive <ref>` (the repository is only read: no worktree, nothing
 // checked out), packed with `npm pack` and installed as e2e/lib/n8n.mjs installs the current one;
-// the ref's whole workflows/ folder is imported as a user imports it, its chat template published.
+// the ref's whole workflows/ folder is imported as a user imports it, its chat template published:
+// with the CLI before the start, or, when it has the catch-up ("Catch up every minute"), from the
+// editor after the first start with Import History (Days) 0 (`catchUp: true`; n8n.bench.mjs does
+// it), as the one-process template is, so that neither imports the seeded chats.
 //
 // node_modules: when the ref's package-lock.json is the working tree's, the build links the
 // repository's node_modules, as packPackage() does for the current build (same lock, same tree);
@@ -20,6 +23,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { N8n, installTarball, log, repoRoot, run } from '../e2e/lib/n8n.mjs';
+import { CATCH_UP_NODE } from '../e2e/lib/scenarios.mjs';
 import { TEMPLATE_FILES, publishWithCli, workflowIdByName } from '../e2e/lib/templates.mjs';
 
 export const BASELINE_REF = process.env.BENCH_BASELINE_REF?.trim() || undefined;
@@ -69,8 +73,9 @@ async function packAtRef(commit, workDir, logFile) {
 /**
  * A side n8n process: its own user folder, port and logs (bench/results/n8n-logs/<name>/), the same
  * n8n install and credentials; `tarball` installed, every template of `workflowsDir` imported as a
- * user imports them, the chat template published. Stopped; returns
- * `{ name, n8n, chat: { key, file, name, id }, nodeTypes, templateNodes }`.
+ * user imports them, the chat template published (unless it has the catch-up: `catchUp`, published
+ * after the start). Stopped; returns
+ * `{ name, n8n, chat: { key, file, name, id }, catchUp, nodeTypes, templateNodes }`.
  */
 async function sideProcess({
 	name,
@@ -103,11 +108,13 @@ async function sideProcess({
 		name: template.name,
 		id: workflowIdByName(listing, template.name),
 	};
-	await publishWithCli(n8n, chat.id);
+	const catchUp = template.nodes.some((node) => node.name === CATCH_UP_NODE);
+	if (!catchUp) await publishWithCli(n8n, chat.id);
 	return {
 		name,
 		n8n,
 		chat,
+		catchUp,
 		nodeTypes: Object.fromEntries(template.nodes.map((node) => [node.name, node.type])),
 		templateNodes: template.nodes
 			.filter((node) => !node.type.endsWith('.stickyNote'))

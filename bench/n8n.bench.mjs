@@ -26,6 +26,20 @@
 //      7 requests/s, with the resident memory of the n8n process;
 //   5. the Transcript renderer bench (bench/transcript.bench.js) on the same build.
 //
+// Then, each in its own n8n process(es) and sandbox: the catch-up leg (bench/catch-up.bench.mjs:
+// quiet workspace, sweep of delivered chats, history import) and the burst with recovery on one
+// process and on a queue-mode cluster (bench/queue-mode.bench.mjs).
+//
+// The chat template has the catch-up (docs/catch-up.md): it is published from the editor after the
+// first start, with Import History (Days) 0, as a user who wants no history does; the seeded chats
+// are an hour old, before its first check and its 10 min look-back, so it hands none of them over.
+// Its checks (an Intercom search a minute, no Kommo call: left out of the calls per path and of the
+// burst's counts) run during the latency rounds; the one Intercom change of leg 1 (the reply of
+// "reply (existing deal)", measured right after a check) makes it hand that chat over twice in the
+// next two minutes, in the first engine's warm-up or latency rounds. Each engine's
+// `catchUpDuringLatency` says how many checks and hand-overs fell inside latency events, and ours'
+// p50/p95 without those events. n8n's timings are matched to executions of mode `webhook` only.
+//
 // With BENCH_BASELINE_REF=<git ref> (off by default), the chat template and the package as they were
 // at that ref run beside the current ones (bench/baseline.mjs) in two side n8n processes, one
 // template each, started and stopped with the first for each engine: "ours-before" (the ref) and
@@ -38,11 +52,16 @@
 // No thresholds: it prints tables and writes the raw numbers to bench/results/n8n.json (CPU
 // profiles next to it, bench/results/n8n-logs/*.cpuprofile).
 // Run: npm run bench
-// Quick smoke run: BENCH_EVENTS=5 BENCH_TRACE_ROUNDS=2 BENCH_BURST=0 npm run bench
+// Quick smoke run: BENCH_EVENTS=5 BENCH_TRACE_ROUNDS=2 BENCH_BURST=0 BENCH_QUEUE=0 BENCH_CATCH_UP=0
+//                  npm run bench
 // Knobs: BENCH_ENGINES (vm,legacy) BENCH_EVENTS (200) BENCH_PACE_MS (1250) BENCH_TRACE_ROUNDS (40)
 //        BENCH_PROFILE_INTERVAL_US (500) BENCH_BURST (500; 0 skips) BENCH_WEBHOOK_TIMEOUT_S (5)
 //        BENCH_INTERCOM_RETRY (1) BENCH_BURST_TIMEOUT_S (600) N8N_VERSION (2.41.1)
 //        BENCH_BASELINE_REF (unset) BENCH_QUEUE (1; 0 skips the queue-mode leg)
+//        BENCH_CATCH_UP (1; 0 skips the catch-up leg) BENCH_CATCH_UP_CHATS (20: Chats per Check in
+//        the catch-up and queue-mode legs) BENCH_SWEEP_CHATS (20) BENCH_HISTORY (300; 0 skips the
+//        import) BENCH_HISTORY_CHATS (100) BENCH_HISTORY_TIMEOUT_S (900); the queue-mode leg's own
+//        knobs are in bench/queue-mode.bench.mjs (BENCH_QUEUE_BURST, BENCH_QUEUE_SETUPS, …)
 //
 // Note latency is measured from the moment the bench POSTs the webhook to the moment the sandbox
 // finished answering the note POST (its request log: start time + duration); the sandbox runs in
@@ -55,6 +74,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { setCatchUp } from '../e2e/lib/catchUpScenarios.mjs';
 import {
 	N8n,
 	ensureN8n,
@@ -76,6 +96,7 @@ import {
 	waitForWebhook,
 } from '../e2e/lib/templates.mjs';
 import { BASELINE_REF, prepareBaseline } from './baseline.mjs';
+import { catchUpLeg, executionsOf, isCatchUpSearch, nextCatchUpCheck } from './catch-up.bench.mjs';
 import { queueModeLeg } from './queue-mode.bench.mjs';
 
 const require = createRequire(import.meta.url);
@@ -209,7 +230,8 @@ async function noteStored(sandbox, seq, timeoutMs = 60_000) {
 
 // ------------------------------------------------------------------ seed data
 
-const now = Math.floor(Date.now() / 1000);
+// an hour back: the catch-up's first check (Import History 0, 10 min look-back) never sees them
+const now = Math.floor(Date.now() / 1000) - 3600;
 const intercomContactId = (prefix, i) => `65f0be${prefix}${String(i).padStart(16, '0')}`;
 
 /** `count` Intercom chats whose customers have a Kommo contact with an open deal. */
@@ -751,11 +773,19 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 		return counts;
 	};
 	let counts = noteCount();
+	// the last Intercom/Kommo call that is not a check of the catch-up (an Intercom search a minute)
+	const lastChatCall = () => {
+		for (let i = sandbox.log.length - 1; i >= 0 && sandbox.log[i].seq > burstSeq; i--) {
+			const e = sandbox.log[i];
+			if ((e.api === 'intercom' || e.api === 'kommo') && !isCatchUpSearch(e)) return e;
+		}
+		return undefined;
+	};
 	// Stops at the timeout, or after 60 s without any Intercom/Kommo call (nothing left to do).
 	while (Date.now() - burstStart < BURST_TIMEOUT_MS) {
 		counts = noteCount();
 		if ([...counts.values()].every((c) => c >= 1)) break;
-		const last = sandbox.log.at(-1);
+		const last = lastChatCall();
 		if (last && Date.now() - Date.parse(last.time) > 60_000) break;
 		await delay(500);
 	}
@@ -763,7 +793,11 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 	sampling = false;
 	await sampler;
 	counts = noteCount();
-	const burstCalls = apiCalls(sandbox, burstSeq);
+	// the seeded burst chats are older than the catch-up's look-back: its checks find nothing to
+	// hand over, and their searches are not the burst's calls
+	const allCalls = apiCalls(sandbox, burstSeq);
+	const catchUpSearches = allCalls.filter(isCatchUpSearch).length;
+	const burstCalls = allCalls.filter((c) => !isCatchUpSearch(c));
 	const lastCall = burstCalls.at(-1);
 	const drainMs = lastCall
 		? Date.parse(lastCall.time) + (lastCall.durationMs ?? 0) - burstStart
@@ -771,7 +805,11 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 	const kommoCalls = burstCalls.filter((c) => c.api === 'kommo');
 	const kommoAccepted = kommoCalls.filter((c) => c.status !== 429).length;
 	const after = memory(pid);
-	const executions = await n8n.executions(chatId).catch(() => []);
+	const executions = await n8n.executions(chatId, { mode: 'webhook' }).catch(() => []);
+	const handOvers = await executionsOf(n8n, chatId, {
+		mode: 'integrated',
+		startedAfter: burstStart,
+	}).catch(() => []);
 	const burst = {
 		chats: BURST,
 		webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
@@ -791,6 +829,9 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 		chatsWithMoreThanOneNote: [...counts.values()].filter((c) => c > 1).length,
 		chatsWithoutNote: [...counts.values()].filter((c) => c === 0).length,
 		intercomCalls: burstCalls.filter((c) => c.api === 'intercom').length,
+		catchUpSearches,
+		// chats the catch-up handed over during the burst (0 expected: none of them changed)
+		catchUpRuns: handOvers.length,
 		kommoCalls: kommoCalls.length,
 		kommoAccepted,
 		kommo429: kommoCalls.length - kommoAccepted,
@@ -798,6 +839,7 @@ async function runBurst(sandbox, n8n, chatUrl, chatId) {
 		// how close the run came to the best possible: Kommo calls ÷ (7/s × drain time)
 		rateLimitUtilisation: round(kommoCalls.length / (KOMMO_LIMIT * (drainMs / 1000)), 2),
 		acceptedKommoUtilisation: round(kommoAccepted / (KOMMO_LIMIT * (drainMs / 1000)), 2),
+		// the newest 100 webhook executions
 		recentExecutionStatuses: Object.fromEntries(
 			[...new Set(executions.map((e) => e.status))].map((s) => [
 				s,
@@ -905,23 +947,6 @@ function benchUrl(n8n, workflow) {
 	return `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook`;
 }
 
-/** Every execution of a workflow (the REST API pages with a cursor, at most 100 a page). */
-async function allExecutions(n8n, workflowId) {
-	const all = [];
-	let cursor;
-	for (let page = 0; page < 1000; page++) {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const answer = await n8n.rest(
-			'GET',
-			`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-		);
-		all.push(...(answer.data.results ?? []));
-		cursor = answer.data.nextCursor;
-		if (!cursor) break;
-	}
-	return all;
-}
-
 async function mapLimit(items, limit, fn) {
 	const out = new Array(items.length);
 	let next = 0;
@@ -975,6 +1000,50 @@ function executionTimings(execution, t0) {
 		betweenNodesMs: Number.isFinite(firstStart) ? lastEnd - firstStart - nodeSum : null,
 		nodes,
 		status: execution.status,
+	};
+}
+
+/**
+ * The catch-up inside `events` (one phase of one engine): its checks (Intercom searches, of every
+ * n8n process with a catch-up) and the first process's hand-overs (executions of mode `integrated`)
+ * that overlap an event's POST → note; ours' latency without the events that had one.
+ */
+async function catchUpOverlap(sandbox, n8n, chatId, events) {
+	if (!events.length) return null;
+	const end = (e) => e.t0 + (e.latencyMs ?? e.responseMs ?? 0);
+	const from = Math.min(...events.map((e) => e.t0));
+	const to = Math.max(...events.map(end));
+	const searches = sandbox.log
+		.filter((e) => isCatchUpSearch(e) && Date.parse(e.time) >= from && Date.parse(e.time) <= to)
+		.map((e) => ({ start: Date.parse(e.time), end: Date.parse(e.time) + (e.durationMs ?? 0) }));
+	const runs = (await executionsOf(n8n, chatId, { mode: 'integrated', startedAfter: from }))
+		.map((e) => ({
+			start: Date.parse(e.startedAt),
+			end: e.stoppedAt ? Date.parse(e.stoppedAt) : Infinity,
+		}))
+		.filter((run) => run.start <= to);
+	const overlaps = (e, spans) => spans.some((span) => span.start <= end(e) && span.end >= e.t0);
+	const byWorkflow = (list) => {
+		const out = {};
+		for (const e of list) out[e.workflow] = (out[e.workflow] ?? 0) + 1;
+		return out;
+	};
+	const withSearch = events.filter((e) => overlaps(e, searches));
+	const withRun = events.filter((e) => overlaps(e, runs));
+	const clean = events
+		.filter((e) => e.workflow === 'ours' && e.latencyMs !== null)
+		.filter((e) => !withSearch.includes(e) && !withRun.includes(e))
+		.map((e) => e.latencyMs);
+	return {
+		checks: searches.length,
+		handOvers: runs.length,
+		eventsWithACheck: byWorkflow(withSearch),
+		eventsWithAHandOver: byWorkflow(withRun),
+		oursWithoutThem: {
+			events: clean.length,
+			p50: percentile(clean, 50),
+			p95: percentile(clean, 95),
+		},
 	};
 }
 
@@ -1087,11 +1156,8 @@ async function main() {
 			['import:workflow', '--separate', `--input=${benchDir}`],
 			'cli-import-bench-workflows.log',
 		);
-		for (const id of [
-			imported.chat.id,
-			imported.stage.id,
-			...Object.values(bench).map((w) => w.id),
-		])
+		// the chat template is published after the first start, its catch-up set first (below)
+		for (const id of [imported.stage.id, ...Object.values(bench).map((w) => w.id)])
 			await publishWithCli(n8n, id);
 		const nodeTypes = {
 			ours: Object.fromEntries(
@@ -1163,6 +1229,8 @@ async function main() {
 			n8n.extraEnv = engineEnv(inspectPort);
 			await n8n.start();
 			await n8n.signIn(owner);
+			// docs/catch-up.md: Import History (Days) 0, then "Publish" (it stays published after)
+			if (legIndex === 0) await setCatchUp(n8n, imported.chat, { importDays: 0 });
 			// the side processes: the same engine, flags and preload (their inspectors unused)
 			const sideUrls = {};
 			for (const key of baseline ? SIDES : []) {
@@ -1170,6 +1238,8 @@ async function main() {
 				side.n8n.extraEnv = engineEnv(await freePort());
 				await side.n8n.start();
 				await side.n8n.signIn(owner);
+				if (legIndex === 0 && side.catchUp)
+					await setCatchUp(side.n8n, side.chat, { importDays: 0 });
 				sideUrls[key] = (await productionUrl(side.n8n, side.chat)).url;
 				await waitForWebhook(sideUrls[key]);
 				log(`${LABELS[key]}: n8n up on ${side.n8n.baseUrl} (pid ${side.n8n.child.pid})`);
@@ -1204,7 +1274,7 @@ async function main() {
 
 			if (legIndex === 0) {
 				await registerKommoWebhook(sandbox, stageUrl);
-				const { perPath, existingCalls } = await callsPerPath(sandbox, chatUrl);
+				const { perPath, existingCalls, changedAt } = await callsPerPath(sandbox, chatUrl);
 				results.callsPerPath = perPath;
 				// The calls the template made for one existing-deal event, replayed by the floor.
 				callShapes = existingCalls.map((e) => ({
@@ -1226,6 +1296,17 @@ async function main() {
 				}
 				results.floorCallsPerEvent = callShapes.map(shape);
 				if (baseline) {
+					// the catch-ups (this process's, the sides' with one) hand the replied chat over twice
+					await handOversDone(
+						[
+							{ n8n, workflowId: imported.chat.id },
+							...SIDES.filter((key) => baseline[key].catchUp).map((key) => ({
+								n8n: baseline[key].n8n,
+								workflowId: baseline[key].chat.id,
+							})),
+						],
+						changedAt,
+					);
 					// the same paths on the baseline, on its own existing-deal chat and new customer
 					const before = await callsPerPath(sandbox, sideUrls.oursBefore, {
 						existingChat: String(700000 + freshChat()),
@@ -1374,7 +1455,10 @@ async function main() {
 			for (const workflow of SHOWN) {
 				const instance = SIDES.includes(workflow) ? baseline[workflow].n8n : n8n;
 				try {
-					const summaries = await allExecutions(instance, workflowIds[workflow]);
+					// the events' runs: not the catch-up's checks (trigger) or hand-overs (integrated)
+					const summaries = await executionsOf(instance, workflowIds[workflow], {
+						mode: 'webhook',
+					});
 					const wanted = summaries.filter(
 						(s) => Date.parse(s.startedAt ?? s.createdAt) >= Date.parse(leg.startedAt),
 					);
@@ -1410,6 +1494,18 @@ async function main() {
 					summarizeEvents(events.filter((e) => e.workflow === w && e.phase === 'latency')),
 				]),
 			);
+			// the catch-up's checks and hand-overs inside this engine's events
+			for (const [key, phase] of [
+				['catchUpDuringLatency', 'latency'],
+				['catchUpDuringTrace', 'trace'],
+			]) {
+				leg[key] = await catchUpOverlap(
+					sandbox,
+					n8n,
+					imported.chat.id,
+					events.filter((e) => e.phase === phase),
+				).catch((error) => ({ error: String(error.message).slice(0, 300) }));
+			}
 			const p = (w, q) => leg.latency[w][q];
 			// n8n's fixed cost for any community trigger: how much later than after n8n's own Webhook
 			// node the (empty) execution is done, i.e. how much later a first node could run. Under
@@ -1547,6 +1643,9 @@ async function main() {
 /**
  * Calls per path: one event of each kind, nothing else running. The defaults are the first
  * process's chats; the baseline passes its own (and no stage changes: it has no Kommo Trigger).
+ * The catch-up's checks (an Intercom search) are left out (`catchUpSearches` counts them); the
+ * reply, the one change in Intercom (the catch-up hands that chat over at its next check), is
+ * measured last, right after a check. `changedAt`: when the reply was written to Intercom.
  */
 async function callsPerPath(
 	sandbox,
@@ -1559,8 +1658,13 @@ async function callsPerPath(
 		await fire();
 		await sandbox.flushWebhooks();
 		await quiet(sandbox, 2000);
-		perPath[name] = tally(apiCalls(sandbox, seq).filter((e) => !exclude(e)));
-		return apiCalls(sandbox, seq);
+		const all = apiCalls(sandbox, seq);
+		const calls = all.filter((e) => !isCatchUpSearch(e));
+		perPath[name] = {
+			...tally(calls.filter((e) => !exclude(e))),
+			catchUpSearches: all.length - calls.length,
+		};
+		return calls;
 	};
 	const existingCalls = await measurePath('existing deal', () =>
 		sandbox.sendIntercomWebhook({
@@ -1576,6 +1680,12 @@ async function callsPerPath(
 			conversationId: newLeadChat,
 		}),
 	);
+	// its place in the table; measured last
+	perPath['reply (existing deal)'] = null;
+	if (stageChanges) await stageChangePaths(sandbox, newLeadChat, measurePath);
+	await nextCatchUpCheck(sandbox);
+	await quiet(sandbox, 1000);
+	const changedAt = Date.now();
 	sandbox.appendIntercomPart(existingChat, {
 		kind: 'customer',
 		body: '<p>Any news on the quote?</p>',
@@ -1587,7 +1697,11 @@ async function callsPerPath(
 			conversationId: existingChat,
 		}),
 	);
-	if (!stageChanges) return { perPath, existingCalls };
+	return { perPath, existingCalls, changedAt };
+}
+
+/** The Kommo Trigger's path: the new lead's deal moved to Won, then to Lost. */
+async function stageChangePaths(sandbox, newLeadChat, measurePath) {
 	const newLead = sandbox.state.kommo.notes.find((n) =>
 		new RegExp(`Chat #${newLeadChat} `).test(n.params?.text ?? ''),
 	);
@@ -1609,7 +1723,27 @@ async function callsPerPath(
 	// the same path again: the account id, pipeline names and Intercom's token owner are now
 	// remembered by the n8n process, as they are for every stage change after the first
 	await measureStageChange('stage change, later ones (→ Lost)', IDS.kommo.status.lost);
-	return { perPath, existingCalls };
+}
+
+/**
+ * Waits until each `{ n8n, workflowId }` has run the catch-up's hand-over and re-check of a chat
+ * changed at `sinceMs` (two executions of mode `integrated` since, none running), at most 150 s.
+ */
+async function handOversDone(instances, sinceMs, timeoutMs = 150_000) {
+	const started = Date.now();
+	while (Date.now() - started < timeoutMs) {
+		let done = true;
+		for (const { n8n, workflowId } of instances) {
+			const runs = await executionsOf(n8n, workflowId, {
+				mode: 'integrated',
+				startedAfter: sinceMs,
+			}).catch(() => []);
+			if (runs.length < 2 || runs.some((e) => ['new', 'running'].includes(e.status))) done = false;
+		}
+		if (done) return true;
+		await delay(2000);
+	}
+	return false;
 }
 
 function printTable(r) {
@@ -1661,6 +1795,11 @@ function printTable(r) {
 		out(
 			`${x.oursAfterOverOursBefore ? `  ours-after ÷ ours-before ${x.oursAfterOverOursBefore.p50}× / ${x.oursAfterOverOursBefore.p95}× · ours ÷ ours-after ${x.oursOverOursAfter.p50}× / ${x.oursOverOursAfter.p95}× · ours-after ÷ floor ${x.oursAfterOverFloor.p50}× / ${x.oursAfterOverFloor.p95}× · ours-before ÷ floor ${x.oursBeforeOverFloor.p50}× / ${x.oursBeforeOverFloor.p95}×\n` : ''}  ours ÷ floor ${x.oursOverFloor.p50}× / ${x.oursOverFloor.p95}× · ours ÷ (floor + trigger cost ${leg.communityTriggerFixedCostMs.p50} ms to its execution's end; ${leg.communityTriggerAnswerCostMs.p50} ms to the answer) ${x.oursOverFloorPlusTriggerCost.p50}× / ${x.oursOverFloorPlusTriggerCost.p95}× · ours ÷ peer ${x.oursOverPeer.p50}× / ${x.oursOverPeer.p95}× (p50 / p95)`,
 		);
+		const c = leg.catchUpDuringLatency;
+		if (c && !c.error)
+			out(
+				`  catch-up during the latency rounds: ${c.checks} check(s), ${c.handOvers} hand-over(s); events with a check ${JSON.stringify(c.eventsWithACheck)}, with a hand-over ${JSON.stringify(c.eventsWithAHandOver)}; ours without them ${c.oursWithoutThem.p50} / ${c.oursWithoutThem.p95} ms (p50 / p95, ${c.oursWithoutThem.events} events)`,
+			);
 		const timers = leg.trace?.timers ?? {};
 		const cpu = leg.trace?.profile?.perWorkflow ?? {};
 		const kinds = [...new Set(Object.values(timers).flatMap((t) => Object.keys(t.kinds)))].sort();
@@ -1701,7 +1840,7 @@ function printTable(r) {
 			`\nBurst (${b.n8nExpressionEngine}): ${b.chats} chats, answers ${JSON.stringify(b.webhookAnswers)}, retry ${JSON.stringify(b.retryAnswers)}`,
 		);
 		out(
-			`  notes ${b.notesWritten} / >1 ${b.chatsWithMoreThanOneNote} / none ${b.chatsWithoutNote}; Intercom ${b.intercomCalls}, Kommo ${b.kommoCalls} (429: ${b.kommo429}); drain ${b.drainSeconds} s; utilisation ${b.rateLimitUtilisation} (accepted ${b.acceptedKommoUtilisation})`,
+			`  notes ${b.notesWritten} / >1 ${b.chatsWithMoreThanOneNote} / none ${b.chatsWithoutNote}; Intercom ${b.intercomCalls}, Kommo ${b.kommoCalls} (429: ${b.kommo429}); drain ${b.drainSeconds} s; utilisation ${b.rateLimitUtilisation} (accepted ${b.acceptedKommoUtilisation}); catch-up: ${b.catchUpSearches} check(s), ${b.catchUpRuns} hand-over(s)`,
 		);
 	}
 	if (r.memory)
@@ -1722,5 +1861,8 @@ function printTable(r) {
 }
 
 await main();
-// issue 11: the same burst on one process and on a queue-mode cluster (BENCH_QUEUE=0 skips it)
+// issue 20: the catch-up's cost, one process (BENCH_CATCH_UP=0 skips it)
+if (process.env.BENCH_CATCH_UP !== '0') await catchUpLeg();
+// issue 11: the same burst on one process and on a queue-mode cluster, with the catch-up's recovery
+// of what the door dropped (BENCH_QUEUE=0 skips it)
 if (process.env.BENCH_QUEUE !== '0') await queueModeLeg();

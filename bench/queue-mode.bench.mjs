@@ -7,21 +7,32 @@
 //                `workflows/intercom-chat-to-kommo-deal.queue-mode.json`.
 //
 // Each set-up gets its own sandbox (Intercom + Kommo, Kommo's 7 requests/s enforced with 429s) and
-// the same burst: N new chats (unknown customers: new contact + deal + note) POSTed at once, each
-// POST with Intercom's 5 s deadline; a POST that got no 2xx in time is sent again, once, a minute
-// after the first try, with the same notification id (Intercom's rule). The set-ups run one after
-// the other, never at the same time: two shared cores are all there is.
+// the same burst: N new chats (unknown customers: new contact + deal + note), created in Intercom at
+// the burst's start and POSTed at once, each POST with Intercom's 5 s deadline; a POST that got no
+// 2xx in time is sent again, once, a minute after the first try, with the same notification id
+// (Intercom's rule), then never again. The chats n8n's door dropped on both tries are the catch-up's
+// (docs/catch-up.md): the burst goes on until every chat is in Kommo, or the drain timeout. Reported:
+// burst start → last message in Kommo, against the Kommo rate-limit floor (the Kommo calls a new
+// chat needs, measured on the warm-up chats, × N ÷ 7/s), and how many chats came by webhook and how
+// many the catch-up brought (its runs, executions of mode `integrated`, that wrote the chat's note;
+// also: chats without a note when the last webhook run was over). The set-ups run one after the
+// other, never at the same time: two shared cores are all there is.
 //
 // Templates are imported as a user imports them (`n8n import:workflow` of the shipped file,
 // unmodified), only the credentials differ: the sandbox's Intercom and Kommo, the cluster's Redis
 // ("Redis account"), and the Kommo credential's "Max Requests per Second" at 7 on one process and
-// 7 ÷ workers (rounded down) on the cluster, as the queue-mode template says.
+// 7 ÷ workers (rounded down) on the cluster, as the queue-mode template says. The chat workflow is
+// published from the editor once n8n is up (the cluster's main), after setting its catch-up as a
+// user would: Import History (Days) 0 (nothing seeded is imported), Chats per Check
+// BENCH_CATCH_UP_CHATS (20 as shipped; docs/catch-up.md says to raise it for bursts).
 //
 // Run alone:  sh scripts/node24.sh node bench/queue-mode.bench.mjs
 // Part of:    npm run bench   (BENCH_QUEUE=0 skips this leg)
 // Knobs:      BENCH_QUEUE_BURST (500; 20 for a smoke run), BENCH_QUEUE_SETUPS (one,cluster),
-//             BENCH_WEBHOOK_TIMEOUT_S (5), BENCH_INTERCOM_RETRY (1), BENCH_QUEUE_DRAIN_TIMEOUT_S
-//             (1200), BENCH_QUEUE_CLUSTER_TEMPLATE (a file in workflows/; default the queue-mode
+//             BENCH_WEBHOOK_TIMEOUT_S (5), BENCH_INTERCOM_RETRY (1), BENCH_CATCH_UP_CHATS (20),
+//             BENCH_QUEUE_DRAIN_TIMEOUT_S (until every chat is in Kommo; default 1200, or a minute
+//             per Chats per Check of the burst + 10 min when longer: 35 min for 500 at 20),
+//             BENCH_QUEUE_CLUSTER_TEMPLATE (a file in workflows/; default the queue-mode
 //             template, else the one-process one), BENCH_QUEUE_KOMMO_LIMIT (cluster credential).
 // Output:     bench/results/queue-mode.json (raw), bench/results/queue-mode.md (the table),
 //             logs in bench/results/queue-mode-logs/. Nothing in it fails on a figure.
@@ -41,17 +52,25 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { countDelivered, setCatchUp } from '../e2e/lib/catchUpScenarios.mjs';
 import { ensureDebianPackages, startCluster } from '../e2e/lib/cluster.mjs';
 import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../e2e/lib/n8n.mjs';
 import {
 	TEMPLATE_FILES,
 	productionUrl,
-	publishWithCli,
 	sandboxCredentials,
 	templatesDir,
 	waitForWebhook,
 	workflowIdByName,
 } from '../e2e/lib/templates.mjs';
+import {
+	catchUpRuns,
+	isCatchUpSearch,
+	kommoQuiet,
+	lastSeq,
+	logAfter,
+	unfinishedExecutions,
+} from './catch-up.bench.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -65,6 +84,10 @@ const INTERCOM_RETRY_AFTER_MS = 60_000;
 const SAMPLE_MS = 500;
 const FIRST_CHAT = 2_000_000;
 const WARMUP_CHAT = 2_900_000;
+/** Before the catch-up's first check and its 10 min look-back: seeded chats it never hands over. */
+const SEEDED_BEFORE_S = 3600;
+/** Without a Kommo call for this long while chats are missing, nothing is going to bring them. */
+const STALL_MS = 180_000;
 const owner = {
 	email: 'owner@bench.invalid',
 	firstName: 'Bench',
@@ -78,12 +101,16 @@ const logRoot = path.join(outDir, 'queue-mode-logs');
 function settings() {
 	const env = process.env;
 	const burst = Number(env.BENCH_QUEUE_BURST ?? env.BENCH_BURST ?? 500);
+	const catchUpChats = Number(env.BENCH_CATCH_UP_CHATS ?? 20);
+	// every chat of the burst goes through the catch-up once, Chats per Check a minute
+	const recoveryS = (Math.ceil(burst / catchUpChats) + 10) * 60;
 	return {
 		burst,
 		setups: (env.BENCH_QUEUE_SETUPS ?? 'one,cluster').split(',').map((s) => s.trim()),
 		webhookTimeoutMs: Number(env.BENCH_WEBHOOK_TIMEOUT_S ?? 5) * 1000,
 		intercomRetry: env.BENCH_INTERCOM_RETRY !== '0',
-		drainTimeoutMs: Number(env.BENCH_QUEUE_DRAIN_TIMEOUT_S ?? 1200) * 1000,
+		catchUpChats,
+		drainTimeoutMs: Number(env.BENCH_QUEUE_DRAIN_TIMEOUT_S ?? Math.max(1200, recoveryS)) * 1000,
 		clusterTemplate:
 			env.BENCH_QUEUE_CLUSTER_TEMPLATE ??
 			(existsSync(path.join(templatesDir, QUEUE_TEMPLATE)) ? QUEUE_TEMPLATE : TEMPLATE_FILES.chat),
@@ -329,8 +356,12 @@ async function redisCounter(port) {
 
 const seedNow = Math.floor(Date.now() / 1000);
 
-/** `count` chats from customers Kommo does not know, ids from `firstId`. */
-function newChats(firstId, count) {
+/**
+ * `count` chats from customers Kommo does not know, ids from `firstId`, started at `createdAt`
+ * (unix seconds): the burst's at its start (the catch-up sees them), the warm-up's an hour before
+ * (it never does).
+ */
+function newChats(firstId, count, createdAt = seedNow - SEEDED_BEFORE_S) {
 	const intercom = { contacts: [], conversations: [] };
 	for (let i = 0; i < count; i++) {
 		const id = firstId + i;
@@ -340,11 +371,11 @@ function newChats(firstId, count) {
 			role: 'user',
 			name: `Burst ${id}`,
 			email: `burst-${id}@bench.example`,
-			created_at: seedNow - 3600,
+			created_at: createdAt - 3600,
 		});
 		intercom.conversations.push({
 			id: String(id),
-			created_at: seedNow - 300,
+			created_at: createdAt,
 			contacts: [contactId],
 			source: {
 				id: String(820000000 + i),
@@ -361,7 +392,8 @@ function newChats(firstId, count) {
 
 /**
  * With n8n stopped: the credentials, then the one template file as shipped (a user imports the
- * file of the template they want), then published. Returns `{ key, file, name, id }`.
+ * file of the template they want). Published once n8n is up (publishChat). Returns
+ * `{ key, file, name, id }`.
  */
 async function importChatTemplate(n8n, credentials, file, workDir) {
 	mkdirSync(workDir, { recursive: true });
@@ -374,18 +406,26 @@ async function importChatTemplate(n8n, credentials, file, workDir) {
 	);
 	const listing = await n8n.cli(['list:workflow'], 'cli-list-workflow.log');
 	const { name } = JSON.parse(readFileSync(path.join(templatesDir, file), 'utf8'));
-	const workflow = { key: 'chat', file, name, id: workflowIdByName(listing, name) };
-	await publishWithCli(n8n, workflow.id);
-	return workflow;
+	return { key: 'chat', file, name, id: workflowIdByName(listing, name) };
+}
+
+/**
+ * n8n running, signed in: the catch-up set as docs/catch-up.md tells a user (Import History 0, so the
+ * seeded chats stay out; Chats per Check from the knob), then published from the editor.
+ */
+async function publishChat(n8n, workflow, config) {
+	await setCatchUp(n8n, workflow, { importDays: 0, maxChats: config.catchUpChats });
 }
 
 // ------------------------------------------------------------------ the burst
 
 /**
- * Fires `ids` at `url` at once, Intercom's way, and waits until every chat has a note, or nothing
- * happened for 60 s after the last delivery, or the drain timeout.
+ * Fires `ids` at `url` at once, Intercom's way, and waits until every chat has a note (the catch-up
+ * brings those whose notifications were dropped), or no Kommo call was made for 3 min while chats
+ * were missing, or the drain timeout. `webhookRunsLeft()`: the webhook executions not finished yet;
+ * when it is 0 after the last delivery, the chats with a note are counted (`webhookPhaseEnd`).
  */
-async function burst({ sandbox, url, ids, config, queueDepth }) {
+async function burst({ sandbox, url, ids, config, queueDepth, webhookRunsLeft }) {
 	const burstSeq = sandbox.log.at(-1)?.seq ?? 0;
 	const deliveries = new Map(ids.map((id) => [id, []]));
 	const burstStart = Date.now();
@@ -413,6 +453,7 @@ async function burst({ sandbox, url, ids, config, queueDepth }) {
 		return record;
 	};
 	let settled = false;
+	let settledMs = null;
 	const all = Promise.all(
 		ids.map(async (id) => {
 			const first = await send(id, 1);
@@ -421,7 +462,10 @@ async function burst({ sandbox, url, ids, config, queueDepth }) {
 				await send(id, 2);
 			}
 		}),
-	).then(() => (settled = true));
+	).then(() => {
+		settled = true;
+		settledMs = Date.now() - burstStart;
+	});
 
 	const wanted = new Set(ids);
 	const notesPerChat = () => {
@@ -432,23 +476,41 @@ async function burst({ sandbox, url, ids, config, queueDepth }) {
 		}
 		return counts;
 	};
+	const withNote = (counts) => [...counts.values()].filter((c) => c >= 1).length;
+	const lastKommoCall = () => {
+		for (let i = sandbox.log.length - 1; i >= 0 && sandbox.log[i].seq > burstSeq; i--)
+			if (sandbox.log[i].api === 'kommo') return sandbox.log[i];
+		return undefined;
+	};
 	let stopReason = 'timeout';
+	let webhookPhaseEnd = null;
+	let webhookCheckedAt = 0;
 	while (Date.now() - burstStart < config.drainTimeoutMs) {
 		await delay(1000);
 		if (!settled) continue;
 		const counts = notesPerChat();
+		if (!webhookPhaseEnd && webhookRunsLeft && Date.now() - webhookCheckedAt >= 5000) {
+			webhookCheckedAt = Date.now();
+			if ((await webhookRunsLeft().catch(() => undefined)) === 0)
+				webhookPhaseEnd = { ms: Date.now() - burstStart, chatsWithNote: withNote(counts) };
+		}
 		const depth = queueDepth ? await queueDepth().catch(() => undefined) : undefined;
 		const queueEmpty = !depth || depth.queueWait + depth.queueActive === 0;
-		if ([...counts.values()].every((c) => c >= 1) && queueEmpty) {
+		if (withNote(counts) === ids.length && queueEmpty) {
 			stopReason = 'every chat has a note';
 			break;
 		}
-		const last = sandbox.log.at(-1);
-		if (queueEmpty && last && Date.now() - Date.parse(last.time) > 60_000) {
-			stopReason = 'no Intercom/Kommo call for 60 s';
+		const last = lastKommoCall();
+		if (queueEmpty && Date.now() - (last ? Date.parse(last.time) : burstStart) > STALL_MS) {
+			stopReason = `no Kommo call for ${STALL_MS / 1000} s`;
 			break;
 		}
 	}
+	webhookPhaseEnd ??= {
+		ms: Date.now() - burstStart,
+		chatsWithNote: withNote(notesPerChat()),
+		atStop: true,
+	};
 	await all.catch(() => undefined);
 	// let late executions (a retry's second run, a duplicate) finish before counting
 	const quietSince = Date.now();
@@ -461,14 +523,30 @@ async function burst({ sandbox, url, ids, config, queueDepth }) {
 			since = Date.now();
 		}
 	}
-	return { burstStart, burstSeq, deliveries, notesPerChat: notesPerChat(), stopReason };
+	return {
+		burstStart,
+		burstSeq,
+		deliveries,
+		notesPerChat: notesPerChat(),
+		stopReason,
+		settledMs,
+		webhookPhaseEnd,
+	};
 }
 
-function summarise({ sandbox, ids, run, config }) {
+/**
+ * The burst's figures from the sandbox log. `runs`: the catch-up's runs of the burst's chats
+ * (catchUpRuns); their Intercom GETs are taken out of the webhook runs' counts. `warmUpKommoCalls`:
+ * the Kommo calls of each warm-up chat (a new chat, one at a time).
+ */
+function summarise({ sandbox, ids, run, config, runs = [], warmUpKommoCalls = [] }) {
 	const { burstStart, burstSeq, deliveries, notesPerChat } = run;
-	const calls = sandbox.log.filter(
+	const logged = sandbox.log.filter(
 		(e) => e.seq > burstSeq && (e.api === 'intercom' || e.api === 'kommo'),
 	);
+	// the catch-up's checks (its Intercom searches) are counted apart
+	const searches = logged.filter(isCatchUpSearch).length;
+	const calls = logged.filter((e) => !isCatchUpSearch(e));
 	const kommo = calls.filter((c) => c.api === 'kommo');
 	const kommo429 = kommo.filter((c) => c.status === 429).length;
 	const at = (e) => Date.parse(e.time) - burstStart;
@@ -483,13 +561,31 @@ function summarise({ sandbox, ids, run, config }) {
 	const lastNoteMs = notes.length ? Math.max(...notes.map(ended)) : null;
 	const lastKommoMs = kommo.length ? Math.max(...kommo.map(ended)) : null;
 
-	// executions per chat: each run of the template starts with Intercom's GET /conversations/:id
-	const gets = new Map();
+	// executions per chat: each run of the template starts with Intercom's GET /conversations/:id;
+	// a catch-up run's GET (the one of its chat inside its start and stop) is not a webhook run's
+	const getEntries = new Map();
 	for (const e of calls) {
 		const id = /\/conversations\/(\d+)/.exec(e.path)?.[1];
 		if (e.api === 'intercom' && e.method === 'GET' && id && deliveries.has(id)) {
-			(gets.get(id) ?? gets.set(id, []).get(id)).push(at(e));
+			(getEntries.get(id) ?? getEntries.set(id, []).get(id)).push(e);
 		}
+	}
+	const claimed = new Set();
+	let catchUpRunsWithoutGet = 0;
+	for (const r of runs) {
+		const entry = (getEntries.get(r.conversationId) ?? []).find(
+			(e) =>
+				!claimed.has(e.seq) &&
+				Date.parse(e.time) >= (r.startedMs ?? 0) - 1000 &&
+				Date.parse(e.time) <= (r.stoppedMs ?? Infinity) + 1000,
+		);
+		if (entry) claimed.add(entry.seq);
+		else catchUpRunsWithoutGet++;
+	}
+	const gets = new Map();
+	for (const [id, entries] of getEntries) {
+		const times = entries.filter((e) => !claimed.has(e.seq)).map(at);
+		if (times.length) gets.set(id, times);
 	}
 	const first = ids.map((id) => deliveries.get(id).find((d) => d.attempt === 1));
 	const retries = ids.map((id) => deliveries.get(id).find((d) => d.attempt === 2)).filter(Boolean);
@@ -518,6 +614,43 @@ function summarise({ sandbox, ids, run, config }) {
 	const firstGets = [...gets.values()].map((g) => Math.min(...g) / 1000);
 	const floorSeconds = kommo.length / KOMMO_LIMIT;
 	const acceptedFloorSeconds = (kommo.length - kommo429) / KOMMO_LIMIT;
+
+	// recovery: every chat in Kommo, by webhook or by the catch-up
+	const wanted = new Set(ids);
+	const burstRuns = runs.filter((r) => wanted.has(r.conversationId));
+	const byCatchUp = new Set(burstRuns.filter((r) => r.wroteNote).map((r) => r.conversationId));
+	const chatsInKommo = [...notesPerChat.values()].filter((c) => c >= 1).length;
+	const allIn = chatsInKommo === ids.length;
+	// the Kommo calls a new chat needs: the last warm-up chat's (a warm process, nothing else running)
+	const perNewChat = warmUpKommoCalls.at(-1) ?? null;
+	const recoveryFloorSeconds = perNewChat === null ? null : (perNewChat * ids.length) / KOMMO_LIMIT;
+	const delivered = countDelivered(sandbox.state, ids);
+	const recovery = {
+		chatsPerCheck: config.catchUpChats,
+		allChatsInKommo: allIn,
+		chatsInKommo,
+		chatsByWebhook: chatsInKommo - byCatchUp.size,
+		chatsByCatchUp: byCatchUp.size,
+		webhookRunsOverSeconds: round(run.webhookPhaseEnd.ms / 1000, 1),
+		webhookRunsOverAtStop: run.webhookPhaseEnd.atStop === true,
+		chatsWithoutNoteWhenWebhookRunsWereOver: ids.length - run.webhookPhaseEnd.chatsWithNote,
+		lastDeliverySentSeconds: round(run.settledMs / 1000, 1),
+		catchUpChecks: searches,
+		catchUpRuns: burstRuns.length,
+		catchUpRunsByReason: histogram(burstRuns.map((r) => r.reason)),
+		catchUpRunsByStatus: histogram(burstRuns.map((r) => r.status)),
+		catchUpRunsWithoutTheirGet: catchUpRunsWithoutGet,
+		burstStartToLastMessageSeconds: allIn ? round(lastNoteMs / 1000, 1) : null,
+		warmUpKommoCallsPerChat: warmUpKommoCalls,
+		kommoCallsPerNewChat: perNewChat,
+		kommoFloorSeconds: round(recoveryFloorSeconds, 1),
+		overFloor:
+			allIn && recoveryFloorSeconds ? round(lastNoteMs / 1000 / recoveryFloorSeconds, 2) : null,
+		// what the burst cost in the end, catch-up looks and 429s included
+		kommoCallsPerChatInKommo: chatsInKommo ? round(kommo.length / chatsInKommo, 2) : null,
+		messagesMissing: delivered.missing.length,
+		messagesDoubled: delivered.doubled.length,
+	};
 
 	const counts = [...notesPerChat.values()];
 	const burstIdSet = new Set(ids);
@@ -548,6 +681,8 @@ function summarise({ sandbox, ids, run, config }) {
 			retryAnswers: histogram(retries.map((d) => d.status)),
 			chatsAnsweredOnEitherTry: ids.filter((id) => deliveries.get(id).some((d) => d.ok)).length,
 		},
+		recovery,
+		// the webhook runs' (each starts with Intercom's GET of the chat; the catch-up runs' are not here)
 		chatsStarted: started,
 		chatsStartedByFirstDelivery: startedByFirst,
 		chatsStartedOnlyByRetry: started - startedByFirst,
@@ -569,6 +704,7 @@ function summarise({ sandbox, ids, run, config }) {
 			customersWithMoreThanOneContact: [...emails.values()].filter((c) => c > 1).length,
 		},
 		intercomCalls: calls.filter((c) => c.api === 'intercom').length,
+		intercomSearches: searches,
 		kommoCalls: kommo.length,
 		kommo429,
 		kommoCallsPerSecondMax: Math.max(0, ...perSecond.values()),
@@ -602,6 +738,17 @@ async function executionReport(n8n, workflowId) {
 	const statuses = {};
 	for (const status of ['success', 'error', 'crashed', 'canceled', 'running', 'waiting', 'new'])
 		statuses[status] = await count(status).catch((error) => String(error).slice(0, 80));
+	// webhook: a notification; trigger: a check of the catch-up; integrated: a chat it handed over
+	const byMode = {};
+	for (const mode of ['webhook', 'trigger', 'integrated']) {
+		for (const status of ['success', 'error', 'crashed']) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId, mode, status: [status] }));
+			const answer = await n8n
+				.rest('GET', `/executions?filter=${filter}&limit=1`)
+				.catch(() => null);
+			(byMode[mode] ??= {})[status] = answer?.data?.count ?? null;
+		}
+	}
 	const failures = {};
 	const examples = [];
 	for (const status of ['error', 'crashed']) {
@@ -618,7 +765,7 @@ async function executionReport(n8n, workflowId) {
 			if (examples.length < 5) examples.push({ id: summary.id, status, node, message });
 		}
 	}
-	return { statuses, failuresOfFirst50: failures, examples };
+	return { statuses, byMode, failuresOfFirst50: failures, examples };
 }
 
 /** How many executions each worker ran ("Worker started execution" lines in its log). */
@@ -655,25 +802,29 @@ function logCounts(logDir) {
 
 // ------------------------------------------------------------------ the two set-ups
 
+/**
+ * `count` new chats, one after the other (the next once the last one's note is in and Kommo is
+ * quiet); returns the Kommo calls each made: what a new chat needs.
+ */
 async function warmUp(sandbox, url, count) {
+	const kommoCalls = [];
 	for (let i = 0; i < count; i++) {
+		const id = String(WARMUP_CHAT + i);
+		const seq = lastSeq(sandbox);
 		await sandbox
-			.sendIntercomWebhook({
-				url,
-				topic: 'conversation.user.created',
-				conversationId: String(WARMUP_CHAT + i),
-			})
+			.sendIntercomWebhook({ url, topic: 'conversation.user.created', conversationId: id })
 			.catch(() => undefined);
-	}
-	const started = Date.now();
-	while (Date.now() - started < 60_000) {
-		const done = sandbox.state.kommo.notes.filter((n) =>
-			/Chat #29000\d\d\b/.test(n.params?.text ?? ''),
-		).length;
-		if (done >= count) break;
-		await delay(500);
+		const started = Date.now();
+		const noted = () =>
+			sandbox.state.kommo.notes.some((n) =>
+				new RegExp(`Chat #${id}\\b`).test(n.params?.text ?? ''),
+			);
+		while (Date.now() - started < 60_000 && !noted()) await delay(250);
+		await kommoQuiet(sandbox, 1500, 30_000);
+		kommoCalls.push(logAfter(sandbox, seq).filter((e) => e.api === 'kommo').length);
 	}
 	await delay(2000);
+	return kommoCalls;
 }
 
 async function oneProcess({ install, config, packageDir, logDir, work }) {
@@ -685,7 +836,6 @@ async function oneProcess({ install, config, packageDir, logDir, work }) {
 		webhookTimeoutMs: config.webhookTimeoutMs,
 	});
 	const ids = Array.from({ length: config.burst }, (_, i) => String(FIRST_CHAT + i));
-	sandbox.seed(newChats(FIRST_CHAT, config.burst), { merge: true });
 	sandbox.seed(newChats(WARMUP_CHAT, 4), { merge: true });
 	const userFolder = path.join(logDir, 'n8n-user');
 	rmSync(userFolder, { recursive: true, force: true });
@@ -707,16 +857,26 @@ async function oneProcess({ install, config, packageDir, logDir, work }) {
 		);
 		await n8n.start();
 		await n8n.signIn(owner);
+		await publishChat(n8n, workflow, config);
 		const url = (await productionUrl(n8n, workflow)).url;
 		await waitForWebhook(url);
 		log(`one process: n8n ${VERSION} on ${n8n.baseUrl} (pid ${n8n.child.pid}); warming up`);
-		await warmUp(sandbox, url, 1);
+		const warmUpKommoCalls = await warmUp(sandbox, url, 2);
 		const roles = () => ({ n8n: n8n.child?.pid });
 		const sampler = startSampler(roles);
-		log(`one process: burst of ${config.burst} new chats`);
-		const run = await burst({ sandbox, url, ids, config });
+		log(
+			`one process: burst of ${config.burst} new chats (catch-up: ${config.catchUpChats} per check)`,
+		);
+		const seededAt = Date.now();
+		sandbox.seed(newChats(FIRST_CHAT, config.burst, Math.floor(seededAt / 1000)), { merge: true });
+		const webhookRunsLeft = () => unfinishedExecutions(n8n, workflow.id, 'webhook');
+		const run = await burst({ sandbox, url, ids, config, webhookRunsLeft });
 		const machine = await sampler.stop();
-		const figures = summarise({ sandbox, ids, run, config });
+		const runs = await catchUpRuns(n8n, workflow.id, seededAt).catch((error) => {
+			log(`one process: the catch-up's runs not read (${error.message.slice(0, 200)})`);
+			return [];
+		});
+		const figures = summarise({ sandbox, ids, run, config, runs, warmUpKommoCalls });
 		const executions = await executionReport(n8n, workflow.id).catch((e) => ({
 			error: String(e),
 		}));
@@ -739,7 +899,6 @@ async function queueCluster({ install, config, packageDir, logDir }) {
 		webhookTimeoutMs: config.webhookTimeoutMs,
 	});
 	const ids = Array.from({ length: config.burst }, (_, i) => String(FIRST_CHAT + i));
-	sandbox.seed(newChats(FIRST_CHAT, config.burst), { merge: true });
 	sandbox.seed(newChats(WARMUP_CHAT, 4), { merge: true });
 	const setup = {
 		name: 'queue mode',
@@ -775,11 +934,14 @@ async function queueCluster({ install, config, packageDir, logDir }) {
 		});
 		const { main } = cluster;
 		await main.signIn(owner);
+		// published on main once the cluster is up, as e2e/cluster.e2e.mjs does
+		await publishChat(main, workflow, config);
 		const url = (await productionUrl(main, workflow)).url.replace(main.baseUrl, cluster.publicUrl);
-		await waitForWebhook(url);
+		// through nginx: once per webhook process, each learns of the publication on its own
+		for (let i = 0; i < cluster.webhookProcesses.length * 2; i++) await waitForWebhook(url);
 		log(`cluster: up behind ${cluster.publicUrl}; warming up both webhook processes and workers`);
 		// four sequential chats: round-robin puts two on each webhook process
-		await warmUp(sandbox, url, 4);
+		const warmUpKommoCalls = await warmUp(sandbox, url, 4);
 		counter = await redisCounter(cluster.redis.port);
 		const roles = () => ({
 			'n8n main': main.child?.pid,
@@ -795,10 +957,23 @@ async function queueCluster({ install, config, packageDir, logDir }) {
 		});
 		const sharesBefore = workerShares(logDir);
 		const sampler = startSampler(roles, () => counter.depth());
-		log(`cluster: burst of ${config.burst} new chats`);
-		const run = await burst({ sandbox, url, ids, config, queueDepth: () => counter.depth() });
+		log(`cluster: burst of ${config.burst} new chats (catch-up: ${config.catchUpChats} per check)`);
+		const seededAt = Date.now();
+		sandbox.seed(newChats(FIRST_CHAT, config.burst, Math.floor(seededAt / 1000)), { merge: true });
+		const run = await burst({
+			sandbox,
+			url,
+			ids,
+			config,
+			queueDepth: () => counter.depth(),
+			webhookRunsLeft: () => unfinishedExecutions(main, workflow.id, 'webhook'),
+		});
 		const machine = await sampler.stop();
-		const figures = summarise({ sandbox, ids, run, config });
+		const runs = await catchUpRuns(main, workflow.id, seededAt).catch((error) => {
+			log(`cluster: the catch-up's runs not read (${error.message.slice(0, 200)})`);
+			return [];
+		});
+		const figures = summarise({ sandbox, ids, run, config, runs, warmUpKommoCalls });
 		const executions = await executionReport(main, workflow.id).catch((e) => ({
 			error: String(e),
 		}));
@@ -850,13 +1025,57 @@ export function markdownTable(results) {
 			col((s) => `${s.deliveries.retried} / ${s.deliveries.retryAnsweredWithin5s}`),
 		],
 		[
-			'Chats started (by the first delivery + only by the retry)',
+			'Chats started by webhook (by the first delivery + only by the retry)',
 			col(
 				(s) =>
 					`${s.chatsStarted} of ${s.chats} (${s.chatsStartedByFirstDelivery} + ${s.chatsStartedOnlyByRetry})`,
 			),
 		],
-		['Chats whose template ran more than once', col((s) => String(s.chatsRunMoreThanOnce))],
+		['Chats run more than once by webhook', col((s) => String(s.chatsRunMoreThanOnce))],
+		[
+			'Catch-up: Chats per Check / its checks / its runs of burst chats',
+			col(
+				(s) =>
+					`${s.recovery.chatsPerCheck} / ${s.recovery.catchUpChecks} / ${s.recovery.catchUpRuns}`,
+			),
+		],
+		[
+			'Chats in Kommo: by webhook + by the catch-up',
+			col(
+				(s) =>
+					`${s.recovery.chatsInKommo} of ${s.chats}: ${s.recovery.chatsByWebhook} + ${s.recovery.chatsByCatchUp}`,
+			),
+		],
+		[
+			'Chats without a note when the last webhook run was over',
+			col(
+				(s) =>
+					`${s.recovery.chatsWithoutNoteWhenWebhookRunsWereOver} (at ${s.recovery.webhookRunsOverSeconds} s${s.recovery.webhookRunsOverAtStop ? ', at the stop' : ''})`,
+			),
+		],
+		[
+			'Burst start → last message in Kommo (webhook + catch-up)',
+			col((s) =>
+				s.recovery.allChatsInKommo
+					? fmtS(s.recovery.burstStartToLastMessageSeconds)
+					: `not all in Kommo (${s.stopReason})`,
+			),
+		],
+		[
+			'Kommo floor: calls a new chat needs (warm-up) × N ÷ 7/s',
+			col(
+				(s) =>
+					`${s.recovery.kommoCallsPerNewChat} × ${s.chats} ÷ 7 = ${fmtS(s.recovery.kommoFloorSeconds)}`,
+			),
+		],
+		[
+			'Burst start → last message ÷ Kommo floor',
+			col((s) => (s.recovery.overFloor === null ? '—' : `${s.recovery.overFloor}×`)),
+		],
+		[
+			'Kommo calls per chat in the end (catch-up looks, 429s included)',
+			col((s) => String(s.recovery.kommoCallsPerChatInKommo)),
+		],
 		[
 			'Notes: chats with exactly 1 / more than 1 / none',
 			col(
@@ -878,10 +1097,10 @@ export function markdownTable(results) {
 			),
 		],
 		['Drain: first POST → last note', col((s) => fmtS(s.drain.firstPostToLastNoteSeconds))],
-		['Rate-limit floor: Kommo calls ÷ 7/s', col((s) => fmtS(s.drain.rateLimitFloorSeconds))],
+		['Rate-limit floor: Kommo calls made ÷ 7/s', col((s) => fmtS(s.drain.rateLimitFloorSeconds))],
 		['Drain ÷ floor (1.00 = at the limit)', col((s) => `${s.drain.drainOverFloor}×`)],
 		[
-			'Executions: success / error / crashed (incl. warm-up)',
+			'Executions: success / error / crashed (all modes, incl. warm-up)',
 			col(
 				(s) =>
 					`${s.executions?.statuses?.success ?? '?'} / ${s.executions?.statuses?.error ?? '?'} / ${s.executions?.statuses?.crashed ?? '?'}`,
@@ -926,7 +1145,7 @@ export async function queueModeLeg() {
 	rmSync(logRoot, { recursive: true, force: true });
 	mkdirSync(logRoot, { recursive: true });
 	const results = {
-		leg: 'burst: one process vs queue mode',
+		leg: 'burst with recovery by the catch-up: one process vs queue mode',
 		n8n: VERSION,
 		node: process.version,
 		command: process.argv.slice(1).join(' '),
@@ -977,7 +1196,7 @@ export async function queueModeLeg() {
 	const table = markdownTable(results);
 	writeFileSync(path.join(outDir, 'queue-mode.md'), `${table}\n`);
 	process.stdout.write(
-		`\nBurst: one process vs queue mode (${config.burst} new chats)\n\n${table}\n`,
+		`\nBurst with recovery: one process vs queue mode (${config.burst} new chats, catch-up ${config.catchUpChats} per check)\n\n${table}\n`,
 	);
 	for (const s of results.setups.filter((x) => x.error))
 		process.stdout.write(`\n${s.name}: ERROR ${s.error}\n`);
