@@ -33,7 +33,10 @@
 //             BENCH_QUEUE_DRAIN_TIMEOUT_S (until every chat is in Kommo; default 1200, or a minute
 //             per Chats per Check of the burst + 10 min when longer: 35 min for 500 at 20),
 //             BENCH_QUEUE_CLUSTER_TEMPLATE (a file in workflows/; default the queue-mode
-//             template, else the one-process one), BENCH_QUEUE_KOMMO_LIMIT (cluster credential).
+//             template, else the one-process one), BENCH_QUEUE_KOMMO_LIMIT (cluster credential),
+//             BENCH_QUEUE_UNSENT (0: chats of the burst whose notification is never sent, as if
+//             Intercom had dropped it; spread over the burst: the catch-up's alone, for a smoke run
+//             whose small burst the door does not drop).
 // Output:     bench/results/queue-mode.json (raw), bench/results/queue-mode.md (the table),
 //             logs in bench/results/queue-mode-logs/. Nothing in it fails on a figure.
 import {
@@ -115,6 +118,7 @@ function settings() {
 			env.BENCH_QUEUE_CLUSTER_TEMPLATE ??
 			(existsSync(path.join(templatesDir, QUEUE_TEMPLATE)) ? QUEUE_TEMPLATE : TEMPLATE_FILES.chat),
 		clusterKommoLimit: Number(env.BENCH_QUEUE_KOMMO_LIMIT ?? Math.floor(KOMMO_LIMIT / WORKERS)),
+		unsent: Math.min(burst, Number(env.BENCH_QUEUE_UNSENT ?? 0)),
 	};
 }
 
@@ -452,10 +456,21 @@ async function burst({ sandbox, url, ids, config, queueDepth, webhookRunsLeft })
 		deliveries.get(conversationId).push(record);
 		return record;
 	};
+	// BENCH_QUEUE_UNSENT: notifications never sent, spread over the burst
+	const unsent = new Set(
+		Array.from(
+			{ length: config.unsent },
+			(_, i) => ids[Math.floor((i * ids.length) / config.unsent)],
+		),
+	);
 	let settled = false;
 	let settledMs = null;
 	const all = Promise.all(
 		ids.map(async (id) => {
+			if (unsent.has(id)) {
+				deliveries.get(id).push({ attempt: 1, sentAt: 0, ms: 0, status: 'not sent', ok: false });
+				return;
+			}
 			const first = await send(id, 1);
 			if (config.intercomRetry && !first.ok) {
 				await delay(Math.max(0, burstStart + first.sentAt + INTERCOM_RETRY_AFTER_MS - Date.now()));
@@ -674,6 +689,7 @@ function summarise({ sandbox, ids, run, config, runs = [], warmUpKommoCalls = []
 		deliveries: {
 			deadlineMs: config.webhookTimeoutMs,
 			answeredWithin5s: first.filter((d) => d.ok).length,
+			notSent: first.filter((d) => d.status === 'not sent').length,
 			firstTryAnswers: histogram(first.map((d) => d.status)),
 			firstTryAnsweredMs: { p50: percentile(okMs, 50), p95: percentile(okMs, 95) },
 			retried: retries.length,
@@ -1015,6 +1031,7 @@ export function markdownTable(results) {
 			col(
 				(s) =>
 					`${s.deliveries.answeredWithin5s} of ${s.chats}` +
+					(s.deliveries.notSent ? ` (${s.deliveries.notSent} not sent: BENCH_QUEUE_UNSENT)` : '') +
 					(s.deliveries.firstTryAnsweredMs.p50 !== null
 						? ` (p50 ${s.deliveries.firstTryAnsweredMs.p50} ms)`
 						: ''),
