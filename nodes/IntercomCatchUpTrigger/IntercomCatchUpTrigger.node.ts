@@ -35,6 +35,7 @@ function readSettings(
 	const options = context.getNodeParameter('options', {}) as {
 		lookBackMinutes?: number;
 		skipQuietChats?: boolean;
+		recheckAfterMinutes?: number;
 	};
 	const maxChats = Math.max(1, Math.floor(context.getNodeParameter('maxChats', 20) as number));
 	return {
@@ -42,7 +43,20 @@ function readSettings(
 		maxChats: manual ? Math.min(MANUAL_SAMPLE, maxChats) : maxChats,
 		lookBackSeconds: Math.max(0, Math.round((options.lookBackMinutes ?? 10) * 60)),
 		skipQuietChats: options.skipQuietChats ?? true,
+		recheckAfterSeconds: Math.max(0, Math.round((options.recheckAfterMinutes ?? 10) * 60)),
 	};
+}
+
+/** The re-checks a check left, as stored (anything else there is dropped: it only costs a re-check). */
+function pendingOf(stored: unknown): SweepStart['pending'] {
+	if (!isObject(stored)) return {};
+	const pending: SweepStart['pending'] = {};
+	for (const [id, entry] of Object.entries(stored)) {
+		if (Array.isArray(entry) && typeof entry[0] === 'number' && typeof entry[1] === 'number') {
+			pending[id] = [entry[0], entry[1]];
+		}
+	}
+	return pending;
 }
 
 /** Where this check starts: the stored cursor, or the import's start when none or the setting changed. */
@@ -51,7 +65,7 @@ function startingPoint(state: SweepState, importDays: number, nowSeconds: number
 		return {
 			cursor: state.cursor,
 			looked: isObject(state.looked) ? { ...state.looked } : {},
-			pending: isObject(state.pending) ? { ...state.pending } : {},
+			pending: pendingOf(state.pending),
 		};
 	}
 	return { cursor: nowSeconds - importDays * DAY_SECONDS, looked: {}, pending: {} };
@@ -134,6 +148,15 @@ export class IntercomCatchUpTrigger implements INodeType {
 							'Each check also searches this far before where the last one stopped, for chats Intercom lists late. Chats already looked at are not handed over again.',
 					},
 					{
+						displayName: 'Look Again After (Minutes)',
+						name: 'recheckAfterMinutes',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 10,
+						description:
+							"Each chat handed over is handed over once more this long after, in case its run was lost with n8n or a worker (a run that did its work costs a few Kommo reads and writes nothing). Keep it longer than a check's run takes: about 2 seconds per chat.",
+					},
+					{
 						displayName: 'Skip Chats With No New Message',
 						name: 'skipQuietChats',
 						type: 'boolean',
@@ -167,7 +190,8 @@ export class IntercomCatchUpTrigger implements INodeType {
 			const found = await searchChangedChats.call(
 				this,
 				start.cursor - settings.lookBackSeconds,
-				(listings) => planSweep(listings, start, settings).deferred > 0,
+				(listings) =>
+					planSweep(listings, start, settings, Math.floor(clockNow() / 1000)).deferred > 0,
 				nowMs + budgetMs / 2,
 				clockNow,
 			);

@@ -382,9 +382,10 @@ export class ForwardRunner {
 
 	/**
 	 * One check of the template's catch-up, as n8n's poll runs it, then the execution it starts (the
-	 * catch-up hands each chat to the workflow itself). Null when the check found nothing to hand over.
+	 * catch-up hands each chat to the workflow itself). Null when the check found nothing to hand
+	 * over, or with `loseRun`.
 	 */
-	async sweep(): Promise<RunResult | null> {
+	async sweep({ loseRun = false } = {}): Promise<RunResult | null> {
 		const workflow = this.workflow();
 		if (!workflow.getNode(CATCH_UP)) return null;
 		const { output } = await runPoll({
@@ -392,7 +393,9 @@ export class ForwardRunner {
 			nodeName: CATCH_UP,
 			credentials: this.credentials,
 		});
-		if (!output) return null;
+		// `loseRun`: the check handed chats over, and the run that was to deliver them died with
+		// its worker before it started (n8n does not run it again)
+		if (!output || loseRun) return null;
 		this.executionStarts.push(this.sandbox.log.at(-1)?.seq ?? 0);
 		return await runWorkflow({
 			workflow,

@@ -149,6 +149,35 @@ describe('the chat template: Kommo as the record, one run per customer', () => {
 		expect((await lostNotifications(7210)).last.lost).toBeGreaterThan(0);
 	});
 
+	/**
+	 * A check hands chats over and its run dies with the worker; checks go on, the clock moves ten
+	 * minutes (Look Again After) and one more.
+	 */
+	async function lostCatchUpRun(firstId: number) {
+		const chats = seedChats(sandbox, 2, firstId);
+		for (const chat of chats) addReplies(sandbox, chat, 1);
+		time.counters.virtualMs += 5_000;
+		await runner.sweep({ loseRun: true });
+		const afterLoss = outcome(chats);
+		time.counters.virtualMs += 60_000;
+		expect((await runner.sweep())?.error()).toBeUndefined();
+		time.counters.virtualMs += 10 * 60_000;
+		expect((await runner.sweep())?.error()).toBeUndefined();
+		return { afterLoss, last: outcome(chats) };
+	}
+
+	test('as shipped: a catch-up run lost with its worker is made good by the re-check ten minutes later', async () => {
+		const { afterLoss, last } = await lostCatchUpRun(7220);
+		expect(afterLoss.lost).toBeGreaterThan(0);
+		expect(last).toEqual({ duplicates: 0, lost: 0 });
+	});
+
+	test('re-check off: the messages of the lost run stay out of Kommo', async () => {
+		const catchUp = runner.template.nodes.find((node) => node.name === CATCH_UP)!;
+		catchUp.parameters.options = { recheckAfterMinutes: 100_000 };
+		expect((await lostCatchUpRun(7230)).last.lost).toBeGreaterThan(0);
+	});
+
 	test('key off: a reply repeats the whole chat', async () => {
 		withoutKey(runner.template);
 		expect((await replyAfter(7120, wipe)).duplicates).toBeGreaterThan(0);

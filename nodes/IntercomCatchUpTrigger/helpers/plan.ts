@@ -19,10 +19,11 @@ export interface SweepState extends IDataObject {
 	 */
 	looked?: Record<string, number>;
 	/**
-	 * chat id → version handed over by the last check: the next check hands each over once more, so
-	 * a check whose run died with its worker is made good by the next one (no write if all is there)
+	 * chat id → [the version handed over, when]: once `recheckAfterSeconds` have passed, a check
+	 * hands it over once more, so a run that died with its worker (or with n8n) is made good then,
+	 * and a run that did its work costs a few Kommo reads and writes nothing
 	 */
-	pending?: Record<string, number>;
+	pending?: Record<string, PendingRecheck>;
 	/** the workspace's app id (`GET /me`), for links to the chat */
 	appId?: string;
 }
@@ -31,8 +32,11 @@ export interface SweepState extends IDataObject {
 export interface SweepStart {
 	cursor: number;
 	looked: Record<string, number>;
-	pending: Record<string, number>;
+	pending: Record<string, PendingRecheck>;
 }
+
+/** `[updated_at of the version handed over, UNIX seconds it was handed over]` */
+export type PendingRecheck = [number, number];
 
 /** A chat as Intercom's search lists it (no messages; statistics in UNIX seconds). */
 export interface ChatListing {
@@ -57,6 +61,11 @@ export interface SweepSettings {
 	lookBackSeconds: number;
 	/** whether chats whose statistics show no reply since they were last looked at are skipped */
 	skipQuietChats: boolean;
+	/**
+	 * how long after a hand-over the chat is handed over once more: longer than a check's run lasts
+	 * (a run hands its chats on one after another), so the re-check finds the first run done
+	 */
+	recheckAfterSeconds: number;
 }
 
 /**
@@ -154,8 +163,11 @@ export function planSweep(
 	listings: ChatListing[],
 	previous: SweepStart,
 	settings: SweepSettings,
-	/** when the search ended, in UNIX seconds: versions from `searchedAt − SETTLE_SECONDS` on are not remembered */
-	searchedAt = Number.POSITIVE_INFINITY,
+	/**
+	 * when the search ended, in UNIX seconds: versions from `searchedAt − SETTLE_SECONDS` on are not
+	 * remembered; hand-overs are timed by it
+	 */
+	searchedAt: number,
 ): SweepPlan {
 	const settledBefore = searchedAt - SETTLE_SECONDS;
 	const windowStart = previous.cursor - settings.lookBackSeconds;
@@ -193,15 +205,20 @@ export function planSweep(
 		else plan.handOver.push({ chat, reason: lookedAt === undefined ? 'firstLook' : 'newReply' });
 		if (chat.updatedAt < settledBefore) {
 			looked[chat.id] = chat.updatedAt;
-			if (!reason) plan.state.pending[chat.id] = chat.updatedAt;
+			if (!reason) plan.state.pending[chat.id] = [chat.updatedAt, searchedAt];
 			plan.state.cursor = Math.max(plan.state.cursor, chat.updatedAt);
 		}
 	}
 	// outside the limit: a re-check costs Kommo reads only, and holding one back would hold the
 	// run that made it good
 	const handed = new Set(plan.handOver.map((entry) => entry.chat.id));
-	for (const [id, updatedAt] of Object.entries(previous.pending)) {
-		if (!handed.has(id)) plan.handOver.push({ chat: { id, updatedAt }, reason: 'recheck' });
+	for (const [id, [updatedAt, handedAt]] of Object.entries(previous.pending)) {
+		if (handed.has(id)) continue;
+		if (searchedAt - handedAt >= settings.recheckAfterSeconds) {
+			plan.handOver.push({ chat: { id, updatedAt }, reason: 'recheck' });
+		} else {
+			plan.state.pending[id] = [updatedAt, handedAt];
+		}
 	}
 	return plan;
 }
