@@ -98,6 +98,7 @@ const {
 	sandboxState,
 	chatScenarios,
 	duplicateContactScenario,
+	visitorScenario,
 	restartScenario,
 	staticDataWipedScenario,
 	stageScenarios,
@@ -966,6 +967,7 @@ async function main() {
 			chatScenarios(main, sandbox, chat),
 		);
 		await phase('shared duplicate contacts', () => duplicateContactScenario(main, sandbox, chat));
+		await phase("a visitor with a customer's email", () => visitorScenario(main, sandbox, chat));
 		await phase('shared 9 n8n restarted', () =>
 			restartScenario(main, sandbox, chat, { restart: () => restartEveryN8nProcess(chat, stage) }),
 		);

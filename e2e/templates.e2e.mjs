@@ -65,6 +65,7 @@ const {
 	executionFailures,
 	chatScenarios,
 	duplicateContactScenario,
+	visitorScenario,
 	restartScenario,
 	staticDataWipedScenario,
 	stageScenarios,
@@ -279,6 +280,7 @@ async function main() {
 		await catchUp.quietWorkspace(sandbox);
 		const chatResult = await chatScenarios(n8n, sandbox, chat);
 		await duplicateContactScenario(n8n, sandbox, chat);
+		await visitorScenario(n8n, sandbox, chat);
 		await restartScenario(n8n, sandbox, chat, { restart: () => restartN8n(n8n, chat) });
 		await staticDataWipedScenario(n8n, sandbox, chat, {
 			wipe: (workflowId) => wipeStaticDataSqlite(n8n, workflowId),

@@ -475,10 +475,17 @@ function contactIdFormat(counter) {
 	return `65f0c0de${counter.padStart(16, '0')}`;
 }
 
-/** The contact with this email, or a new one (role `user` unless given). */
+/**
+ * The contact with this email and role, or a new one (role `user` unless given). Intercom keeps a
+ * visitor who types a user's email as a contact of its own, role `lead`, until they sign in.
+ */
 function findOrCreateContact(state, { name = null, email = null, role = 'user' } = {}, time) {
 	const wanted = email?.toLowerCase();
-	const existing = wanted && state.contacts.find((entry) => entry.email?.toLowerCase() === wanted);
+	const existing =
+		wanted &&
+		state.contacts.find(
+			(entry) => entry.email?.toLowerCase() === wanted && (entry.role ?? 'user') === role,
+		);
 	if (existing) return existing;
 	const id = freshId(state, 'contact', state.contacts, contactIdFormat);
 	const contact = normalizeContact({ id, name, email, role, created_at: time }, state);

@@ -534,6 +534,152 @@ export function createScenarios({
 	}
 
 	/**
+	 * 12. A visitor who typed an existing customer's email (docs/intercom.md): Intercom keeps the
+	 * writer as a contact with role `lead`. As shipped, the chat goes on the customer's deal with a
+	 * warning in each note's header; with "Start a new deal for it" set on Find contact by email (as
+	 * a user sets it in the editor), it gets a deal of its own, found again for the next message,
+	 * and the customer's deal is untouched. The setting is put back afterwards.
+	 */
+	async function visitorScenario(n8n, sandbox, chat) {
+		const email = 'vera.customer@example.com';
+		const visitorId = '65f0c0de0000000000000011';
+		const now = Math.floor(Date.now() / 1000);
+		const hasEmail = (contact) =>
+			JSON.stringify(contact.custom_fields_values ?? []).includes(email);
+		sandbox.seed(
+			{
+				kommo: {
+					contacts: [
+						{
+							name: 'Vera Customer',
+							created_at: now - 7200,
+							custom_fields_values: [
+								{ field_code: 'EMAIL', values: [{ value: email, enum_code: 'WORK' }] },
+							],
+						},
+					],
+				},
+			},
+			{ merge: true },
+		);
+		const customer = sandbox.state.kommo.contacts.find(hasEmail);
+		sandbox.seed(
+			{
+				kommo: {
+					leads: [
+						{
+							name: 'Vera Customer - renewal',
+							pipeline_id: IDS.kommo.sales,
+							status_id: IDS.kommo.status.qualified,
+							contacts: [customer.id],
+						},
+					],
+				},
+				intercom: {
+					contacts: [{ id: visitorId, role: 'lead', name: 'Vera', email, created_at: now - 600 }],
+				},
+			},
+			{ merge: true },
+		);
+		const customerDeal = sandbox.state.kommo.leads.find((lead) =>
+			lead.name.startsWith('Vera Customer - renewal'),
+		);
+		const visitorChat = (conversationId, text) => {
+			sandbox.seed(
+				{
+					intercom: {
+						conversations: [
+							{
+								id: conversationId,
+								created_at: Math.floor(Date.now() / 1000) - 5,
+								contacts: [visitorId],
+								source: {
+									id: `4039${conversationId}`,
+									delivered_as: 'customer_initiated',
+									author: { type: 'lead', id: visitorId },
+									body: `<p>${text}</p>`,
+								},
+								parts: [],
+								tags: [],
+							},
+						],
+					},
+				},
+				{ merge: true },
+			);
+		};
+		const deliver = async (topic, conversationId) => {
+			const before = (await n8n.executions(chat.id, { mode: 'webhook' })).length;
+			const sent = await sandbox.sendIntercomWebhook({ url: chat.url, topic, conversationId });
+			await settle(n8n, chat.id, before + 1);
+			return sent.status;
+		};
+		const chatNotes = (state, conversationId) =>
+			state.kommo.notes.filter((note) =>
+				String(note.params?.text ?? '').startsWith(`[Intercom] Chat #${conversationId} `),
+			);
+		const warned = (note) =>
+			String(note.params?.text ?? '')
+				.split('\n')[2]
+				?.startsWith(
+					`Warning: not verified. This chat was written in Intercom by a visitor who typed the email ${email}`,
+				);
+
+		visitorChat('1021', 'Please send the contract to my new address.');
+		const marked = await deliver('conversation.user.created', '1021');
+		let state = await sandboxState(sandbox);
+		const markedNotes = chatNotes(state, '1021');
+		check(
+			"12. a visitor's chat with a customer's email (as shipped) → one note on the customer's deal, its header says the email is not verified",
+			marked === 200 &&
+				markedNotes.length === 1 &&
+				Number(markedNotes[0].entity_id) === customerDeal.id &&
+				warned(markedNotes[0]),
+			`${marked}; ${markedNotes.length} note(s) on ${markedNotes.map((n) => n.entity_id).join(', ')} (customer's deal ${customerDeal.id}); header: ${String(markedNotes[0]?.params?.text ?? '').split('\n')[2] ?? '-'}`,
+		);
+
+		const setChoice = (visitorMatch) =>
+			editAndRepublish(n8n, chat.id, (nodes) => {
+				nodes.find(
+					(node) => node.name === 'Find contact by email',
+				).parameters.options.visitorMatch = visitorMatch;
+			});
+		await setChoice('newDeal');
+		try {
+			const leadsBefore = new Set(state.kommo.leads.map((lead) => lead.id));
+			visitorChat('1022', 'I am the new owner of this account, change the email please.');
+			const first = await deliver('conversation.user.created', '1022');
+			sandbox.appendIntercomPart('1022', {
+				kind: 'customer',
+				body: '<p>And send the invoices to me.</p>',
+			});
+			const second = await deliver('conversation.user.replied', '1022');
+			state = await sandboxState(sandbox);
+			save('state-12-visitor.json', state);
+			const newLeads = state.kommo.leads.filter((lead) => !leadsBefore.has(lead.id));
+			const notes = chatNotes(state, '1022');
+			check(
+				'12. with "Start a new deal for it": one new deal without a contact, both messages on it once, each note marked',
+				first === 200 &&
+					second === 200 &&
+					newLeads.length === 1 &&
+					leadContacts(state, newLeads[0].id).length === 0 &&
+					notes.length === 2 &&
+					notes.every((note) => Number(note.entity_id) === newLeads[0].id && warned(note)) &&
+					occurrences(notes, ['And send the invoices to me.'])[0] === 1,
+				`${first}/${second}; new deals ${newLeads.map((l) => `${l.id} "${l.name}" (contacts ${leadContacts(state, l.id).join(',') || 'none'})`).join(', ')}; notes on ${notes.map((n) => n.entity_id).join(', ')}`,
+			);
+			check(
+				"12. … and the customer's deal is untouched",
+				notesOf(state, customerDeal.id).length === 1,
+				`${notesOf(state, customerDeal.id).length} note(s) on ${customerDeal.id}`,
+			);
+		} finally {
+			await setChoice('mark');
+		}
+	}
+
+	/**
 	 * 9. / 10. Kommo is the only record of what is delivered. A new customer's chat (their message
 	 * and a teammate's answer) becomes one note on a new deal; then something happens to n8n between
 	 * that and the customer's reply: `between()` (9: n8n restarted; 10: the workflow's static data
@@ -856,6 +1002,7 @@ export function createScenarios({
 		executionFailures,
 		chatScenarios,
 		duplicateContactScenario,
+		visitorScenario,
 		restartScenario,
 		staticDataWipedScenario,
 		stageScenarios,

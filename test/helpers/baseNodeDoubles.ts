@@ -69,6 +69,109 @@ export class IfDouble implements INodeType {
 	}
 }
 
+/**
+ * Switch v3 in Rules mode, as the chat templates use it: each item leaves by the first rule whose
+ * conditions (n8n-workflow's filter, asked for as Switch v3 asks) hold, else by the fallback output
+ * ("extra"). Switch computes its outputs from the rules; the double declares three (two rules and
+ * the fallback) and refuses a node set up otherwise, so a template change cannot pass unnoticed.
+ */
+export class SwitchDouble implements INodeType {
+	description = {
+		displayName: 'Switch',
+		name: 'switch',
+		group: ['transform'],
+		version: [3, 3.1, 3.2],
+		defaults: { name: 'Switch' },
+		inputs: ['main'],
+		outputs: ['main', 'main', 'main'],
+		properties: [
+			{
+				displayName: 'Routing Rules',
+				name: 'rules',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true, sortable: true },
+				default: { values: [] },
+				options: [
+					{
+						displayName: 'Values',
+						name: 'values',
+						values: [
+							{
+								displayName: 'Conditions',
+								name: 'conditions',
+								type: 'filter',
+								default: {},
+								typeOptions: {
+									filter: {
+										caseSensitive: '={{!$parameter.options.ignoreCase}}',
+										typeValidation: 'strict',
+										version: '={{ $nodeVersion >= 3.2 ? 2 : 1 }}',
+									},
+								},
+							},
+							{
+								displayName: 'Rename Output',
+								name: 'renameOutput',
+								type: 'boolean',
+								default: false,
+							},
+							{ displayName: 'Output Name', name: 'outputKey', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{
+						displayName: 'Fallback Output',
+						name: 'fallbackOutput',
+						type: 'string',
+						default: 'none',
+					},
+					{
+						displayName: 'Rename Fallback Output',
+						name: 'renameFallbackOutput',
+						type: 'string',
+						default: '',
+					},
+					{ displayName: 'Ignore Case', name: 'ignoreCase', type: 'boolean', default: false },
+				],
+			},
+		],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const rules = (this.getNodeParameter('rules.values', 0, []) as unknown[]).length;
+		const fallback = this.getNodeParameter('options.fallbackOutput', 0, 'none');
+		if (rules !== 2 || fallback !== 'extra') {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The Switch double knows two rules and an extra fallback output, not ${rules} rules and fallback "${String(fallback)}"`,
+			);
+		}
+		const outputs: INodeExecutionData[][] = [[], [], []];
+		const items = this.getInputData();
+		for (let i = 0; i < items.length; i++) {
+			let output = rules;
+			for (let rule = 0; rule < rules; rule++) {
+				const pass = this.getNodeParameter(`rules.values[${rule}].conditions`, i, false, {
+					extractValue: true,
+				});
+				if (pass === true) {
+					output = rule;
+					break;
+				}
+			}
+			outputs[output].push({ ...items[i], pairedItem: { item: i } });
+		}
+		return outputs;
+	}
+}
+
 export class NoOpDouble implements INodeType {
 	description = {
 		displayName: 'No Operation, do nothing',
@@ -207,6 +310,7 @@ export class ExecuteWorkflowTriggerDouble implements INodeType {
 export function registerBaseNodeDoubles() {
 	registerNodeTypeAs('n8n-nodes-base.if', IfDouble);
 	registerNodeTypeAs('n8n-nodes-base.noOp', NoOpDouble);
+	registerNodeTypeAs('n8n-nodes-base.switch', SwitchDouble);
 	registerNodeTypeAs('n8n-nodes-base.stickyNote', StickyNoteDouble);
 	registerNodeTypeAs('n8n-nodes-base.executeWorkflow', ExecuteWorkflowDouble);
 	registerNodeTypeAs('n8n-nodes-base.executeWorkflowTrigger', ExecuteWorkflowTriggerDouble);

@@ -18,6 +18,37 @@ describe('sandbox: Intercom API', () => {
 	});
 	beforeEach(() => sandbox.reset());
 
+	it("keeps a visitor who types a user's email as a contact of its own, role lead, as Intercom does", async () => {
+		const user = sandbox.createIntercomConversation({
+			contact: { name: 'Vera', email: 'vera@example.com', role: 'user' },
+			body: '<p>Hi</p>',
+			notify: false,
+		});
+		const again = sandbox.createIntercomConversation({
+			contact: { name: 'Vera', email: 'VERA@example.com', role: 'user' },
+			body: '<p>Hi again</p>',
+			notify: false,
+		});
+		const visitor = sandbox.createIntercomConversation({
+			contact: { name: 'Visitor', email: 'vera@example.com', role: 'lead' },
+			body: '<p>Send the contract to my new address</p>',
+			notify: false,
+		});
+		const contactOf = async (id: string) => {
+			const conversation = (await intercomCall(sandbox, 'GET', `/conversations/${id}`)).body;
+			const contactId = conversation.contacts.contacts[0].id;
+			return (await intercomCall(sandbox, 'GET', `/contacts/${contactId}`)).body;
+		};
+		const [first, second, third] = [
+			await contactOf(user.id),
+			await contactOf(again.id),
+			await contactOf(visitor.id),
+		];
+		expect(second.id).toBe(first.id);
+		expect(third.id).not.toBe(first.id);
+		expect(third).toMatchObject({ role: 'lead', email: 'vera@example.com' });
+	});
+
 	it('rejects a missing or wrong token with a 401 error.list', async () => {
 		for (const token of [null, 'wrong-token']) {
 			const reply = await intercomCall(sandbox, 'GET', '/me', undefined, token);

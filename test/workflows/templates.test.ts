@@ -96,6 +96,8 @@ const BASE_TYPES = [
 	'n8n-nodes-base.if',
 	'n8n-nodes-base.noOp',
 	'n8n-nodes-base.stickyNote',
+	// a visitor's chat whose email matches a customer: new deal, skip, or on as usual
+	'n8n-nodes-base.switch',
 	// the catch-up hands each chat to this workflow itself
 	'n8n-nodes-base.executeWorkflow',
 	'n8n-nodes-base.executeWorkflowTrigger',
@@ -254,6 +256,12 @@ function literalStrings(value: unknown, found: string[] = []): string[] {
 
 function outputCount(node: INode): number {
 	if (node.type === 'n8n-nodes-base.if') return 2;
+	// Switch v3 in Rules mode: one output per rule, and the fallback's when it has its own
+	if (node.type === 'n8n-nodes-base.switch') {
+		const rules = (node.parameters.rules as IDataObject | undefined)?.values;
+		const fallback = (node.parameters.options as IDataObject | undefined)?.fallbackOutput;
+		return (Array.isArray(rules) ? rules.length : 0) + (fallback === 'extra' ? 1 : 0);
+	}
 	if (node.type === 'n8n-nodes-base.stickyNote') return 0;
 	const outputs = ourNodeName(node) ? descriptionOf(node).outputs : ['main'];
 	return Array.isArray(outputs) ? outputs.length : 1;
@@ -583,12 +591,16 @@ const EMPTY_LOADED_CHOICES: Record<string, string[]> = {
 		'Create deal for contact: statusId',
 		'Create deal and contact: pipelineId',
 		'Create deal and contact: statusId',
+		'Create deal for visitor: pipelineId',
+		'Create deal for visitor: statusId',
 	],
 	[QUEUE_FORWARD]: [
 		'Create deal for contact: pipelineId',
 		'Create deal for contact: statusId',
 		'Create deal and contact: pipelineId',
 		'Create deal and contact: statusId',
+		'Create deal for visitor: pipelineId',
+		'Create deal for visitor: statusId',
 	],
 	[REVERSE]: [],
 };

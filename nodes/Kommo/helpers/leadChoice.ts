@@ -5,7 +5,8 @@ import { isLeadOpen, newestFirst } from './leads';
 /** How many open leads are searched for the conversation's transcript notes. */
 export const MAX_LEADS_INSPECTED = 10;
 
-export type LeadChoice = 'linked-to-conversation' | 'latest-open' | null;
+/** `visitor-deal`: the own deal of a visitor's chat (see visitorMatch.ts), chosen by find.ts. */
+export type LeadChoice = 'linked-to-conversation' | 'latest-open' | 'visitor-deal' | null;
 
 /** A matching contact and its leads (as Kommo returns them), most recently updated contact first. */
 export interface LeadCandidate {

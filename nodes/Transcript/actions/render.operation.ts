@@ -126,6 +126,15 @@ const properties: INodeProperties[] = [
 				description:
 					"Timezone for message times and dates (IANA name). Empty: the workflow's timezone.",
 			},
+			{
+				displayName: 'Warning Line',
+				name: 'warning',
+				type: 'string',
+				default: '',
+				placeholder: "e.g. {{ $('Find contact by email').item.json.warning }}",
+				description:
+					'A line printed under the link of every note, for what a reader must know first: Kommo › Find by Email gives one when the chat is from a visitor who typed the email of an existing contact. Empty: no line.',
+			},
 		],
 	},
 ];
@@ -139,6 +148,7 @@ interface RenderOptions {
 	region?: IntercomRegion;
 	timezone?: string;
 	conversation?: unknown;
+	warning?: unknown;
 }
 
 export async function execute(
@@ -182,6 +192,7 @@ export async function execute(
 				maxLength,
 				conversationUrl: conversationUrl(conversationId, appId, options.region),
 				customerName: customer?.name ?? undefined,
+				warning: typeof options.warning === 'string' ? options.warning : undefined,
 				includeBotMessages: options.includeBotMessages ?? true,
 				includeInternalNotes: options.includeInternalNotes ?? false,
 				includeSystemEvents: options.includeSystemEvents ?? false,

@@ -15,6 +15,8 @@ export interface TranscriptOptions extends EntryFilter {
 	conversationUrl: string;
 	/** name to show when the customer's messages carry no author name */
 	customerName?: string;
+	/** a line printed under the link of every note (e.g. that the customer's email is unverified) */
+	warning?: string;
 }
 
 export interface TranscriptNote {
@@ -293,9 +295,17 @@ export function renderTranscript(
 	const markerReserve = formatMarker(
 		buildIdempotencyKey(conversationId, longestRef, longestRef),
 	).length;
-	// header, link, [truncation note], blank line, body, blank line, marker
+	const warningLine = options.warning?.replace(/\s+/g, ' ').trim() ?? '';
+	// header, link, [warning], [truncation note], blank line, body, blank line, marker
 	const fixed =
-		title.length + PART_LABEL_RESERVE + 1 + options.conversationUrl.length + 2 + 2 + markerReserve;
+		title.length +
+		PART_LABEL_RESERVE +
+		1 +
+		options.conversationUrl.length +
+		(warningLine ? warningLine.length + 1 : 0) +
+		2 +
+		2 +
+		markerReserve;
 	const budgetOf = (noteIndex: number) =>
 		options.maxLength - fixed - (noteIndex === 0 && truncationLine ? truncationLine.length + 1 : 0);
 	const smallestBudget = budgetOf(0);
@@ -348,6 +358,7 @@ export function renderTranscript(
 			packed.length > 1 ? `${title} (part ${i + 1}/${packed.length})` : title,
 			options.conversationUrl,
 		];
+		if (warningLine) header.push(warningLine);
 		if (i === 0 && truncationLine) header.push(truncationLine);
 		notes.push({
 			text: `${header.join('\n')}\n\n${lines.join('\n')}\n\n${formatMarker(idempotencyKey)}`,

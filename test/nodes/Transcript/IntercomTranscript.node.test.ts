@@ -338,6 +338,30 @@ describe('splitting long transcripts', () => {
 		expect(items[items.length - 1].lastPartId).toBe('50059');
 	});
 
+	test('a warning line goes under the link of every note, within the maximum; empty adds nothing', async () => {
+		const warning =
+			'Warning: not verified. This chat was written in Intercom by a visitor who typed the email ann@example.com and is not signed in.';
+		const plain = await render([generatedConversation('901', 60)], {
+			maxNoteLength: 1000,
+			options: { timezone: 'UTC', warning: '' },
+		});
+		const warned = await render([generatedConversation('901', 60)], {
+			maxNoteLength: 1000,
+			options: { timezone: 'UTC', warning: `  ${warning}\n ` },
+		});
+		const texts = warned.json('Transcript').map((item) => item.text as string);
+		expect(texts.length).toBeGreaterThan(1);
+		for (const text of texts) {
+			expect(text.length).toBeLessThanOrEqual(1000);
+			expect(text.split('\n')[2]).toBe(warning);
+			expect(text.split('\n')[4]).toBe('--- 2026-06-25 ---');
+		}
+		expect(messageNumbers(texts)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+		for (const item of plain.json('Transcript')) {
+			expect((item.text as string).split('\n')[2]).toBe('');
+		}
+	});
+
 	test('hard-wraps a single line longer than a note, the only place a line is cut', async () => {
 		const conversation = generatedConversation('901', 2);
 		const words = Array.from({ length: 700 }, (_, i) => `word${i}`).join(' ');

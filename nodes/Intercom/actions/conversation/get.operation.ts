@@ -50,7 +50,9 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 /**
  * The conversation's customer (the shared rule); the contact is fetched when the conversation does
- * not show both the email and the name, and what it says wins over what the messages show.
+ * not show the email, the name and the role (an author `type` of `contact` shows no role, and the
+ * role says whether the email is a signed-in user's or only typed by a visitor), and what it says
+ * wins over what the messages show.
  */
 async function resolveCustomer(
 	this: IExecuteFunctions,
@@ -59,7 +61,7 @@ async function resolveCustomer(
 ): Promise<Customer | null> {
 	const shown = conversationCustomer(conversation);
 	if (shown.id === null) return null;
-	if (shown.email && shown.name) return shown;
+	if (shown.email && shown.name && shown.role) return shown;
 	try {
 		const contact = await intercomApiRequest.call(
 			this,

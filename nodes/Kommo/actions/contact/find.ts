@@ -5,8 +5,17 @@ import { parseConversationId } from '../../../shared/intercomConversation';
 import { findTranscriptNote } from '../../helpers/transcriptNotes';
 import type { LinkedNote } from '../../helpers/transcriptNotes';
 import { chooseLead, distinctLeads, MAX_LEADS_INSPECTED } from '../../helpers/leadChoice';
-import type { LeadCandidate } from '../../helpers/leadChoice';
+import type { LeadCandidate, LeadDecision } from '../../helpers/leadChoice';
 import { describeLead, fetchLeadsByIds, isLeadOpen, newestFirst } from '../../helpers/leads';
+import {
+	intercomContactRoleOption,
+	isVisitorRole,
+	readVisitorMatch,
+	visitorDeals,
+	visitorMatchOption,
+	visitorWarning,
+} from '../../helpers/visitorMatch';
+import type { VisitorOutcome } from '../../helpers/visitorMatch';
 import { normalizeEmail, phoneDigits } from '../../helpers/values';
 import { requireKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequestAllItems } from '../../../shared/kommo/transport';
@@ -16,7 +25,7 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 
 export type Channel = 'email' | 'phone';
 
-export const findOptions: INodeProperties = {
+const findOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
@@ -58,6 +67,15 @@ export const findOptions: INodeProperties = {
 		},
 	],
 };
+
+/** An email is what a visitor typed; the visitor check applies to Find by Email only. */
+export function findOptionsFor(channel: Channel): INodeProperties {
+	if (channel === 'phone') return findOptions;
+	const options = [...(findOptions.options as INodeProperties[])];
+	options.splice(1, 0, intercomContactRoleOption);
+	options.push(visitorMatchOption);
+	return { ...findOptions, options };
+}
 
 /** The values of a contact's predefined EMAIL or PHONE field. */
 export function channelValues(contact: IDataObject, channel: Channel): string[] {
@@ -158,25 +176,88 @@ export async function findContacts(
 		}
 		return await note;
 	};
-	const decision = await chooseLead(candidates, async (leadId) =>
-		conversationId === undefined ? false : (await transcriptNoteOf(leadId)) !== null,
-	);
-	const readTranscriptNote = options.readTranscriptNote === true;
-	let transcriptKey: string | null = null;
-	if (readTranscriptNote && conversationId !== undefined) {
+	const contactIds = matches.map((contact) => Number(contact.id));
+	const checksVisitor = channel === 'email' && options.intercomContactRole !== undefined;
+	const visitorEmailMatch =
+		checksVisitor && isVisitorRole(options.intercomContactRole) && matches.length > 0;
+	const visitorMatch = visitorEmailMatch ? readVisitorMatch(options.visitorMatch) : null;
+	if (visitorMatch === 'newDeal' && conversationId === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'"Start a New Deal for It" needs the Intercom Conversation ID option',
+			{
+				itemIndex,
+				description:
+					"The visitor's own deal is found again by the conversation ID in its name. Add the option Intercom Conversation ID (the template uses {{ $('Get conversation').item.json.id }}).",
+			},
+		);
+	}
+
+	// the leads whose newest transcript note says where the chat's delivery stands
+	let decision: LeadDecision;
+	let keyLeads: () => number[];
+	if (visitorMatch === 'skip') {
+		decision = {
+			leadId: null,
+			contactId: null,
+			leadChoice: null,
+			reason: `Skipped: the chat's customer is an Intercom visitor (not signed in) who typed ${wanted}, the email of Kommo contact ${contactIds.join(', ')}. Nothing is written to that contact's deals.`,
+		};
+		keyLeads = () => [];
+	} else if (visitorMatch === 'newDeal') {
+		const hits = await kommoApiRequestAllItems.call(
+			this,
+			'/api/v4/leads',
+			'leads',
+			{ query: conversationId as string },
+			{ itemIndex },
+		);
+		const own = visitorDeals(hits, conversationId as string);
+		const open = own.filter(isLeadOpen);
+		decision = await chooseLead([{ contactId: 0, leads: open }], async (leadId) =>
+			open.length > 1 ? (await transcriptNoteOf(leadId)) !== null : false,
+		);
+		decision = {
+			leadId: decision.leadId,
+			contactId: null,
+			leadChoice: decision.leadId === null ? null : 'visitor-deal',
+			reason:
+				decision.leadId === null
+					? `A visitor (not signed in) typed ${wanted}, the email of Kommo contact ${contactIds.join(', ')}: a new deal without a contact is started for this chat`
+					: `Lead ${decision.leadId} is this visitor's own deal (named #${conversationId}); the deals of contact ${contactIds.join(', ')} are left alone`,
+		};
+		const closed = own.filter((lead) => !isLeadOpen(lead)).map((lead) => Number(lead.id));
+		keyLeads = () =>
+			decision.leadId !== null ? [decision.leadId] : closed.slice(0, MAX_LEADS_INSPECTED);
+	} else {
+		decision = await chooseLead(candidates, async (leadId) =>
+			conversationId === undefined ? false : (await transcriptNoteOf(leadId)) !== null,
+		);
 		// no open lead: the chat may have gone on while its deal was closed (won, say); its notes
 		// there are delivered, so a new deal gets only what came after them
-		const leadsToRead =
+		keyLeads = () =>
 			decision.leadId !== null
 				? [decision.leadId]
 				: distinctLeads(candidates, (lead) => !isLeadOpen(lead))
 						.slice(0, MAX_LEADS_INSPECTED)
 						.map((lead) => Number(lead.id));
-		for (const leadId of leadsToRead) {
+	}
+	const readTranscriptNote = options.readTranscriptNote === true;
+	let transcriptKey: string | null = null;
+	if (readTranscriptNote && conversationId !== undefined) {
+		for (const leadId of keyLeads()) {
 			transcriptKey = (await transcriptNoteOf(leadId))?.key ?? null;
 			if (transcriptKey !== null) break;
 		}
 	}
+	const visitor: VisitorOutcome | undefined = checksVisitor
+		? {
+				visitorEmailMatch,
+				visitorMatch,
+				skipped: visitorMatch === 'skip',
+				warning: visitorMatch === null ? '' : visitorWarning(wanted, visitorMatch, contactIds),
+			}
+		: undefined;
 
 	const contacts = matches.map((contact, index) => {
 		const contactLeads = candidates[index].leads
@@ -205,6 +286,7 @@ export async function findContacts(
 			leadChoice: decision.leadChoice,
 			reason: decision.reason,
 			...(readTranscriptNote ? { transcriptKey } : {}),
+			...visitor,
 			contactCount: contacts.length,
 			contacts,
 		},
@@ -220,7 +302,7 @@ export function findOperation(
 	return {
 		description: updateDisplayOptions({ show: { resource: ['contact'], operation: [operation] } }, [
 			{ ...field, required: true },
-			findOptions,
+			findOptionsFor(channel),
 		]),
 		execute: async function (this: IExecuteFunctions, itemIndex: number, shared: ExecutionShared) {
 			return await findContacts.call(this, itemIndex, shared, channel);

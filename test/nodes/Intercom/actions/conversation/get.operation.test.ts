@@ -249,6 +249,12 @@ describe('Conversation → Get', () => {
 				{ ...contact, name: null, role: 'lead' },
 				{ ...maria, name: 'Maria', role: 'lead' },
 			],
+			[
+				'messages that show an author of type "contact" (no role): the contact is fetched for its role, which says whether the email was only typed by a visitor',
+				withAuthors(conversation, author('contact', MARIA, 'Maria', 'maria.g@mail.example')),
+				{ ...contact, name: 'Maria', email: 'maria.g@mail.example', role: 'lead' },
+				{ ...maria, name: 'Maria', email: 'maria.g@mail.example', role: 'lead' },
+			],
 		])('%s', async (_label, found, fetched, expected) => {
 			const scope = intercom()
 				.get(`/conversations/${String(found.id)}`)

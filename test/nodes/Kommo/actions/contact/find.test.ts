@@ -5,7 +5,7 @@
 import {
 	channelValues,
 	findOperation,
-	findOptions,
+	findOptionsFor,
 } from '../../../../../nodes/Kommo/actions/contact/find';
 import { loadOptions } from '../../../../../nodes/Kommo/methods';
 import { loadOptionsMethodsIn } from '../../../../helpers/descriptions';
@@ -49,7 +49,7 @@ describe('findOperation', () => {
 	});
 
 	test('the options name only methods the node exports', () => {
-		for (const method of loadOptionsMethodsIn([findOptions])) {
+		for (const method of loadOptionsMethodsIn([findOptionsFor('email')])) {
 			expect(Object.keys(loadOptions)).toContain(method);
 		}
 	});
