@@ -1861,8 +1861,8 @@ function printTable(r) {
 }
 
 await main();
-// issue 20: the catch-up's cost, one process (BENCH_CATCH_UP=0 skips it)
+// the catch-up's cost, one process (BENCH_CATCH_UP=0 skips it)
 if (process.env.BENCH_CATCH_UP !== '0') await catchUpLeg();
-// issue 11: the same burst on one process and on a queue-mode cluster, with the catch-up's recovery
+// the same burst on one process and on a queue-mode cluster, with the catch-up's recovery
 // of what the door dropped (BENCH_QUEUE=0 skips it)
 if (process.env.BENCH_QUEUE !== '0') await queueModeLeg();

@@ -1,4 +1,4 @@
-// The burst on both set-ups, in one run (issue 11, item 5):
+// The burst on both set-ups, in one run:
 //
 //   one process  n8n 2.41.1 in regular mode with SQLite, as `npm start` runs it, with the shipped
 //                `workflows/intercom-chat-to-kommo-deal.json`;

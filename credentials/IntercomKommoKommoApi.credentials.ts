@@ -12,7 +12,7 @@ import { kommoAccountExpression } from '../nodes/shared/kommo/account';
 
 /**
  * Fields shared by both Kommo credentials. Everything that needs the account URL reads them with
- * nodes/shared/kommoAccount.ts (the transport, the trigger, and these credentials' expressions).
+ * nodes/shared/kommo/account.ts (the transport, the trigger, and these credentials' expressions).
  */
 export const kommoAccountProperties: INodeProperties[] = [
 	{

@@ -1,4 +1,4 @@
-// Every template opens clean in the editor (issue 24), checked in a real n8n in headless Chromium:
+// Every template opens clean in the editor, checked in a real n8n in headless Chromium:
 //
 // 1. the packed package installed as a community package, the sandbox credentials created under the
 //    names the templates use ("Intercom account", "Kommo account", "Redis account"), every file of

@@ -1,6 +1,7 @@
 'use strict';
 // The Intercom slice: data model (seed normalisation, rendering) and the REST handlers.
-// Shapes follow /work/shared/reference/intercom-api.md (OpenAPI 2.14-2.16 examples).
+// Shapes follow the examples of Intercom's OpenAPI descriptions for API versions 2.14-2.16
+// (https://github.com/intercom/Intercom-OpenAPI).
 
 const crypto = require('node:crypto');
 const { send, parseJson, bearerToken, clone, nowSeconds } = require('./http');

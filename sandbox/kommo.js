@@ -1,8 +1,8 @@
 'use strict';
 // The Kommo (amoCRM) API v4 slice: data model, validation and the REST handlers.
-// Shapes follow /work/shared/reference/kommo-api.md: HAL answers, 204 with an empty body for empty
-// lists, fuzzy `query`, `validation-errors` on 400, problem+json errors, bare array from
-// /leads/complex.
+// Shapes follow Kommo's API v4 docs (https://developers.kommo.com/reference) and its PHP SDK
+// (amocrm/amocrm-api-php): HAL answers, 204 with an empty body for empty lists, fuzzy `query`,
+// `validation-errors` on 400, problem+json errors, bare array from /leads/complex.
 
 const { send, parseJson, listParam, bearerToken, clone, nowSeconds } = require('./http');
 
@@ -833,7 +833,7 @@ async function handleKommo(ctx, req, res, path, searchParams, rawBody, events) {
 	if (ctx.kommoLimiter) {
 		const verdict = ctx.kommoLimiter.take();
 		if (!verdict.allowed) {
-			// Kommo's 429 body is not JSON (reference §7)
+			// Kommo's 429 body is not JSON
 			return send(
 				res,
 				429,

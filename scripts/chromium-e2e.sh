@@ -2,7 +2,7 @@
 # Runs one of the headless-Chromium e2e suites (they drive Chromium over the DevTools protocol with
 # Node's WebSocket client) on the Node its n8n line needs.
 #
-#   scripts/chromium-e2e.sh <e2e/suite.e2e.mjs> [n8n-version]   default 2.41.1 (Node 24); 1.x LTS on the machine's Node
+#   scripts/chromium-e2e.sh e2e/<suite>.e2e.mjs [n8n-version]   default 2.41.1 (Node 24); 1.x LTS on the machine's Node
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -36,7 +36,7 @@ export class KommoTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				// Kommo waits about 2 s for the answer and retries otherwise (reference §6.6)
+				// Kommo waits about 2 s for the answer and retries otherwise: answer at once, work afterwards
 				responseMode: 'onReceived',
 				path: 'webhook',
 			},

@@ -55,7 +55,7 @@ export function readCachedAccount(
 	);
 }
 
-/** From `GET /api/v4/account` (reference §1.4); kept in this process. */
+/** From `GET /api/v4/account` (its `id` and `subdomain`); kept in this process. */
 export function storeAccount(baseUrl: string, response: unknown): CachedAccount {
 	const body = isObject(response) ? response : {};
 	const id = readKommoId(body.id);
@@ -125,7 +125,10 @@ export function isPipelineCacheUsable(
 	return age < PIPELINE_CACHE_MIN_REFRESH_MS || !cacheLacks(cache, references);
 }
 
-/** Keeps ids and names only, from `GET /api/v4/leads/pipelines` (reference §5); in this process. */
+/**
+ * Keeps ids and names only, from `GET /api/v4/leads/pipelines` (each pipeline with its stages under
+ * `_embedded.statuses`); in this process.
+ */
 export function storePipelines(
 	baseUrl: string,
 	pipelines: unknown[],

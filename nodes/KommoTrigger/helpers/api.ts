@@ -10,8 +10,8 @@ import { kommoAccountOf } from '../../shared/kommo/account';
 import type { KommoContext } from '../../shared/kommo/transport';
 
 /**
- * The Kommo calls the trigger makes, all through the Kommo node's transport (the only
- * authenticated HTTP call in the package: rate limit, retries, error wording).
+ * The Kommo calls the trigger makes, all through the Kommo transport the Kommo node uses too
+ * (nodes/shared/kommo/transport.ts: rate limit, retries, error wording).
  */
 
 export interface KommoWebhook {
@@ -51,7 +51,10 @@ export async function fetchLead(this: KommoContext, leadId: number): Promise<IDa
 	})) as IDataObject;
 }
 
-/** `GET /api/v4/webhooks?filter[destination]=…`; an empty list comes back as 204 (reference §6.2). */
+/**
+ * `GET /api/v4/webhooks?filter[destination]=…`; an empty list comes back as 204 with no body, like
+ * Kommo's other lists.
+ */
 export async function listWebhooks(
 	this: KommoContext,
 	destination: string,
@@ -77,7 +80,7 @@ export async function registerWebhook(
 	await kommoApiRequest.call(this, 'POST', '/api/v4/webhooks', { destination, settings });
 }
 
-/** Kommo unsubscribes by destination, with a JSON body on DELETE (reference §6.2). */
+/** Kommo unsubscribes by destination, not by id: a DELETE with the JSON body `{ destination }`. */
 export async function unregisterWebhook(this: KommoContext, destination: string): Promise<void> {
 	await kommoApiRequest.call(this, 'DELETE', '/api/v4/webhooks', { destination });
 }

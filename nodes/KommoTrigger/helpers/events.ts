@@ -5,7 +5,8 @@ import { isObject } from '../../shared/values';
 /**
  * Lead events the trigger understands. `setting` is the value Kommo expects in `settings[]` of
  * `POST /api/v4/webhooks`; `action` is the key the payload uses under `leads[…]`
- * (kommo-api reference §6.3/§6.4).
+ * (`status_lead` arrives as `leads[status][0][…]`); `kommoLabel` is the event's name in Kommo's
+ * webhook settings (https://developers.kommo.com/docs/webhooks-general).
  */
 export const LEAD_EVENTS = [
 	{

@@ -1,6 +1,6 @@
 /**
  * Kommo has no server-side filter by pipeline or stage: `status_lead` fires for every move in every
- * pipeline (reference §6.3), so the trigger filters what it receives.
+ * pipeline, moves between pipelines included, so the trigger filters what it receives.
  */
 import { readKommoId } from '../../shared/kommo/ids';
 import { readCommaList } from '../../shared/values';

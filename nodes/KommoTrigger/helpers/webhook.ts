@@ -133,7 +133,7 @@ async function loadPipelineNames(
 
 /**
  * Fetching the full lead takes one API call per lead, longer than Kommo should wait for its answer
- * (reference §6.6). So when the option is on, Kommo gets its 200 first (`acknowledge`) and the
+ * (about 2 s). So when the option is on, Kommo gets its 200 first (`acknowledge`) and the
  * leads are fetched before the execution starts, one at a time to stay within Kommo's 7 requests/s.
  * A lead that cannot be fetched is still emitted, with `fullLead: null` and the reason, since Kommo
  * will not resend an event it saw acknowledged.

@@ -7,7 +7,8 @@ export type Pairs = Array<[string, string]>;
 
 /**
  * Encodes fields the way Kommo's PHP sender does (http_build_query: brackets as %5B/%5D, spaces as
- * `+`, everything else percent-encoded as UTF-8), as in the captured request in the reference §6.4.
+ * `+`, everything else percent-encoded as UTF-8), as in the captured request
+ * test/fixtures/kommo/webhooks/status-lead.captured-2016.form.txt.
  */
 export function kommoForm(pairs: Pairs): string {
 	const encode = (text: string) => encodeURIComponent(text).replace(/%20/g, '+');
