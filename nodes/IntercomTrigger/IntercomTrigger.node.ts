@@ -127,7 +127,9 @@ export class IntercomTrigger implements INodeType {
 
 	/*
 	 * Intercom subscriptions are set up by hand in the Developer Hub (there is no subscription API),
-	 * so these only manage the node's own state.
+	 * so there is nothing to register: n8n would skip absent methods (webhook.service.js
+	 * runWebhookMethod returns when the method is undefined), but n8n's community-package scanner
+	 * (@n8n/community-nodes/webhook-lifecycle-complete) requires all three on a webhook trigger.
 	 */
 	webhookMethods = {
 		default: {
