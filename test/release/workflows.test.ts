@@ -34,26 +34,70 @@ const pkg = JSON.parse(read('package.json'));
 const runs = (job: Job) => job.steps.map((step) => step.run ?? '');
 const indexOf = (job: Job, pattern: RegExp) => runs(job).findIndex((run) => pattern.test(run));
 
+interface MatrixJob extends Job {
+	needs?: string | string[];
+	strategy?: { matrix: { suite: string[] } };
+}
+
 describe('.github/workflows/ci.yml', () => {
 	const ci = workflow('ci.yml');
-	const [job] = Object.values(ci.jobs);
+	const jobs = ci.jobs as Record<string, MatrixJob>;
+	const ciRun = read('.ci/run');
+	/** The suites `.ci/run <suite>` accepts, read from its own case list. */
+	const suites = /^(\S+(?: \| \S+)+)\)$/m
+		.exec(ciRun)![1]
+		.split(' | ')
+		.map((suite) => suite.trim());
 
 	it('runs on pushes and pull requests', () => {
 		expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
 	});
 
-	it('runs .ci/run, the CI entry point, within 45 minutes, read-only', () => {
-		expect(runs(job)).toContain('bash .ci/run');
-		expect(job['timeout-minutes']).toBeLessThanOrEqual(45);
+	it('answers fast: a job without an n8n install first, read-only, within 20 minutes', () => {
+		expect(Object.keys(jobs)).toEqual(['fast', 'e2e']);
+		expect(runs(jobs.fast)).toEqual(['', 'bash .ci/run fast']);
+		expect(jobs.fast['timeout-minutes']).toBeLessThanOrEqual(20);
 		expect(ci.permissions).toEqual({ contents: 'read' });
-		expect(job.steps[0].uses).toMatch(/^actions\/checkout@v\d+$/);
+		for (const job of Object.values(jobs)) {
+			expect(job.steps[0].uses).toMatch(/^actions\/checkout@v\d+$/);
+		}
 	});
 
-	it('.ci/run runs the test command, the scanner and the UI install', () => {
-		const ciRun = read('.ci/run');
-		expect(ciRun).toMatch(/^npm test$/m);
+	it('then every slow suite of .ci/run, each in its own job, each well within 90 minutes', () => {
+		expect(jobs.e2e.needs).toBe('fast');
+		expect(jobs.e2e.strategy?.matrix.suite.slice().sort()).toEqual(suites.slice().sort());
+		expect(runs(jobs.e2e)).toContain('bash .ci/run ${{ matrix.suite }}');
+		expect(jobs.e2e['timeout-minutes']).toBeLessThanOrEqual(60);
+	});
+
+	it('.ci/run runs the test command and the scanner in its fast part, and everything with no argument', () => {
+		expect(ciRun).toMatch(/^\tnpm test$/m);
 		expect(ciRun).toMatch(/npm run scan:package/);
 		expect(ciRun).toMatch(/ui-install/);
+		const fast = /^fast\)\n([\s\S]*?)\t;;/m.exec(ciRun)![1];
+		expect(
+			fast
+				.split('\n')
+				.map((line) => line.trim())
+				.filter(Boolean),
+		).toEqual(['install', 'checks', 'scanner']);
+		const all = /^all\)\n([\s\S]*?)\t;;/m.exec(ciRun)![1];
+		expect(
+			all
+				.split('\n')
+				.map((line) => line.trim())
+				.filter(Boolean),
+		).toEqual([
+			'install',
+			'checks',
+			'start_check',
+			'e2e_2',
+			'cluster',
+			'e2e_1',
+			'scanner',
+			'ui_install',
+			'panels',
+		]);
 	});
 });
 

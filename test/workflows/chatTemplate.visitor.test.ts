@@ -149,6 +149,38 @@ describe("the chat template: a visitor who typed a customer's email", () => {
 		expect(customerDealUntouched(customer, conversationId)).toBe(true);
 	});
 
+	test('changing the choice mid-chat writes no message twice: what is on either deal is delivered', async () => {
+		const { customer, conversationId } = customerAndVisitor(7450);
+		const leadsBefore = sandbox.state.kommo.leads.length;
+		await deliver(conversationId); // marked, on the customer's deal
+		findOptions().visitorMatch = 'newDeal';
+		await deliver(conversationId); // the same chat again (a catch-up check, a redelivery)
+		expect(notesOf(conversationId)).toHaveLength(1);
+		expect(sandbox.state.kommo.leads.length).toBe(leadsBefore);
+
+		const reply = async (text: string) => {
+			sandbox.appendIntercomPart(conversationId, { kind: 'customer', body: `<p>${text}</p>` });
+			const delivery = await runner.notify('conversation.user.replied', conversationId);
+			expect((await runner.execute(delivery.items!)).error()).toBeUndefined();
+		};
+		await reply('second message');
+		findOptions().visitorMatch = 'mark';
+		await reply('third message');
+		const notes = notesOf(conversationId);
+		const texts = notes.map((note) => String(note.params?.text));
+		const count = (text: string) => texts.filter((note) => note.includes(text)).length;
+		expect([
+			count('please send the contract'),
+			count('second message'),
+			count('third message'),
+		]).toEqual([1, 1, 1]);
+		expect(notes.map((note) => note.entity_id === customer.seededLeadId)).toEqual([
+			true,
+			false,
+			true,
+		]);
+	});
+
 	test('"Skip it": nothing written, the run succeeds, the reason is on the item', async () => {
 		findOptions().visitorMatch = 'skip';
 		const { customer, conversationId } = customerAndVisitor(7430);

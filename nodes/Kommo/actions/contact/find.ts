@@ -193,9 +193,23 @@ export async function findContacts(
 		);
 	}
 
-	// the leads whose newest transcript note says where the chat's delivery stands
+	// the chat's own deals when a visitor's chat is kept apart (named #<id>; Kommo's search is fuzzy)
+	let ownDeals: Promise<IDataObject[]> | undefined;
+	const visitorDealsOfChat = async () => {
+		ownDeals ??= kommoApiRequestAllItems
+			.call(this, '/api/v4/leads', 'leads', { query: conversationId as string }, { itemIndex })
+			.then((hits) => visitorDeals(hits, conversationId as string));
+		return await ownDeals;
+	};
+	const ids = (leads: IDataObject[]) =>
+		leads.slice(0, MAX_LEADS_INSPECTED).map((lead) => Number(lead.id));
+
+	// Where the chat's delivery stands: the newest transcript note of the chat on these leads. A
+	// visitor's chat may have notes on both sides (written before the setting was changed): all of
+	// them are delivered, so the newest of both counts (Kommo's note ids grow), and nothing is written
+	// twice. Anyone else's chat: the first lead of the list that holds one.
 	let decision: LeadDecision;
-	let keyLeads: () => number[];
+	let keyLeads: Array<() => Promise<number[]>>;
 	if (visitorMatch === 'skip') {
 		decision = {
 			leadId: null,
@@ -203,16 +217,9 @@ export async function findContacts(
 			leadChoice: null,
 			reason: `Skipped: the chat's customer is an Intercom visitor (not signed in) who typed ${wanted}, the email of Kommo contact ${contactIds.join(', ')}. Nothing is written to that contact's deals.`,
 		};
-		keyLeads = () => [];
+		keyLeads = [];
 	} else if (visitorMatch === 'newDeal') {
-		const hits = await kommoApiRequestAllItems.call(
-			this,
-			'/api/v4/leads',
-			'leads',
-			{ query: conversationId as string },
-			{ itemIndex },
-		);
-		const own = visitorDeals(hits, conversationId as string);
+		const own = await visitorDealsOfChat();
 		const open = own.filter(isLeadOpen);
 		decision = await chooseLead([{ contactId: 0, leads: open }], async (leadId) =>
 			open.length > 1 ? (await transcriptNoteOf(leadId)) !== null : false,
@@ -226,29 +233,37 @@ export async function findContacts(
 					? `A visitor (not signed in) typed ${wanted}, the email of Kommo contact ${contactIds.join(', ')}: a new deal without a contact is started for this chat`
 					: `Lead ${decision.leadId} is this visitor's own deal (named #${conversationId}); the deals of contact ${contactIds.join(', ')} are left alone`,
 		};
-		const closed = own.filter((lead) => !isLeadOpen(lead)).map((lead) => Number(lead.id));
-		keyLeads = () =>
-			decision.leadId !== null ? [decision.leadId] : closed.slice(0, MAX_LEADS_INSPECTED);
+		const chosen = decision.leadId;
+		keyLeads = [
+			async () => (chosen !== null ? [chosen] : ids(own.filter((lead) => !isLeadOpen(lead)))),
+			async () => ids(distinctLeads(candidates, () => true)),
+		];
 	} else {
 		decision = await chooseLead(candidates, async (leadId) =>
 			conversationId === undefined ? false : (await transcriptNoteOf(leadId)) !== null,
 		);
 		// no open lead: the chat may have gone on while its deal was closed (won, say); its notes
 		// there are delivered, so a new deal gets only what came after them
-		keyLeads = () =>
-			decision.leadId !== null
-				? [decision.leadId]
-				: distinctLeads(candidates, (lead) => !isLeadOpen(lead))
-						.slice(0, MAX_LEADS_INSPECTED)
-						.map((lead) => Number(lead.id));
+		const chosen = decision.leadId;
+		keyLeads = [
+			async () =>
+				chosen !== null ? [chosen] : ids(distinctLeads(candidates, (lead) => !isLeadOpen(lead))),
+		];
+		if (visitorMatch === 'mark') keyLeads.push(async () => ids(await visitorDealsOfChat()));
 	}
 	const readTranscriptNote = options.readTranscriptNote === true;
 	let transcriptKey: string | null = null;
 	if (readTranscriptNote && conversationId !== undefined) {
-		for (const leadId of keyLeads()) {
-			transcriptKey = (await transcriptNoteOf(leadId))?.key ?? null;
-			if (transcriptKey !== null) break;
+		let newest: LinkedNote | null = null;
+		search: for (const group of keyLeads) {
+			for (const leadId of await group()) {
+				const note = await transcriptNoteOf(leadId);
+				if (note === null) continue;
+				if (newest === null || (note.noteId ?? 0) > (newest.noteId ?? 0)) newest = note;
+				if (visitorMatch === null) break search;
+			}
 		}
+		transcriptKey = newest?.key ?? null;
 	}
 	const visitor: VisitorOutcome | undefined = checksVisitor
 		? {

@@ -87,10 +87,14 @@ test('without the role option the output has no visitor fields (workflows built 
 });
 
 test('a visitor (role "lead"), default choice: the customer\'s deal, with a warning for the note header', async () => {
+	// the customer's deal holds nothing of this chat, so the chat's own deals are looked at too (none)
 	const scope = customerFound()
 		.get('/api/v4/leads/501/notes')
 		.query(NOTES_QUERY)
-		.reply(200, notesPage(501, []));
+		.reply(200, notesPage(501, []))
+		.get('/api/v4/leads')
+		.query({ limit: '250', query: CONVERSATION })
+		.reply(204);
 	const result = await runKommo(findByEmail({ intercomContactRole: 'lead' }));
 	expect(result.error()).toBeUndefined();
 	const [item] = result.json('Kommo');
@@ -104,6 +108,26 @@ test('a visitor (role "lead"), default choice: the customer\'s deal, with a warn
 	expect(item.warning).toBe(
 		`Warning: not verified. This chat was written in Intercom by a visitor who typed the email ${EMAIL} and is not signed in. It matches Kommo contact 2, but the writer may be someone else. Check who it is before acting on it.`,
 	);
+	scope.done();
+});
+
+test("marking again after a deal of its own: the chat's notes on its own deal are delivered, only what came after goes on the customer's deal", async () => {
+	const scope = customerFound()
+		.get('/api/v4/leads/501/notes')
+		.query(NOTES_QUERY)
+		.reply(200, notesPage(501, []))
+		.get('/api/v4/leads')
+		.query({ limit: '250', query: CONVERSATION })
+		.reply(200, { _embedded: { leads: [named(602, `Intercom chat #${CONVERSATION} – Ann`)] } })
+		.get('/api/v4/leads/602/notes')
+		.query(NOTES_QUERY)
+		.reply(200, notesPage(602, [markerNote('1-6')]));
+	const result = await runKommo(findByEmail({ intercomContactRole: 'lead' }));
+	expect(result.json('Kommo')[0]).toMatchObject({
+		leadId: 501,
+		contactId: 2,
+		transcriptKey: `intercom:${CONVERSATION}:1-6`,
+	});
 	scope.done();
 });
 
@@ -128,13 +152,17 @@ describe('"Start a New Deal for It"', () => {
 	const leadSearch = () =>
 		customerFound().get('/api/v4/leads').query({ limit: '250', query: CONVERSATION });
 
-	test("first message: no deal of its own yet, so no lead and no contact (a deal without a contact is created); the customer's deal is not read", async () => {
+	test("first message: no deal of its own yet, so no lead and no contact (a deal without a contact is created); the customer's deal is read only for notes of this chat", async () => {
 		// Kommo's search is fuzzy: another chat's deal (#2154680) and the customer's deal come back too
-		const scope = leadSearch().reply(200, {
-			_embedded: {
-				leads: [named(601, `Intercom chat #${CONVERSATION}0 – Bob`), CUSTOMER_DEAL],
-			},
-		});
+		const scope = leadSearch()
+			.reply(200, {
+				_embedded: {
+					leads: [named(601, `Intercom chat #${CONVERSATION}0 – Bob`), CUSTOMER_DEAL],
+				},
+			})
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.reply(200, notesPage(501, []));
 		const result = await runKommo(findByEmail(options));
 		expect(result.error()).toBeUndefined();
 		const [item] = result.json('Kommo');
@@ -165,7 +193,11 @@ describe('"Start a New Deal for It"', () => {
 			})
 			.get('/api/v4/leads/602/notes')
 			.query(NOTES_QUERY)
-			.reply(200, notesPage(602, [markerNote('1-3')]));
+			.reply(200, notesPage(602, [markerNote('1-3')]))
+			// the customer's deal is read too: notes of this chat there would be delivered as well
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.reply(200, notesPage(501, []));
 		const result = await runKommo(findByEmail(options));
 		expect(result.json('Kommo')[0]).toMatchObject({
 			leadId: 602,
@@ -183,12 +215,30 @@ describe('"Start a New Deal for It"', () => {
 			})
 			.get('/api/v4/leads/603/notes')
 			.query(NOTES_QUERY)
-			.reply(200, notesPage(603, [markerNote('1-7')]));
+			.reply(200, notesPage(603, [markerNote('1-7')]))
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.reply(200, notesPage(501, []));
 		const result = await runKommo(findByEmail(options));
 		expect(result.json('Kommo')[0]).toMatchObject({
 			leadId: null,
 			contactId: null,
 			transcriptKey: `intercom:${CONVERSATION}:1-7`,
+		});
+		scope.done();
+	});
+
+	test("switched on mid-chat: the chat's notes already on the customer's deal are delivered, so the new deal gets only what came after them", async () => {
+		const scope = leadSearch()
+			.reply(204)
+			.get('/api/v4/leads/501/notes')
+			.query(NOTES_QUERY)
+			.reply(200, notesPage(501, [markerNote('1-4')]));
+		const result = await runKommo(findByEmail(options));
+		expect(result.json('Kommo')[0]).toMatchObject({
+			leadId: null,
+			contactId: null,
+			transcriptKey: `intercom:${CONVERSATION}:1-4`,
 		});
 		scope.done();
 	});
