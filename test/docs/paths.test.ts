@@ -82,19 +82,8 @@ const linesOf = (file: string) => readFileSync(path.join(root, file), 'utf8').sp
 // ---------------------------------------------------------------------------------------------
 // which paths
 
-const TOP_FOLDERS = [
-	'nodes',
-	'credentials',
-	'workflows',
-	'test',
-	'docs',
-	'e2e',
-	'sandbox',
-	'bench',
-	'scripts',
-	'.ci',
-	'.github',
-];
+/** Where a repository path can start: the source folders, and the templates' and docs' own. */
+const TOP_FOLDERS = [...SOURCE_FOLDERS, 'workflows', 'docs'];
 /**
  * A repository path: a top-level folder, a slash, then anything up to a space, quote, bracket, comma,
  * colon or semicolon (`nodes/Kommo/Kommo.node.ts:42` is the file). Not after a letter, dot, slash, …:

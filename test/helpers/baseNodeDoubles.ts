@@ -15,6 +15,26 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { registerNodeTypeAs } from './n8n';
 
+/**
+ * The "conditions" filter parameter IF v2 and Switch v3 declare, evaluated by n8n-workflow's own
+ * filter code; `version` is each node's expression for the filter version its node versions use.
+ */
+function conditionsFilter(version: string) {
+	return {
+		displayName: 'Conditions',
+		name: 'conditions',
+		type: 'filter',
+		default: {},
+		typeOptions: {
+			filter: {
+				caseSensitive: '={{!$parameter.options.ignoreCase}}',
+				typeValidation: 'strict',
+				version,
+			},
+		},
+	};
+}
+
 export class IfDouble implements INodeType {
 	description = {
 		displayName: 'If',
@@ -26,19 +46,7 @@ export class IfDouble implements INodeType {
 		outputs: ['main', 'main'],
 		outputNames: ['true', 'false'],
 		properties: [
-			{
-				displayName: 'Conditions',
-				name: 'conditions',
-				type: 'filter',
-				default: {},
-				typeOptions: {
-					filter: {
-						caseSensitive: '={{!$parameter.options.ignoreCase}}',
-						typeValidation: 'strict',
-						version: '={{ $nodeVersion >= 2.2 ? 2 : 1 }}',
-					},
-				},
-			},
+			conditionsFilter('={{ $nodeVersion >= 2.2 ? 2 : 1 }}'),
 			{
 				displayName: 'Loose Type Validation',
 				name: 'looseTypeValidation',
@@ -96,19 +104,7 @@ export class SwitchDouble implements INodeType {
 						displayName: 'Values',
 						name: 'values',
 						values: [
-							{
-								displayName: 'Conditions',
-								name: 'conditions',
-								type: 'filter',
-								default: {},
-								typeOptions: {
-									filter: {
-										caseSensitive: '={{!$parameter.options.ignoreCase}}',
-										typeValidation: 'strict',
-										version: '={{ $nodeVersion >= 3.2 ? 2 : 1 }}',
-									},
-								},
-							},
+							conditionsFilter('={{ $nodeVersion >= 3.2 ? 2 : 1 }}'),
 							{
 								displayName: 'Rename Output',
 								name: 'renameOutput',

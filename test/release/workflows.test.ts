@@ -43,6 +43,13 @@ describe('.github/workflows/ci.yml', () => {
 	const ci = workflow('ci.yml');
 	const jobs = ci.jobs as Record<string, MatrixJob>;
 	const ciRun = read('.ci/run');
+	/** The steps of one branch of .ci/run's `case`, one function name a line. */
+	const stepsOf = (branch: string) =>
+		new RegExp(`^${branch}\\)\\n([\\s\\S]*?)\\t;;`, 'm')
+			.exec(ciRun)![1]
+			.split('\n')
+			.map((line) => line.trim())
+			.filter(Boolean);
 	/** The suites `.ci/run <suite>` accepts, read from its own case list. */
 	const suites = /^(\S+(?: \| \S+)+)\)$/m
 		.exec(ciRun)![1]
@@ -74,20 +81,8 @@ describe('.github/workflows/ci.yml', () => {
 		expect(ciRun).toMatch(/^\tnpm test$/m);
 		expect(ciRun).toMatch(/npm run scan:package/);
 		expect(ciRun).toMatch(/ui-install/);
-		const fast = /^fast\)\n([\s\S]*?)\t;;/m.exec(ciRun)![1];
-		expect(
-			fast
-				.split('\n')
-				.map((line) => line.trim())
-				.filter(Boolean),
-		).toEqual(['install', 'checks', 'scanner']);
-		const all = /^all\)\n([\s\S]*?)\t;;/m.exec(ciRun)![1];
-		expect(
-			all
-				.split('\n')
-				.map((line) => line.trim())
-				.filter(Boolean),
-		).toEqual([
+		expect(stepsOf('fast')).toEqual(['install', 'checks', 'scanner']);
+		expect(stepsOf('all')).toEqual([
 			'install',
 			'checks',
 			'start_check',

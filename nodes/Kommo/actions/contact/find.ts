@@ -221,8 +221,10 @@ export async function findContacts(
 	} else if (visitorMatch === 'newDeal') {
 		const own = await visitorDealsOfChat();
 		const open = own.filter(isLeadOpen);
-		decision = await chooseLead([{ contactId: 0, leads: open }], async (leadId) =>
-			open.length > 1 ? (await transcriptNoteOf(leadId)) !== null : false,
+		// chooseLead asks for notes only when the chat has several open deals of its own
+		decision = await chooseLead(
+			[{ contactId: 0, leads: open }],
+			async (leadId) => (await transcriptNoteOf(leadId)) !== null,
 		);
 		decision = {
 			leadId: decision.leadId,
