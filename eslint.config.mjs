@@ -1,4 +1,6 @@
+import js from '@eslint/js';
 import { config } from '@n8n/node-cli/eslint';
+import globals from 'globals';
 
 export default [
 	...config,
@@ -15,5 +17,29 @@ export default [
 			'no-console': 'off',
 		},
 	},
-	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', '**/*.js', '**/*.mjs', '.e2e/**'] },
+	{
+		// The tooling (n8n-driver/, sandbox/, e2e/, bench/, scripts/) is plain JavaScript run by Node;
+		// tsconfig.tooling.json type-checks it, ESLint's recommended rules lint it.
+		files: ['**/*.js', '**/*.mjs'],
+		...js.configs.recommended,
+		languageOptions: { ecmaVersion: 2024, globals: { ...globals.node, WebSocket: 'readonly' } },
+		rules: {
+			...js.configs.recommended.rules,
+			// `const { dropped: _dropped, ...kept } = x` names what it leaves out
+			'no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
+		},
+	},
+	{ files: ['**/*.js'], languageOptions: { sourceType: 'commonjs' } },
+	{ files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'.cache/**',
+			'.e2e/**',
+			'**/.out/**',
+			'bench/results/**',
+			'coverage/**',
+		],
+	},
 ];

@@ -9,7 +9,7 @@
 // templates at the ref) and "ours-after" (the current build and templates). Each has its own user
 // folder, port and task-runner port, the same n8n install, sandbox and credentials. The ref's
 // package is built from `git archive <ref>` (the repository is only read: no worktree, nothing
-// checked out), packed with `npm pack` and installed as e2e/lib/n8n.mjs installs the current one;
+// checked out), packed with `npm pack` and installed as n8n-driver/n8n.mjs installs the current one;
 // the ref's whole workflows/ folder is imported as a user imports it, its chat template published:
 // with the CLI before the start, or, when it has the catch-up ("Catch up every minute"), from the
 // editor after the first start with Import History (Days) 0 (`catchUp: true`; n8n.bench.mjs does
@@ -22,9 +22,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { N8n, installTarball, log, repoRoot, run } from '../e2e/lib/n8n.mjs';
-import { CATCH_UP_NODE } from '../e2e/lib/scenarios.mjs';
-import { TEMPLATE_FILES, publishWithCli, workflowIdByName } from '../e2e/lib/templates.mjs';
+import { N8n, installTarball, log, repoRoot, run } from '../n8n-driver/n8n.mjs';
+import { CATCH_UP_NODE } from '../n8n-driver/templates.mjs';
+import { TEMPLATE_FILES, publishWithCli, workflowIdByName } from '../n8n-driver/templates.mjs';
 
 export const BASELINE_REF = process.env.BENCH_BASELINE_REF?.trim() || undefined;
 

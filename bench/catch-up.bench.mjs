@@ -30,21 +30,18 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { INTERCOM_RETRY_MS, countDelivered } from '../n8n-driver/delivered.mjs';
+import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../n8n-driver/n8n.mjs';
 import {
-	INTERCOM_RETRY_MS,
 	README_TOPICS,
-	countDelivered,
-	setCatchUp,
-} from '../e2e/lib/catchUpScenarios.mjs';
-import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../e2e/lib/n8n.mjs';
-import {
 	TEMPLATE_FILES,
 	productionUrl,
 	sandboxCredentials,
 	templatesDir,
 	waitForWebhook,
 	workflowIdByName,
-} from '../e2e/lib/templates.mjs';
+	setCatchUp,
+} from '../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');

@@ -67,14 +67,12 @@
 // finished answering the note POST (its request log: start time + duration); the sandbox runs in
 // this process and n8n on the same machine, so all times come from the same clock.
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { setCatchUp } from '../e2e/lib/catchUpScenarios.mjs';
 import {
 	N8n,
 	ensureN8n,
@@ -83,7 +81,7 @@ import {
 	log,
 	makeWorkDir,
 	repoRoot,
-} from '../e2e/lib/n8n.mjs';
+} from '../n8n-driver/n8n.mjs';
 import {
 	TEMPLATE_FILES,
 	importTemplates,
@@ -94,7 +92,8 @@ import {
 	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
-} from '../e2e/lib/templates.mjs';
+	setCatchUp,
+} from '../n8n-driver/templates.mjs';
 import { BASELINE_REF, prepareBaseline } from './baseline.mjs';
 import { catchUpLeg, executionsOf, isCatchUpSearch, nextCatchUpCheck } from './catch-up.bench.mjs';
 import { queueModeLeg } from './queue-mode.bench.mjs';
@@ -1143,7 +1142,7 @@ async function main() {
 
 		n8n = new N8n({ installDir: install.dir, userFolder, outDir: logDir });
 		await n8n.init();
-		// The templates exactly as a user imports them (e2e/lib/templates.mjs), plus the peer's own
+		// The templates exactly as a user imports them (n8n-driver/templates.mjs), plus the peer's own
 		// credentials; then the bench-only workflows.
 		const imported = await importTemplates(
 			n8n,

@@ -2,7 +2,7 @@
 //
 //   one process  n8n 2.41.1 in regular mode with SQLite, as `npm start` runs it, with the shipped
 //                `workflows/intercom-chat-to-kommo-deal.json`;
-//   cluster      n8n 2.41.1 in queue mode (e2e/lib/cluster.mjs: PostgreSQL 15, Redis 7, main, two
+//   cluster      n8n 2.41.1 in queue mode (n8n-driver/cluster.mjs: PostgreSQL 15, Redis 7, main, two
 //                `n8n webhook` processes behind nginx, two workers), with the shipped
 //                `workflows/intercom-chat-to-kommo-deal.queue-mode.json`.
 //
@@ -55,9 +55,9 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { countDelivered, setCatchUp } from '../e2e/lib/catchUpScenarios.mjs';
-import { ensureDebianPackages, startCluster } from '../e2e/lib/cluster.mjs';
-import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../e2e/lib/n8n.mjs';
+import { countDelivered } from '../n8n-driver/delivered.mjs';
+import { ensureDebianPackages, startCluster } from '../n8n-driver/cluster.mjs';
+import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../n8n-driver/n8n.mjs';
 import {
 	TEMPLATE_FILES,
 	productionUrl,
@@ -65,7 +65,8 @@ import {
 	templatesDir,
 	waitForWebhook,
 	workflowIdByName,
-} from '../e2e/lib/templates.mjs';
+	setCatchUp,
+} from '../n8n-driver/templates.mjs';
 import {
 	catchUpRuns,
 	isCatchUpSearch,

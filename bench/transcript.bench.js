@@ -43,7 +43,7 @@ const BODIES = [
 		`<p>Sure, see <a href="https://help.example.com/articles/${i}-billing">our billing guide</a> or <a href="https://example.com/pricing">https://example.com/pricing</a>.</p><ul><li>Seats: ${i % 50}</li><li>Onboarding &ndash; included</li></ul>`,
 	(i) =>
 		`<p>Here is a screenshot:</p><p><img src="https://downloads.intercomcdn.com/i/o/${i}/Screen%20Shot%202026-06-25.png" alt=""></p>`,
-	(i) =>
+	() =>
 		`<p>Thanks&nbsp;&mdash; that worked &#128077;<br>One more thing: the export is empty.<br><br>Regards,<br>Jane</p>`,
 	(i) =>
 		`<p>Run this and send me the output:</p><pre>curl -s https://api.example.com/v1/status?id=${i} | jq .</pre>`,

@@ -1,4 +1,4 @@
-// The template e2e suite on n8n's queue mode: the real local cluster of e2e/lib/cluster.mjs
+// The template e2e suite on n8n's queue mode: the real local cluster of n8n-driver/cluster.mjs
 // (PostgreSQL 15, Redis 7, nginx round-robin in front of two `n8n webhook` processes, n8n 2.41.1
 // main and two workers, the packed package in every user folder) against the sandbox.
 //
@@ -12,7 +12,7 @@
 // (the cluster's Redis), one Stage → Intercom Tag row. With the one-process template the Kommo
 // credential keeps 7 (what that template's user has) and there is no Redis credential.
 //
-// The same scenarios and assertions as the one-process suite (e2e/lib/scenarios.mjs), then what
+// The same scenarios and assertions as the one-process suite (e2e/scenarios/scenarios.mjs), then what
 // only a cluster shows: redeliveries on different webhook processes, 20 chats with concurrent
 // notifications on both workers, a worker SIGKILLed in a burst of 50 chats and restarted, main
 // restarted, the sum of Kommo calls per second. Figures: results.json and figures.json in
@@ -23,11 +23,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { ensureDebianPackages, startCluster } from './lib/cluster.mjs';
-import { checkRecorder } from './lib/checks.mjs';
-import { E2E_OWNER, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from './lib/n8n.mjs';
-import { createScenarios } from './lib/scenarios.mjs';
-import { createCatchUpScenarios, setCatchUp } from './lib/catchUpScenarios.mjs';
+import { ensureDebianPackages, startCluster } from '../n8n-driver/cluster.mjs';
+import { checkRecorder } from './support/checks.mjs';
+import {
+	E2E_OWNER,
+	ensureN8n,
+	installPackage,
+	log,
+	makeWorkDir,
+	repoRoot,
+} from '../n8n-driver/n8n.mjs';
+import { createScenarios } from './scenarios/scenarios.mjs';
+import { createCatchUpScenarios } from './scenarios/catchUp.mjs';
 import {
 	TEMPLATE_FILES,
 	importTemplates,
@@ -38,7 +45,8 @@ import {
 	sandboxCredentials,
 	templatesDir,
 	waitForWebhook,
-} from './lib/templates.mjs';
+	setCatchUp,
+} from '../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');

@@ -7,9 +7,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { checkRecorder } from './lib/checks.mjs';
-import { staticDataIsEmpty } from './lib/scenarios.mjs';
-import { fixture, startIntercomStub } from './lib/intercom-stub.mjs';
+import { checkRecorder } from './support/checks.mjs';
+import { staticDataIsEmpty } from './scenarios/scenarios.mjs';
+import { fixture, startIntercomStub } from './support/intercom-stub.mjs';
 import {
 	E2E_OWNER,
 	N8n,
@@ -19,7 +19,7 @@ import {
 	makeWorkDir,
 	packageName,
 	repoRoot,
-} from './lib/n8n.mjs';
+} from '../n8n-driver/n8n.mjs';
 
 const version = process.env.N8N_VERSION ?? '2.41.1';
 const outDir = path.join(repoRoot, 'e2e', '.out', 'intercom');

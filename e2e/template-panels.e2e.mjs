@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { connect, launchChromium, openPage, signIn } from './lib/cdp.mjs';
+import { connect, launchChromium, openPage, signIn } from '../n8n-driver/cdp.mjs';
 import {
 	E2E_OWNER,
 	N8n,
@@ -35,14 +35,14 @@ import {
 	log,
 	makeWorkDir,
 	repoRoot,
-} from './lib/n8n.mjs';
-import { checkRecorder } from './lib/checks.mjs';
+} from '../n8n-driver/n8n.mjs';
+import { checkRecorder } from './support/checks.mjs';
 import {
 	TEMPLATE_FILES,
 	importTemplates,
 	nodesWithoutCredential,
 	sandboxCredentials,
-} from './lib/templates.mjs';
+} from '../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');

@@ -3,7 +3,7 @@
 // Run it with scripts/e2e.sh [n8n-version]. Everything listens on 127.0.0.1.
 // Logs, results and the n8n user folder of the last run: e2e/.out/templates-<version>/.
 //
-// The templates are set up as the README tells a user to (e2e/lib/templates.mjs): credentials
+// The templates are set up as the README tells a user to (n8n-driver/templates.mjs): credentials
 // under the names the templates use, `n8n import:workflow --separate --input=workflows/` on the
 // unmodified files, published, the Production URL taken from the workflow n8n stored. The one edit
 // a user makes in the canvas, one more Stage → Intercom Tag row (Qualified), is saved and published
@@ -22,10 +22,10 @@ import {
 	log,
 	makeWorkDir,
 	repoRoot,
-} from './lib/n8n.mjs';
-import { checkRecorder } from './lib/checks.mjs';
-import { createScenarios } from './lib/scenarios.mjs';
-import { createCatchUpScenarios, setCatchUp } from './lib/catchUpScenarios.mjs';
+} from '../n8n-driver/n8n.mjs';
+import { checkRecorder } from './support/checks.mjs';
+import { createScenarios } from './scenarios/scenarios.mjs';
+import { createCatchUpScenarios } from './scenarios/catchUp.mjs';
 import {
 	CREDENTIAL_NAMES,
 	TEMPLATE_FILES,
@@ -37,7 +37,8 @@ import {
 	readTemplate,
 	sandboxCredentials,
 	waitForWebhook,
-} from './lib/templates.mjs';
+	setCatchUp,
+} from '../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');

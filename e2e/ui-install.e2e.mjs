@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { connect, launchChromium, openPage, signIn } from './lib/cdp.mjs';
+import { connect, launchChromium, openPage, signIn } from '../n8n-driver/cdp.mjs';
 import {
 	E2E_OWNER,
 	N8n,
@@ -34,8 +34,8 @@ import {
 	packPackage,
 	packageName,
 	repoRoot,
-} from './lib/n8n.mjs';
-import { checkRecorder } from './lib/checks.mjs';
+} from '../n8n-driver/n8n.mjs';
+import { checkRecorder } from './support/checks.mjs';
 import {
 	TEMPLATE_FILES,
 	nodesWithoutCredential,
@@ -44,8 +44,8 @@ import {
 	sandboxCredentials,
 	templatesDir,
 	waitForWebhook,
-} from './lib/templates.mjs';
-import { startVerdaccio } from './lib/verdaccio.mjs';
+} from '../n8n-driver/templates.mjs';
+import { startVerdaccio } from '../n8n-driver/verdaccio.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -69,7 +69,7 @@ const NODE_NAMES = {
 process.env.GENERIC_TIMEZONE = 'UTC';
 if (legacyLine) process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 
-const { results, check, save } = checkRecorder(outDir);
+const { results, check } = checkRecorder(outDir);
 
 let shotCount = 0;
 async function shot(page, name, docsName) {
@@ -465,7 +465,7 @@ async function main() {
 			});
 		}
 		const chat = await importAndPublish(page, n8n, 'chat');
-		const stage = await importAndPublish(page, n8n, 'stage');
+		await importAndPublish(page, n8n, 'stage');
 		if (process.env.STOP_AFTER === 'import') return;
 		await delivery(page, n8n, sandbox, chat);
 	} finally {

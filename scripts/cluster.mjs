@@ -16,8 +16,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { ensureDebianPackages, startCluster } from '../e2e/lib/cluster.mjs';
-import { ensureN8n, installPackage, repoRoot } from '../e2e/lib/n8n.mjs';
+import { ensureDebianPackages, startCluster } from '../n8n-driver/cluster.mjs';
+import { ensureN8n, installPackage, repoRoot } from '../n8n-driver/n8n.mjs';
 import {
 	addStageTagRows,
 	importTemplates,
@@ -26,7 +26,7 @@ import {
 	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
-} from '../e2e/lib/templates.mjs';
+} from '../n8n-driver/templates.mjs';
 import { checkDemo, demoStageRows, owner, printNote, waitFor } from './demo.mjs';
 
 const require = createRequire(import.meta.url);

@@ -39,7 +39,7 @@ import {
 	packageName,
 	repoRoot,
 	run,
-} from '../e2e/lib/n8n.mjs';
+} from '../n8n-driver/n8n.mjs';
 import {
 	addStageTagRows,
 	importTemplates,
@@ -48,7 +48,7 @@ import {
 	registerKommoWebhook,
 	sandboxCredentials,
 	waitForWebhook,
-} from '../e2e/lib/templates.mjs';
+} from '../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');

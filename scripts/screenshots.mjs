@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { chromiumPath, connect, launchChromium, openPage, signIn } from '../e2e/lib/cdp.mjs';
-import { repoRoot } from '../e2e/lib/n8n.mjs';
+import { chromiumPath, connect, launchChromium, openPage, signIn } from '../n8n-driver/cdp.mjs';
+import { repoRoot } from '../n8n-driver/n8n.mjs';
 import { startDemo, stateFile } from './demo.mjs';
 
 const width = 1600;

@@ -13,9 +13,10 @@ import {
 	editAndRepublish,
 	kommoApi,
 	productionUrl,
+	CATCH_UP_STATIC_DATA,
 	registerKommoWebhook,
 	waitForWebhook,
-} from './templates.mjs';
+} from '../../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { IDS } = require('../../sandbox/seed.js');
@@ -38,10 +39,6 @@ export function staticDataIsEmpty(stored, { except = [] } = {}) {
 			(entry && typeof entry === 'object' && Object.keys(entry).length === 0),
 	);
 }
-
-/** The chat template's one static data: the catch-up's cursor (node static data, by node name). */
-export const CATCH_UP_NODE = 'Catch up every minute';
-export const CATCH_UP_STATIC_DATA = `node:${CATCH_UP_NODE}`;
 
 /**
  * `check`, `save`: the suite's recorder (checks.mjs). `linkAppId`: the app id the chat template's

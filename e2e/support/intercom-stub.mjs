@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { repoRoot } from './n8n.mjs';
+import { repoRoot } from '../../n8n-driver/n8n.mjs';
 
 export function fixture(...parts) {
 	return JSON.parse(

@@ -166,7 +166,7 @@ async function startNginx(dir, logDir, { port, mainPort, webhookPorts }) {
 	const conf = path.join(dir, 'nginx.conf');
 	writeFileSync(
 		conf,
-		`# written by e2e/lib/cluster.mjs
+		`# written by n8n-driver/cluster.mjs
 worker_processes 1;
 pid ${path.join(dir, 'nginx.pid')};
 error_log ${path.join(logDir, 'nginx-error.log')} warn;

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { log } from './n8n.mjs';
+import { log } from '../../n8n-driver/n8n.mjs';
 
 export function checkRecorder(outDir) {
 	const results = [];

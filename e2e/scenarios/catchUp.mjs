@@ -6,67 +6,11 @@
 import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { CATCH_UP_NODE } from './scenarios.mjs';
-import { editAndRepublish } from './templates.mjs';
+import { INTERCOM_RETRY_MS, countDelivered } from '../../n8n-driver/delivered.mjs';
+import { README_TOPICS, setCatchUp } from '../../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { historySeed } = require('../../sandbox/seed.js');
-
-/** What the README tells a user to tick in the Developer Hub. */
-export const README_TOPICS = ['conversation.user.created', 'conversation.user.replied'];
-/** Intercom's retry of a failed delivery comes a minute later (docs/catch-up.md). */
-export const INTERCOM_RETRY_MS = 60_000;
-
-function plain(html) {
-	return String(html ?? '')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/&nbsp;/g, ' ')
-		.replace(/&amp;/g, '&')
-		.replace(/\s+/g, ' ')
-		.trim();
-}
-
-/**
- * The messages of a conversation Kommo should hold, from the sandbox's own record of it: the first
- * message and every customer, teammate and bot comment with text (and a closing message), in order.
- */
-export function expectedMessages(conversation) {
-	const texts = [plain(conversation.source?.body)];
-	for (const part of conversation.parts ?? []) {
-		if (part.part_type === 'note') continue;
-		if (!['comment', 'close'].includes(part.part_type)) continue;
-		const text = plain(part.body);
-		if (text) texts.push(text);
-	}
-	return texts.filter(Boolean);
-}
-
-/**
- * For each conversation id: how often each of its messages is in the Kommo notes of that chat.
- * `{ messages, missing, doubled, perChat }`, counted over every note of the chat on any deal.
- */
-export function countDelivered(state, conversationIds) {
-	const result = { messages: 0, missing: [], doubled: [], chats: conversationIds.length };
-	for (const id of conversationIds) {
-		const conversation = state.intercom.conversations.find((c) => c.id === String(id));
-		const notes = state.kommo.notes
-			.map((note) => String(note.params?.text ?? ''))
-			.filter((text) => text.startsWith(`[Intercom] Chat #${id} `));
-		const lines = notes.join('\n').split('\n');
-		for (const text of expectedMessages(conversation)) {
-			result.messages++;
-			const first = text.slice(0, 60);
-			const count = lines.filter(
-				(line) =>
-					/^\[[^\]]+\](?: \([^)]*\))?: /.test(line) &&
-					plain(line.replace(/^\[[^\]]+\](?: \([^)]*\))?: /, '')).startsWith(first),
-			).length;
-			if (count === 0) result.missing.push(`${id}: ${first}`);
-			if (count > 1) result.doubled.push(`${id}: ${first} ×${count}`);
-		}
-	}
-	return result;
-}
 
 /** Polls the sandbox until every message of the chats is in Kommo; seconds it took, or null. */
 async function waitUntilDelivered(sandboxState, sandbox, ids, timeoutMs) {
@@ -77,15 +21,6 @@ async function waitUntilDelivered(sandboxState, sandbox, ids, timeoutMs) {
 		await delay(2000);
 	}
 	return null;
-}
-
-/** The catch-up node's settings, changed in the canvas and published, as docs/catch-up.md says. */
-export async function setCatchUp(n8n, chat, parameters) {
-	return await editAndRepublish(n8n, chat.id, (nodes) => {
-		const node = nodes.find((entry) => entry.name === CATCH_UP_NODE);
-		if (!node) throw new Error(`"${chat.name}" has no node "${CATCH_UP_NODE}"`);
-		Object.assign(node.parameters, parameters);
-	});
 }
 
 /**

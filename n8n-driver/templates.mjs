@@ -255,3 +255,19 @@ export async function addStageTagRows(n8n, stageWorkflow, rows) {
 		trigger.parameters.options.stageTags.mapping.unshift(...rows);
 	});
 }
+
+/** What the README tells a user to tick in the Developer Hub. */
+export const README_TOPICS = ['conversation.user.created', 'conversation.user.replied'];
+
+/** The chat template's one static data: the catch-up's cursor (node static data, by node name). */
+export const CATCH_UP_NODE = 'Catch up every minute';
+export const CATCH_UP_STATIC_DATA = `node:${CATCH_UP_NODE}`;
+
+/** The catch-up node's settings, changed in the canvas and published, as docs/catch-up.md says. */
+export async function setCatchUp(n8n, chat, parameters) {
+	return await editAndRepublish(n8n, chat.id, (nodes) => {
+		const node = nodes.find((entry) => entry.name === CATCH_UP_NODE);
+		if (!node) throw new Error(`"${chat.name}" has no node "${CATCH_UP_NODE}"`);
+		Object.assign(node.parameters, parameters);
+	});
+}
