@@ -1,6 +1,17 @@
 'use strict';
-// Deterministic fault injection and the sliding-window rate limiter.
+// Which requests get a fault (deterministic, from a seeded PRNG) and the rate limiters of both APIs.
+// What a fault looks like on the wire is in sandbox/faultResponses.js.
 
+/** @typedef {import('./index').FaultKind} FaultKind */
+/** @typedef {import('./index').FaultConfig} FaultConfig */
+/** @typedef {import('./index').SandboxApi} SandboxApi */
+
+/**
+ * A fault configuration with every default filled in.
+ * @typedef {Required<FaultConfig>} NormalizedFaultConfig
+ */
+
+/** @type {FaultKind[]} */
 const FAULT_KINDS = ['429', '500', '502', '503', 'timeout', 'reset', 'lost-reset', 'lost-502'];
 
 /**
@@ -8,11 +19,17 @@ const FAULT_KINDS = ['429', '500', '502', '503', 'timeout', 'reset', 'lost-reset
  * is lost: the connection drops (`lost-reset`) or a proxy answers 502 (`lost-502`). The client
  * cannot tell this from a request that never arrived. A GET has nothing to store, so on a GET they
  * are the plain fault.
+ * @type {{ 'lost-reset': 'reset', 'lost-502': '502' }}
  */
 const LOST_RESPONSE_KINDS = { 'lost-reset': 'reset', 'lost-502': '502' };
+/** @type {SandboxApi[]} */
 const APIS = ['intercom', 'kommo'];
 
-/** mulberry32: a tiny seeded PRNG, so a fault run with the same seed hits the same requests. */
+/**
+ * mulberry32: a tiny seeded PRNG, so a fault run with the same seed hits the same requests.
+ * @param {unknown} seed
+ * @returns {() => number} the next number in [0, 1)
+ */
 function createRandom(seed) {
 	let state = Number(seed) >>> 0 || 0x9e3779b9;
 	return () => {
@@ -30,11 +47,14 @@ function createRandom(seed) {
  *    timeoutMs: 30000, sequence: ['429'] }`.
  * `sequence` forces the listed faults on the next matching requests (one each, in order) before
  * the random rate applies; `'none'` in it lets one request through untouched.
+ * @param {any} [input] unchecked: a control request's body
+ * @returns {NormalizedFaultConfig}
  */
 function normalizeFaultConfig(input = {}) {
 	const rate = input.rate === undefined ? 0 : Number(input.rate);
 	if (!Number.isFinite(rate) || rate < 0 || rate > 1)
 		throw new Error('faults.rate must be between 0 and 1');
+	/** @type {FaultKind[]} */
 	const kinds = (input.kinds ?? ['429', '500', '502', 'timeout', 'reset']).map(String);
 	for (const kind of kinds) {
 		if (!FAULT_KINDS.includes(kind))
@@ -42,10 +62,12 @@ function normalizeFaultConfig(input = {}) {
 	}
 	if (rate > 0 && kinds.length === 0)
 		throw new Error('faults.kinds must not be empty when rate > 0');
+	/** @type {SandboxApi[]} */
 	const apis = (input.apis ?? APIS).map(String);
 	for (const api of apis) {
 		if (!APIS.includes(api)) throw new Error(`Unknown api "${api}" (known: ${APIS.join(', ')})`);
 	}
+	/** @type {Array<FaultKind | 'none'>} */
 	const sequence = (input.sequence ?? []).map(String);
 	for (const kind of sequence) {
 		if (kind !== 'none' && !FAULT_KINDS.includes(kind))
@@ -59,17 +81,28 @@ function normalizeFaultConfig(input = {}) {
 }
 
 class FaultInjector {
+	/** @param {FaultConfig} [config] throws when invalid */
 	constructor(config) {
-		this.configure(config);
-	}
-
-	configure(config) {
+		/** @type {NormalizedFaultConfig} */
 		this.config = normalizeFaultConfig(config);
 		this.random = createRandom(this.config.seed);
+		/** @type {Array<FaultKind | 'none'>} what is left of `config.sequence` */
 		this.pending = [...this.config.sequence];
 	}
 
-	/** The fault to inject for one request of `api`, or undefined. Draws from the PRNG per request. */
+	/**
+	 * Starts over with `config`, as a new injector would (the PRNG and the sequence restart).
+	 * @param {FaultConfig} [config] throws when invalid, leaving the current one in place
+	 */
+	configure(config) {
+		Object.assign(this, new FaultInjector(config));
+	}
+
+	/**
+	 * The fault to inject for one request of `api`, or undefined. Draws from the PRNG per request.
+	 * @param {SandboxApi} api
+	 * @returns {FaultKind | undefined}
+	 */
 	pick(api) {
 		if (!this.config.apis.includes(api)) return undefined;
 		if (this.pending.length) {
@@ -83,6 +116,7 @@ class FaultInjector {
 		return this.config.kinds[Math.floor(which * this.config.kinds.length)];
 	}
 
+	/** The configuration as the control API reports it, with what is left of the sequence. */
 	describe() {
 		return { ...this.config, pendingSequence: [...this.pending] };
 	}
@@ -93,13 +127,18 @@ class FaultInjector {
  * do not count, so a client that backs off gets through as soon as the oldest request ages out.
  */
 class SlidingWindowLimiter {
+	/** @param {{ limit: number, windowMs: number }} options */
 	constructor({ limit, windowMs }) {
 		this.limit = limit;
 		this.windowMs = windowMs;
+		/** @type {number[]} when the requests in the window were accepted */
 		this.accepted = [];
 	}
 
-	/** `{ allowed, retryAfterMs }`; records the request when allowed. */
+	/**
+	 * `{ allowed, retryAfterMs }`; records the request when allowed.
+	 * @param {number} [now]
+	 */
 	take(now = Date.now()) {
 		while (this.accepted.length && this.accepted[0] <= now - this.windowMs) this.accepted.shift();
 		if (this.accepted.length >= this.limit) {
@@ -119,6 +158,7 @@ class SlidingWindowLimiter {
  * requests per fixed slice and yields the X-RateLimit-* header values.
  */
 class FixedWindowCounter {
+	/** @param {{ limit: number, windowMs: number }} options */
 	constructor({ limit, windowMs }) {
 		this.limit = limit;
 		this.windowMs = windowMs;
@@ -126,6 +166,10 @@ class FixedWindowCounter {
 		this.used = 0;
 	}
 
+	/**
+	 * Counts one request; `allowed` is false once the slice's quota is used up.
+	 * @param {number} [now]
+	 */
 	take(now = Date.now()) {
 		const start = Math.floor(now / this.windowMs) * this.windowMs;
 		if (start !== this.windowStart) {

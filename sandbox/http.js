@@ -1,9 +1,17 @@
 'use strict';
 // Small HTTP helpers shared by the Intercom and Kommo handlers. Node built-ins only.
 
-/** Reads the whole request body as a Buffer. */
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+
+/**
+ * Reads the whole request body as a Buffer.
+ * @param {IncomingMessage} req
+ * @returns {Promise<Buffer>}
+ */
 function readBody(req) {
 	return new Promise((resolve, reject) => {
+		/** @type {Buffer[]} */
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -14,6 +22,8 @@ function readBody(req) {
 /**
  * Parses a JSON body. Returns `{ value }`, `{ value: undefined }` for an empty body, or
  * `{ error }` when the bytes are not JSON.
+ * @param {Buffer} raw
+ * @returns {{ value: any, error?: undefined } | { value?: undefined, error: string }}
  */
 function parseJson(raw) {
 	const text = raw.toString('utf8');
@@ -25,6 +35,15 @@ function parseJson(raw) {
 	}
 }
 
+/**
+ * Answers once (later calls, or a response already gone, are ignored): no body for 204 or an
+ * undefined body, a string as it is, anything else as JSON.
+ * @param {ServerResponse} res
+ * @param {number} status
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [headers]
+ * @param {string} [contentType]
+ */
 function send(res, status, body, headers = {}, contentType = 'application/json; charset=utf-8') {
 	if (res.headersSent || res.destroyed) return;
 	if (status === 204 || body === undefined) {
@@ -44,8 +63,11 @@ function send(res, status, body, headers = {}, contentType = 'application/json; 
 /**
  * Collects PHP-style list parameters: `filter[id][]=1&filter[id][]=2`, `filter[id][0]=1` and a
  * plain `filter[id]=1` all read as `['1', '2']` under the name `filter[id]`.
+ * @param {URLSearchParams} searchParams
+ * @param {string} name
  */
 function listParam(searchParams, name) {
+	/** @type {string[]} */
 	const values = [];
 	for (const [key, value] of searchParams) {
 		if (
@@ -59,11 +81,15 @@ function listParam(searchParams, name) {
 	return values;
 }
 
+/** @param {string} text */
 function escapeRegExp(text) {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Bearer token of the request, or undefined. */
+/**
+ * Bearer token of the request, or undefined.
+ * @param {IncomingMessage} req
+ */
 function bearerToken(req) {
 	const header = req.headers.authorization;
 	if (typeof header !== 'string') return undefined;
@@ -71,9 +97,14 @@ function bearerToken(req) {
 	return match ? match[1].trim() : undefined;
 }
 
-/** Deep copy of JSON data, so handlers never hand out references to the live state. */
+/**
+ * Deep copy of JSON data, so handlers never hand out references to the live state.
+ * @template T
+ * @param {T} value
+ * @returns {T}
+ */
 function clone(value) {
-	return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+	return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
 
 function nowSeconds() {

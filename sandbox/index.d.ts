@@ -1,4 +1,5 @@
-// Types for the sandbox (plain CommonJS in index.js), for TypeScript tests and scripts.
+// Types for the sandbox (plain CommonJS in index.js): its JS API and its stored state, for tests and
+// scripts. The sandbox's own files use them too, through JSDoc (`import('./index').KommoLead`).
 
 /** `lost-*`: a write is stored, then its answer is dropped or replaced by a 502 (plain fault on a GET). */
 export type FaultKind =
@@ -62,19 +63,23 @@ export interface IntercomTagRef {
 	applied_by: { type: string; id: string };
 }
 
+/** Who wrote a part: name/email filled from the admins or contacts; `from_ai_agent`/`is_ai_answer` since API 2.14. */
+export interface IntercomAuthor {
+	type: string;
+	/** null: an admin part without an admin id in a workspace without admins (no `me`) */
+	id: string | null;
+	name: string | null;
+	email: string | null;
+	from_ai_agent: boolean;
+	is_ai_answer: boolean;
+}
+
 export interface IntercomPart extends StoredRecord {
 	id: string;
 	part_type: string;
 	body: string | null;
 	created_at: number;
-	author: {
-		type: string;
-		id: string;
-		name: string | null;
-		email: string | null;
-		from_ai_agent: boolean;
-		is_ai_answer: boolean;
-	};
+	author: IntercomAuthor;
 }
 
 /** Derived from the source and the parts; unix seconds, null when it never happened. */
@@ -106,16 +111,21 @@ export interface IntercomConversation extends StoredRecord {
 	source: {
 		id: string;
 		body: string;
-		author: { type: string; id: string; name: string | null; email: string | null };
+		/** the source's author carries no AI flags */
+		author: Omit<IntercomAuthor, 'from_ai_agent' | 'is_ai_answer'>;
+		[field: string]: unknown;
 	};
 	created_at: number;
 	updated_at: number;
+	waiting_since: number | null;
 	state: string;
 	open: boolean;
 	contacts: string[];
 	tags: IntercomTagRef[];
 	parts: IntercomPart[];
 	statistics: IntercomConversationStatistics;
+	ai_agent: Record<string, unknown> | null;
+	ai_agent_participated: boolean;
 }
 
 export type IntercomSearchOperator =
@@ -169,15 +179,30 @@ export interface IntercomSearchResponse {
 	};
 }
 
+export interface IntercomAdmin extends StoredRecord {
+	id: string;
+	name: string | null;
+	email: string | null;
+}
+
+export interface IntercomContact extends StoredRecord {
+	id: string;
+	name: string | null;
+	email: string | null;
+	role: string;
+	external_id: string | null;
+}
+
 export interface IntercomState {
 	app: { id_code: string; name: string; region: string; [field: string]: unknown } | null;
+	/** id of the admin the access token belongs to */
 	me: string | null;
-	admins: Array<StoredRecord & { id: string; name: string | null; email: string | null }>;
-	contacts: Array<
-		StoredRecord & { id: string; name: string | null; email: string | null; role: string }
-	>;
+	admins: IntercomAdmin[];
+	contacts: IntercomContact[];
 	tags: Array<{ type: 'tag'; id: string; name: string }>;
 	conversations: IntercomConversation[];
+	/** the next id of each kind of record the sandbox creates */
+	nextId: { tag: number; part: number; conversation: number; source: number; contact: number };
 }
 
 export interface KommoCustomFieldValue {
@@ -188,21 +213,53 @@ export interface KommoCustomFieldValue {
 	values: Array<{ value: unknown; enum_id?: number; enum_code?: string | null }>;
 }
 
+/** A tag as a lead or contact carries it in `_embedded.tags`. */
+export interface KommoTag {
+	id: number;
+	name: string;
+	color: string | null;
+}
+
 export interface KommoLead extends StoredRecord {
 	id: number;
 	name: string;
 	price: number;
+	responsible_user_id: number;
+	group_id: number;
 	status_id: number;
 	pipeline_id: number;
+	loss_reason_id: unknown;
+	created_by: number;
+	updated_by: number;
+	created_at: number;
+	updated_at: number;
 	closed_at: number | null;
+	closest_task_at: number | null;
+	is_deleted: boolean;
 	custom_fields_values: KommoCustomFieldValue[] | null;
-	_embedded: { tags: Array<{ id: number; name: string }>; companies: Array<{ id: number }> };
+	score: number | null;
+	account_id: number;
+	labor_cost: number | null;
+	_embedded: { tags: KommoTag[]; companies: Array<{ id: number }> };
 }
 
 export interface KommoContact extends StoredRecord {
 	id: number;
 	name: string;
+	first_name: string;
+	last_name: string;
+	responsible_user_id: number;
+	group_id: number;
+	created_by: number;
+	updated_by: number;
+	created_at: number;
+	updated_at: number;
+	closest_task_at: number | null;
+	is_deleted: boolean;
+	is_unsorted: boolean;
 	custom_fields_values: KommoCustomFieldValue[] | null;
+	account_id: number;
+	_embedded: { tags: KommoTag[]; companies: Array<{ id: number }> };
 }
 
 export interface KommoNote extends StoredRecord {
@@ -210,6 +267,7 @@ export interface KommoNote extends StoredRecord {
 	entity_id: number;
 	entity_type: 'leads' | 'contacts';
 	note_type: string;
+	created_at: number;
 	params: { text?: string; [field: string]: unknown };
 }
 
@@ -218,6 +276,49 @@ export interface KommoWebhook extends StoredRecord {
 	destination: string;
 	settings: string[];
 	disabled: boolean;
+	sort: number;
+	updated_at: number;
+}
+
+/** A stage of a pipeline; 142 (won) and 143 (lost) are in every pipeline. */
+export interface KommoStatus extends StoredRecord {
+	id: number;
+	name: string;
+	/** 0 regular, 1 the "incoming" stage */
+	type: number;
+	sort: number;
+	pipeline_id: number;
+}
+
+export interface KommoPipeline extends StoredRecord {
+	id: number;
+	name: string;
+	is_main: boolean;
+	statuses: KommoStatus[];
+}
+
+export interface KommoCustomField extends StoredRecord {
+	id: number;
+	name: string;
+	/** text, numeric, select, multiselect, multitext, checkbox, date, … */
+	type: string;
+	code: string | null;
+	entity_type: 'leads' | 'contacts';
+	/** the options of select-like and multitext fields */
+	enums: Array<{ id: number; value: string; sort?: number }> | null;
+}
+
+/**
+ * What an API write did to a lead, for the outgoing webhooks (`<action>_lead`): `lead` is a
+ * snapshot after the change (or the caller's own record, see sendKommoStatusWebhook), `old_*`
+ * what changed.
+ */
+export interface KommoLeadEvent {
+	action: 'add' | 'update' | 'status' | 'responsible';
+	lead: KommoLead | Record<string, unknown>;
+	old_status_id?: number;
+	old_pipeline_id?: number;
+	old_responsible_user_id?: number;
 }
 
 export interface KommoState {
@@ -228,22 +329,25 @@ export interface KommoState {
 		[field: string]: unknown;
 	} | null;
 	users: Array<StoredRecord & { id: number; name: string; email: string | null }>;
-	pipelines: Array<
-		StoredRecord & {
-			id: number;
-			name: string;
-			statuses: Array<StoredRecord & { id: number; name: string; type: number }>;
-		}
-	>;
-	customFields: { leads: StoredRecord[]; contacts: StoredRecord[] };
+	pipelines: KommoPipeline[];
+	customFields: { leads: KommoCustomField[]; contacts: KommoCustomField[] };
 	contacts: KommoContact[];
 	companies: Array<{ id: number; name: string }>;
 	leads: KommoLead[];
 	/** lead ↔ contact links */
 	links: Array<{ lead_id: number; contact_id: number; is_main: boolean }>;
 	notes: KommoNote[];
-	tags: Array<{ id: number; name: string; color: string | null }>;
+	tags: KommoTag[];
 	webhooks: KommoWebhook[];
+	/** the next id of each kind of record the sandbox creates */
+	nextId: {
+		contact: number;
+		company: number;
+		lead: number;
+		note: number;
+		tag: number;
+		webhook: number;
+	};
 }
 
 export interface SandboxState {

@@ -478,14 +478,19 @@ function historyParts(n, contactId, createdAt, slot, random) {
  * 1-3 admin/customer parts, all in the past; ids from `startId` (default 5001) up. No Kommo data.
  * Deterministic for the same options and `now`. Use it on top of a preset:
  * `sandbox.seed(historySeed({ count: 300, days: 7 }))` or with `{ merge: true }`.
+ * @param {import('./index').HistorySeedOptions} options
+ * @returns {import('./index').SeedData}
  */
-function historySeed({
-	count,
-	days,
-	startId = 5001,
-	emailDomain = 'history.example',
-	now = Math.floor(Date.now() / 1000),
-} = {}) {
+function historySeed(
+	// called without options, the checks below say what is missing
+	{
+		count,
+		days,
+		startId = 5001,
+		emailDomain = 'history.example',
+		now = Math.floor(Date.now() / 1000),
+	} = /** @type {import('./index').HistorySeedOptions} */ ({}),
+) {
 	if (!Number.isInteger(count) || count < 1) throw new Error('historySeed needs a count >= 1');
 	if (!(days > 0)) throw new Error('historySeed needs days > 0');
 	const random = seededRandom(Number(startId) * 31 + count * 7 + Math.round(days * 1000));
@@ -509,7 +514,7 @@ function historySeed({
 				author: { type: 'user', id: contact.id },
 				body: `<p>Question ${n}: can you help with my account?</p>`,
 			},
-			waiting_since: last.author.type === 'user' ? last.created_at : null,
+			waiting_since: last?.author.type === 'user' ? last.created_at : null,
 			parts,
 		});
 	}

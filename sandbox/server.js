@@ -5,9 +5,23 @@
 
 const { createSandbox } = require('./index');
 
+/**
+ * @typedef {object} CliArgs
+ * @property {number} port
+ * @property {string} seed
+ * @property {boolean} rateLimit
+ * @property {string} host
+ * @property {boolean} [help]
+ */
+
+/**
+ * @param {string[]} argv the arguments after the script
+ * @returns {CliArgs}
+ */
 function parseArgs(argv) {
+	let portText = process.env.SANDBOX_PORT ?? '5680';
+	/** @type {Omit<CliArgs, 'port'>} */
 	const args = {
-		port: process.env.SANDBOX_PORT ?? '5680',
 		seed: 'default',
 		rateLimit: true,
 		host: '127.0.0.1',
@@ -16,18 +30,17 @@ function parseArgs(argv) {
 		const arg = argv[i];
 		const [name, inline] = arg.split('=', 2);
 		const value = () => (inline !== undefined ? inline : argv[++i]);
-		if (name === '--port') args.port = value();
+		if (name === '--port') portText = value();
 		else if (name === '--seed') args.seed = value();
 		else if (name === '--host') args.host = value();
 		else if (name === '--no-rate-limit') args.rateLimit = false;
 		else if (name === '--help' || name === '-h') args.help = true;
 		else throw new Error(`Unknown argument ${arg}`);
 	}
-	const port = Number(args.port);
+	const port = Number(portText);
 	if (!Number.isInteger(port) || port < 0 || port > 65535)
-		throw new Error(`Invalid port "${args.port}"`);
-	args.port = port;
-	return args;
+		throw new Error(`Invalid port "${portText}"`);
+	return { ...args, port };
 }
 
 async function main() {

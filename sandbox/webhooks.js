@@ -1,9 +1,10 @@
 'use strict';
-// Outgoing webhooks: how the sandbox drives n8n.
+// Outgoing webhooks on the wire: how the sandbox drives n8n.
 //  - Intercom: a `notification_event` envelope (JSON), HMAC-SHA1 of the exact raw body with the
-//    app's client secret in `X-Hub-Signature: sha1=<hex>` (reference intercom-api.md §1-2).
+//    app's client secret in `X-Hub-Signature: sha1=<hex>`, as Intercom's webhook docs describe.
 //  - Kommo: `application/x-www-form-urlencoded`, PHP bracket keys, legacy v2 field names, every
-//    value a string, `account[...]` at the end (reference kommo-api.md §6.4, captured payload).
+//    value a string, `account[...]` at the end, as in a payload captured from a real account.
+// Who gets them, and when, is decided in sandbox/intercom/notifier.js and sandbox/kommo/webhooks.js.
 
 const crypto = require('node:crypto');
 const http = require('node:http');
@@ -12,7 +13,24 @@ const https = require('node:https');
 const INTERCOM_USER_AGENT = 'intercom-parrot-service-client/1.0';
 const KOMMO_USER_AGENT = 'amoCRM-WebHook-client/1.0';
 
-/** POSTs raw bytes; resolves `{ status, headers, body }`, rejects on network errors/timeouts. */
+/** @typedef {import('./index').KommoState} KommoState */
+/** @typedef {import('./index').KommoLeadEvent} KommoLeadEvent */
+
+/**
+ * @typedef {object} RawResponse
+ * @property {number} status
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string} body
+ */
+
+/**
+ * POSTs raw bytes; resolves `{ status, headers, body }`, rejects on network errors/timeouts.
+ * @param {string} url
+ * @param {string} body
+ * @param {Record<string, string>} headers
+ * @param {number} [timeoutMs]
+ * @returns {Promise<RawResponse>}
+ */
 function postRaw(url, body, headers, timeoutMs = 5000) {
 	return new Promise((resolve, reject) => {
 		const target = new URL(url);
@@ -25,11 +43,13 @@ function postRaw(url, body, headers, timeoutMs = 5000) {
 				timeout: timeoutMs,
 			},
 			(response) => {
+				/** @type {Buffer[]} */
 				const chunks = [];
 				response.on('data', (chunk) => chunks.push(chunk));
 				response.on('end', () =>
 					resolve({
-						status: response.statusCode,
+						// always set on the response of a client request
+						status: /** @type {number} */ (response.statusCode),
 						headers: response.headers,
 						body: Buffer.concat(chunks).toString('utf8'),
 					}),
@@ -47,6 +67,11 @@ function postRaw(url, body, headers, timeoutMs = 5000) {
 	});
 }
 
+/**
+ * The `X-Hub-Signature` value of a body.
+ * @param {string | Buffer} rawBody
+ * @param {string} clientSecret
+ */
 function signIntercomBody(rawBody, clientSecret) {
 	return `sha1=${crypto.createHmac('sha1', clientSecret).update(rawBody).digest('hex')}`;
 }
@@ -54,6 +79,7 @@ function signIntercomBody(rawBody, clientSecret) {
 /**
  * The `notification_event` envelope Intercom posts. `item` is the object for `data.item` (for
  * `conversation.*` topics the full Conversation model).
+ * @param {{ appId: string | null, topic: string, item: unknown, notificationId?: string, deliveryAttempts?: number, createdAt?: number }} options
  */
 function buildIntercomNotification({
 	appId,
@@ -83,6 +109,13 @@ function buildIntercomNotification({
 /**
  * Signs and sends one notification. `sign: false` sends no signature header and `signature`
  * overrides it (to demo rejected deliveries).
+ * @param {object} options
+ * @param {string} options.url
+ * @param {ReturnType<typeof buildIntercomNotification>} options.notification
+ * @param {string} [options.clientSecret]
+ * @param {boolean} [options.sign]
+ * @param {string} [options.signature]
+ * @param {number} [options.timeoutMs]
  */
 async function deliverIntercomNotification({
 	url,
@@ -93,6 +126,7 @@ async function deliverIntercomNotification({
 	timeoutMs,
 }) {
 	const rawBody = JSON.stringify(notification);
+	/** @type {Record<string, string>} */
 	const headers = {
 		'User-Agent': INTERCOM_USER_AGENT,
 		Accept: 'application/json',
@@ -107,8 +141,16 @@ async function deliverIntercomNotification({
 	return { ...response, rawBody, signature: headers['X-Hub-Signature'], notification };
 }
 
-/** The form fields of one lead in Kommo's legacy webhook format, in the captured order. */
+/**
+ * The form fields of one lead in Kommo's legacy webhook format, in the captured order.
+ * @param {string} prefix e.g. `leads[status][0]`
+ * @param {any} lead a stored lead or a caller's stand-in
+ * @param {KommoState} state
+ * @param {Partial<Pick<KommoLeadEvent, 'old_status_id' | 'old_pipeline_id' | 'old_responsible_user_id'>>} [extra]
+ * @returns {Array<[string, unknown]>}
+ */
 function leadFormFields(prefix, lead, state, extra = {}) {
+	/** @type {Array<[string, unknown]>} */
 	const fields = [
 		[`${prefix}[id]`, lead.id],
 		[`${prefix}[name]`, lead.name],
@@ -122,10 +164,10 @@ function leadFormFields(prefix, lead, state, extra = {}) {
 		[`${prefix}[pipeline_id]`, lead.pipeline_id],
 		[`${prefix}[account_id]`, lead.account_id ?? state.account?.id],
 	];
-	(lead.custom_fields_values ?? []).forEach((field, i) => {
+	(lead.custom_fields_values ?? []).forEach((/** @type {any} */ field, /** @type {number} */ i) => {
 		fields.push([`${prefix}[custom_fields][${i}][id]`, field.field_id]);
 		fields.push([`${prefix}[custom_fields][${i}][name]`, field.field_name]);
-		(field.values ?? []).forEach((value, j) => {
+		(field.values ?? []).forEach((/** @type {any} */ value, /** @type {number} */ j) => {
 			fields.push([`${prefix}[custom_fields][${i}][values][${j}][value]`, value.value]);
 			if (value.enum_id !== undefined && value.enum_id !== null)
 				fields.push([`${prefix}[custom_fields][${i}][values][${j}][enum]`, value.enum_id]);
@@ -144,9 +186,15 @@ function leadFormFields(prefix, lead, state, extra = {}) {
  * The form body for lead events: `events` = `[{ action: 'status'|'add'|'update'|'responsible',
  * lead, old_status_id?, old_pipeline_id?, old_responsible_user_id? }]`. Several events per action
  * become `leads[status][0]`, `leads[status][1]`, ... like Kommo's batched deliveries.
+ * @param {Array<KommoLeadEvent | Record<string, any>>} events
+ * @param {KommoState} kommoState
+ * @param {string} [host] the sandbox's host:port for `account[_links][self]`; else the account's
+ *   kommo.com address
  */
 function buildKommoLeadForm(events, kommoState, host) {
+	/** @type {Array<[string, unknown]>} */
 	const fields = [];
+	/** @type {Record<string, number>} */
 	const counters = {};
 	for (const event of events) {
 		const index = counters[event.action] ?? 0;
@@ -155,6 +203,7 @@ function buildKommoLeadForm(events, kommoState, host) {
 			...leadFormFields(`leads[${event.action}][${index}]`, event.lead, kommoState, event),
 		);
 	}
+	/** @type {Partial<NonNullable<KommoState['account']>>} */
 	const account = kommoState.account ?? {};
 	fields.push(['account[subdomain]', account.subdomain]);
 	fields.push(['account[id]', account.id]);
@@ -169,6 +218,10 @@ function buildKommoLeadForm(events, kommoState, host) {
 	return form.toString();
 }
 
+/**
+ * POSTs a form built by buildKommoLeadForm as Kommo does.
+ * @param {{ url: string, rawBody: string, timeoutMs?: number }} options
+ */
 async function deliverKommoForm({ url, rawBody, timeoutMs }) {
 	const response = await postRaw(
 		url,

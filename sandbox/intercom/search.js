@@ -1,10 +1,10 @@
 'use strict';
-// `POST /conversations/search` as in Intercom 2.14 (reference intercom-catch-up.md §1.1): one
-// filter or AND/OR groups (at most 2 levels, 15 filters per group), `sort` (undocumented but used
-// by Airbyte/Estuary), cursor paging in the body. Works on rendered list items, so a filter sees
-// exactly what the client gets back.
+// The query language of `POST /conversations/search` as Intercom 2.14 documents it ("Search
+// conversations" in its REST API reference): one filter or AND/OR groups (at most 2 levels, 15
+// filters per group), `sort` (undocumented but used by Airbyte/Estuary), cursor paging in the body.
+// Works on rendered list items, so a filter sees exactly what the client gets back.
 
-const { conversationStatistics } = require('./intercomStatistics');
+const { conversationStatistics } = require('./statistics');
 
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 150;
