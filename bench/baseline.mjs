@@ -26,12 +26,20 @@ import { N8n, installTarball, log, repoRoot, run } from '../n8n-driver/n8n.mjs';
 import { CATCH_UP_NODE } from '../n8n-driver/templates.mjs';
 import { TEMPLATE_FILES, publishWithCli, workflowIdByName } from '../n8n-driver/templates.mjs';
 
+/** @typedef {import('../n8n-driver/templates.mjs').CredentialFile} CredentialFile */
+
 export const BASELINE_REF = process.env.BENCH_BASELINE_REF?.trim() || undefined;
 
+/** @param {...string} args */
 const git = (...args) =>
 	execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8' }).trim();
 
-/** Builds and packs the package as it was at `commit`; returns { tarball, workflowsDir, lockShared }. */
+/**
+ * Builds and packs the package as it was at `commit`; returns { tarball, workflowsDir, lockShared }.
+ * @param {string} commit
+ * @param {string} workDir
+ * @param {string} logFile
+ */
 async function packAtRef(commit, workDir, logFile) {
 	const src = path.join(workDir, 'baseline-src');
 	rmSync(src, { recursive: true, force: true });
@@ -64,7 +72,8 @@ async function packAtRef(commit, workDir, logFile) {
 	});
 	return {
 		src,
-		tarball: path.join(packDir, packed.trim().split('\n').pop()),
+		// npm pack prints the tarball's name last
+		tarball: path.join(packDir, packed.trim().split('\n').at(-1) ?? ''),
 		workflowsDir: path.join(src, 'workflows'),
 		lockShared,
 	};
@@ -76,6 +85,14 @@ async function packAtRef(commit, workDir, logFile) {
  * user imports them, the chat template published (unless it has the catch-up: `catchUp`, published
  * after the start). Stopped; returns
  * `{ name, n8n, chat: { key, file, name, id }, catchUp, nodeTypes, templateNodes }`.
+ * @param {object} options
+ * @param {string} options.name `before` or `after`
+ * @param {string} options.tarball the package to install
+ * @param {string} options.workflowsDir the templates to import
+ * @param {string} options.installDir the n8n install
+ * @param {string} options.workDir
+ * @param {string} options.logDir
+ * @param {CredentialFile[]} options.credentials
  */
 async function sideProcess({
 	name,
@@ -128,6 +145,13 @@ async function sideProcess({
  * the one the first process runs) with the current templates. Both see the same traffic, so their
  * difference is the templates'; the first process's "ours" beside `after` shows what the process
  * it runs in adds (the same code in both).
+ * @param {object} options
+ * @param {string} options.ref a git ref of this repository
+ * @param {string} options.tarball the current build, as the first process runs it
+ * @param {string} options.installDir the n8n install
+ * @param {string} options.workDir
+ * @param {string} options.logDir
+ * @param {CredentialFile[]} options.credentials
  */
 export async function prepareBaseline({ ref, tarball, installDir, workDir, logDir, credentials }) {
 	const commit = git('rev-parse', '--verify', `${ref}^{commit}`);

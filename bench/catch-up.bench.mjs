@@ -16,6 +16,10 @@
 // sets first: Import History (Days) 0 (nothing seeded is imported at activation), Chats per Check
 // BENCH_CATCH_UP_CHATS (20, as shipped).
 //
+// Baselines: none beyond the expected zeros above (no Kommo call in a quiet workspace, no note
+// written again by the sweep) and Kommo's own limit, 7 requests/s, that the import takes a share of.
+// The helpers shared with the other legs (sandbox log, n8n's executions) are in bench/lib/.
+//
 // Run alone:  sh scripts/node24.sh node bench/catch-up.bench.mjs
 // Part of:    npm run bench   (BENCH_CATCH_UP=0 skips this leg)
 // Knobs:      BENCH_CATCH_UP_CHATS (20), BENCH_SWEEP_CHATS (20; up to BENCH_CATCH_UP_CHATS keeps it
@@ -23,7 +27,7 @@
 //             (100), BENCH_HISTORY_TIMEOUT_S (900, at least 3 s a chat), N8N_VERSION (2.41.1).
 // Output:     bench/results/catch-up.json (raw), bench/results/catch-up.md (the table), logs in
 //             bench/results/catch-up-logs/. Nothing in it fails on a figure.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,30 +41,40 @@ import {
 	TEMPLATE_FILES,
 	productionUrl,
 	sandboxCredentials,
-	templatesDir,
 	waitForWebhook,
-	workflowIdByName,
 	setCatchUp,
 } from '../n8n-driver/templates.mjs';
+import { catchUpRuns, executionsOf } from './lib/executions.mjs';
+import { BENCH_OWNER, importChatTemplate } from './lib/n8n-setup.mjs';
+import { histogram, round } from './lib/numbers.mjs';
+import {
+	isCatchUpSearch,
+	isNotePost,
+	kommoQuiet,
+	lastSeq,
+	logAfter,
+	nextCatchUpCheck,
+	shape,
+} from './lib/sandbox-log.mjs';
 
+/** @typedef {import('../sandbox/index.js').Sandbox} Sandbox */
+/** @typedef {import('../n8n-driver/n8n.mjs').N8n} N8nProcess */
+/** @typedef {import('../n8n-driver/templates.mjs').TemplateWorkflow} TemplateWorkflow */
+/** @typedef {ReturnType<typeof settings>} CatchUpConfig */
+
+// index.js, not seed.js: sandbox/index.d.ts types what index.js exports (historySeed among it)
 const require = createRequire(import.meta.url);
-const { createSandbox } = require('../sandbox/index.js');
-const { historySeed } = require('../sandbox/seed.js');
+const { createSandbox, historySeed } = require('../sandbox/index.js');
 
 const VERSION = process.env.N8N_VERSION ?? '2.41.1';
 const KOMMO_LIMIT = 7;
 /** The catch-up's Poll Times (every minute) and the time a check needs, as the e2e suites wait. */
 const PERIOD_MS = 75_000;
 const HISTORY_FIRST_ID = 880001;
-const owner = {
-	email: 'owner@bench.invalid',
-	firstName: 'Bench',
-	lastName: 'Owner',
-	password: 'Bench-password-1',
-};
 const outDir = path.join(repoRoot, 'bench', 'results');
 const logRoot = path.join(outDir, 'catch-up-logs');
 
+/** The knobs (BENCH_* variables, see the header) with their defaults. */
 function settings() {
 	const env = process.env;
 	const history = Number(env.BENCH_HISTORY ?? 300);
@@ -74,143 +88,12 @@ function settings() {
 	};
 }
 
-// ------------------------------------------------------------------ shared with the other legs
-
-const round = (value, digits = 1) =>
-	value === null || value === undefined || !Number.isFinite(value)
-		? null
-		: Number(value.toFixed(digits));
-
-/** A check of the catch-up: its one Intercom search (POST /conversations/search), never a chat's. */
-export const isCatchUpSearch = (entry) =>
-	entry.api === 'intercom' && /\/conversations\/search$/.test(entry.path);
-
-export const lastSeq = (sandbox) => sandbox.log.at(-1)?.seq ?? 0;
-
-export function logAfter(sandbox, seq) {
-	const entries = [];
-	for (let i = sandbox.log.length - 1; i >= 0 && sandbox.log[i].seq > seq; i--)
-		entries.push(sandbox.log[i]);
-	return entries.reverse();
-}
-
-async function mapLimit(items, limit, fn) {
-	const out = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: limit }, async () => {
-			while (next < items.length) {
-				const index = next++;
-				out[index] = await fn(items[index], index);
-			}
-		}),
-	);
-	return out;
-}
-
-/**
- * Every execution of a workflow (n8n's REST API, paged with its cursor), newest first; `mode`
- * (webhook, trigger, integrated), `status` (a list) and `startedAfter` (epoch ms) filter on the
- * server, and mode again here (the 1.x line ignores the filter field).
- */
-export async function executionsOf(n8n, workflowId, { mode, status, startedAfter } = {}) {
-	const filter = encodeURIComponent(
-		JSON.stringify({
-			workflowId,
-			...(mode ? { mode } : {}),
-			...(status ? { status } : {}),
-			...(startedAfter ? { startedAfter: new Date(startedAfter).toISOString() } : {}),
-		}),
-	);
-	const all = [];
-	let cursor;
-	for (let page = 0; page < 200; page++) {
-		const answer = await n8n.rest(
-			'GET',
-			`/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-		);
-		all.push(...(answer.data.results ?? []));
-		cursor = answer.data.nextCursor;
-		if (!cursor) break;
-	}
-	return mode ? all.filter((execution) => execution.mode === mode) : all;
-}
-
-/** How many executions of `mode` have not finished (queued, running, or waiting in a Wait node). */
-export async function unfinishedExecutions(n8n, workflowId, mode) {
-	const filter = encodeURIComponent(
-		JSON.stringify({ workflowId, mode, status: ['new', 'running', 'waiting'] }),
-	);
-	return (await n8n.rest('GET', `/executions?filter=${filter}&limit=1`)).data.count;
-}
-
-/**
- * The catch-up's runs of chats (executions of mode `integrated`, the chat workflow run by "Deliver
- * each chat") started after `sinceMs`: `{ id, conversationId, reason, wroteNote, startedMs,
- * stoppedMs, status }`, from each execution's run data ("Chat from the catch-up" holds the chat,
- * a node "Add notes …" with output wrote its note).
- */
-export async function catchUpRuns(n8n, workflowId, sinceMs) {
-	const list = await executionsOf(n8n, workflowId, { mode: 'integrated', startedAfter: sinceMs });
-	const runs = await mapLimit(list, 4, async (summary) => {
-		const execution = await n8n.execution(summary.id).catch(() => undefined);
-		const runData = execution?.data?.resultData?.runData ?? {};
-		const item = runData['Chat from the catch-up']?.[0]?.data?.main?.[0]?.[0]?.json ?? {};
-		const wroteNote = Object.entries(runData).some(
-			([node, nodeRuns]) =>
-				/^Add notes/.test(node) &&
-				nodeRuns.some((run) => (run.data?.main?.[0]?.length ?? 0) > 0 && !run.error),
-		);
-		const at = (iso) => (iso ? Date.parse(iso) : null);
-		return {
-			id: summary.id,
-			conversationId: item.conversationId === undefined ? null : String(item.conversationId),
-			reason: item.catchUp?.reason ?? null,
-			wroteNote,
-			startedMs: at(summary.startedAt ?? summary.createdAt),
-			stoppedMs: at(summary.stoppedAt),
-			status: summary.status,
-		};
-	});
-	return runs.filter((run) => run.startedMs === null || run.startedMs >= sinceMs);
-}
-
-const histogram = (values) => {
-	const out = {};
-	for (const v of values) out[v] = (out[v] ?? 0) + 1;
-	return out;
-};
-const shape = (e) =>
-	`${e.api} ${e.method} ${e.path.replace(/\/\d+(?=\/|\?|$)/g, '/:id').replace(/\?.*$/, '')}`;
-const isNotePost = (e) =>
-	e.api === 'kommo' && e.method === 'POST' && /\/api\/v4\/leads\/notes/.test(e.path);
-
-/** Waits for the next check of the catch-up (its search in the sandbox log); false on timeout. */
-export async function nextCatchUpCheck(sandbox, timeoutMs = 90_000) {
-	const from = lastSeq(sandbox);
-	const started = Date.now();
-	while (Date.now() - started < timeoutMs) {
-		if (logAfter(sandbox, from).some(isCatchUpSearch)) return true;
-		await delay(250);
-	}
-	return false;
-}
-
-/** Waits until no Kommo call started for `quietMs` (and none is open), at most `timeoutMs`. */
-export async function kommoQuiet(sandbox, quietMs = 3000, timeoutMs = 120_000) {
-	const started = Date.now();
-	while (Date.now() - started < timeoutMs) {
-		const recent = logAfter(sandbox, lastSeq(sandbox) - 2000).filter((e) => e.api === 'kommo');
-		const last = recent.at(-1);
-		const open = recent.some((e) => e.status === null);
-		if (!open && (!last || Date.now() - Date.parse(last.time) >= quietMs)) return;
-		await delay(250);
-	}
-}
-
 // ------------------------------------------------------------------ the three measurements
 
-/** 1. A catch-up period with no change in Intercom. */
+/**
+ * 1. A catch-up period with no change in Intercom.
+ * @param {Sandbox} sandbox
+ */
 async function quietPeriod(sandbox) {
 	const from = lastSeq(sandbox);
 	await delay(PERIOD_MS);
@@ -223,6 +106,13 @@ async function quietPeriod(sandbox) {
 	};
 }
 
+/**
+ * `count` new chats started in Intercom now (subscriptions notified); their ids.
+ * @param {Sandbox} sandbox
+ * @param {number} count
+ * @param {string} label
+ * @returns {string[]}
+ */
 function newChats(sandbox, count, label) {
 	return Array.from({ length: count }, (_, index) => {
 		const email = `${label}-${index}-${Date.now().toString(36)}@bench.example`;
@@ -233,6 +123,12 @@ function newChats(sandbox, count, label) {
 	});
 }
 
+/**
+ * When every message of `ids` was in Kommo (epoch ms), or null after `timeoutMs`.
+ * @param {Sandbox} sandbox
+ * @param {string[]} ids
+ * @param {number} timeoutMs
+ */
 async function waitDelivered(sandbox, ids, timeoutMs) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
@@ -242,7 +138,13 @@ async function waitDelivered(sandbox, ids, timeoutMs) {
 	return null;
 }
 
-/** 2. Chats delivered by webhook, then the catch-up's hand-over and re-check of each. */
+/**
+ * 2. Chats delivered by webhook, then the catch-up's hand-over and re-check of each.
+ * @param {N8nProcess} n8n
+ * @param {Sandbox} sandbox
+ * @param {TemplateWorkflow} chat
+ * @param {CatchUpConfig} config
+ */
 async function sweep(n8n, sandbox, chat, config) {
 	const chats = config.sweepChats;
 	// right after a check: the webhooks are done long before the next one
@@ -272,7 +174,9 @@ async function sweep(n8n, sandbox, chat, config) {
 	const window = logAfter(sandbox, windowSeq);
 	const kommo = window.filter((e) => e.api === 'kommo');
 	const runs = await catchUpRuns(n8n, chat.id, windowStart);
-	const ofTheseChats = runs.filter((run) => ids.includes(run.conversationId));
+	const ofTheseChats = runs.filter(
+		(run) => run.conversationId !== null && ids.includes(run.conversationId),
+	);
 	const before = await executionsOf(n8n, chat.id, {
 		mode: 'integrated',
 		startedAfter: createdAt,
@@ -289,7 +193,8 @@ async function sweep(n8n, sandbox, chat, config) {
 		catchUpRunsOfTheseChats: ofTheseChats.length,
 		catchUpRunsByReason: histogram(runs.map((run) => run.reason)),
 		catchUpRunsByStatus: histogram(runs.map((run) => run.status)),
-		notesWritten: window.filter((e) => isNotePost(e) && e.status < 300).length,
+		// answered ones only: `null < 300` is true, so an open request would count as written
+		notesWritten: window.filter((e) => isNotePost(e) && e.status !== null && e.status < 300).length,
 		intercomCalls: window.filter((e) => e.api === 'intercom' && !isCatchUpSearch(e)).length,
 		kommoCalls: kommo.length,
 		kommo429: kommo.filter((e) => e.status === 429).length,
@@ -300,7 +205,13 @@ async function sweep(n8n, sandbox, chat, config) {
 	};
 }
 
-/** 3. The history import: Import History 25 days, BENCH_HISTORY_CHATS per check. */
+/**
+ * 3. The history import: Import History 25 days, BENCH_HISTORY_CHATS per check.
+ * @param {N8nProcess} n8n
+ * @param {Sandbox} sandbox
+ * @param {TemplateWorkflow} chat
+ * @param {CatchUpConfig} config
+ */
 async function historyImport(n8n, sandbox, chat, config) {
 	const count = config.history;
 	sandbox.seed(historySeed({ count, days: 20, startId: HISTORY_FIRST_ID }), { merge: true });
@@ -364,6 +275,10 @@ async function historyImport(n8n, sandbox, chat, config) {
 
 // ------------------------------------------------------------------ report
 
+/**
+ * The figures of bench/results/catch-up.md: one row per measurement that ran.
+ * @param {Record<string, any>} r the leg's results
+ */
 function markdownTable(r) {
 	const rows = [['Figure', 'Value']];
 	const q = r.quiet;
@@ -443,33 +358,22 @@ export async function catchUpLeg() {
 		sandbox = await createSandbox({ port: 0, seed: 'default', logLimit: 1_000_000 });
 		n8n = new N8n({ installDir: install.dir, userFolder, outDir: logRoot });
 		await n8n.init();
-		const credentialsPath = path.join(work, 'credentials.json');
-		writeFileSync(
-			credentialsPath,
-			JSON.stringify(sandboxCredentials(sandbox, { kommoLimit: KOMMO_LIMIT }), null, '\t'),
+		const chat = await importChatTemplate(
+			n8n,
+			sandboxCredentials(sandbox, { kommoLimit: KOMMO_LIMIT }),
+			TEMPLATE_FILES.chat,
+			work,
 		);
-		await n8n.cli(
-			['import:credentials', `--input=${credentialsPath}`],
-			'cli-import-credentials.log',
-		);
-		const file = TEMPLATE_FILES.chat;
-		await n8n.cli(
-			['import:workflow', `--input=${path.join(templatesDir, file)}`],
-			'cli-import-workflow.log',
-		);
-		const listing = await n8n.cli(['list:workflow'], 'cli-list-workflow.log');
-		const { name } = JSON.parse(readFileSync(path.join(templatesDir, file), 'utf8'));
-		const chat = { key: 'chat', file, name, id: workflowIdByName(listing, name) };
 		await n8n.start();
-		await n8n.signIn(owner);
+		await n8n.signIn(BENCH_OWNER);
 		// docs/catch-up.md: Import History 0 starts from now; published from the editor
 		await setCatchUp(n8n, chat, { importDays: 0, maxChats: config.catchUpChats });
-		chat.url = (await productionUrl(n8n, chat)).url;
-		await waitForWebhook(chat.url);
-		log(`catch-up leg: n8n on ${n8n.baseUrl} (pid ${n8n.child.pid}), chat workflow published`);
+		const url = (await productionUrl(n8n, chat)).url;
+		await waitForWebhook(url);
+		log(`catch-up leg: n8n on ${n8n.baseUrl} (pid ${n8n.child?.pid}), chat workflow published`);
 		// what a user ticks in the Developer Hub; Intercom's one retry a minute later
 		sandbox.configure({ intercomWebhookRetryDelayMs: INTERCOM_RETRY_MS });
-		sandbox.subscribeIntercom({ url: chat.url, topics: README_TOPICS });
+		sandbox.subscribeIntercom({ url, topics: README_TOPICS });
 
 		log(`catch-up leg: a quiet period (${PERIOD_MS / 1000} s)`);
 		results.quiet = await quietPeriod(sandbox);
