@@ -209,7 +209,7 @@ async function main() {
 
 		const startSeconds = await n8n.start();
 		log(
-			`n8n /healthz ok after ${n8n.healthySeconds.toFixed(1)} s, REST API after ${startSeconds.toFixed(1)} s (port ${n8n.port})`,
+			`n8n /healthz ok after ${n8n.healthySeconds?.toFixed(1)} s, REST API after ${startSeconds.toFixed(1)} s (port ${n8n.port})`,
 		);
 		const webhookUrl = `${n8n.baseUrl}/webhook/${webhookId}/webhook`;
 		const registeredAfter = await waitForWebhook(webhookUrl);
@@ -231,7 +231,7 @@ async function main() {
 		await n8n.stop();
 		const restartSeconds = await n8n.start();
 		log(
-			`n8n restarted: /healthz ok after ${n8n.healthySeconds.toFixed(1)} s, REST API after ${restartSeconds.toFixed(1)} s`,
+			`n8n restarted: /healthz ok after ${n8n.healthySeconds?.toFixed(1)} s, REST API after ${restartSeconds.toFixed(1)} s`,
 		);
 		await waitForWebhook(webhookUrl);
 		await n8n.signIn(owner);

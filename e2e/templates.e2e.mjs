@@ -44,6 +44,10 @@ const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
 const { IDS } = require('../sandbox/seed.js');
 
+/** @typedef {import('../n8n-driver/templates.mjs').ImportedTemplates} ImportedTemplates */
+/** @typedef {import('../n8n-driver/templates.mjs').LiveWorkflow} LiveWorkflow */
+/** @typedef {import('../sandbox/index.js').Sandbox} Sandbox */
+
 const version = process.env.N8N_VERSION ?? '2.41.1';
 const legacyLine = version.startsWith('1.');
 const outDir = path.join(repoRoot, 'e2e', '.out', `templates-${version}`);
@@ -72,6 +76,7 @@ const {
 	stageScenarios,
 	errorWorkflowScenario,
 } = createScenarios({ check, save, linkAppId, quietMs });
+/** @type {Record<string, unknown>} */
 const figures = {};
 const catchUp = createCatchUpScenarios({
 	check,
@@ -88,7 +93,11 @@ const longCatchUp = process.env.E2E_LONG_CATCH_UP
 	? process.env.E2E_LONG_CATCH_UP === '1'
 	: !legacyLine;
 
-/** 9. n8n stopped and started again, as an admin restarts it (or an update does). */
+/**
+ * 9. n8n stopped and started again, as an admin restarts it (or an update does).
+ * @param {N8n} n8n
+ * @param {LiveWorkflow} chat
+ */
 async function restartN8n(n8n, chat) {
 	const started = Date.now();
 	await n8n.stop();
@@ -105,6 +114,9 @@ async function restartN8n(n8n, chat) {
  * a restart (which would be scenario 9 again). Done with n8n's own SQLite driver (its sqlite3
  * package, built for the Node that runs n8n and this suite): node:sqlite is not on Node 20, which
  * runs the 1.x line, and the image has no sqlite3 shell.
+ * @param {N8n} n8n
+ * @param {string} workflowId
+ * @returns {Promise<import('./scenarios/betweenMessages.mjs').StaticDataWipe>}
  */
 async function wipeStaticDataSqlite(n8n, workflowId) {
 	const sqlite3 = n8n.requireFromN8n('sqlite3');
@@ -119,12 +131,22 @@ async function wipeStaticDataSqlite(n8n, workflowId) {
 		new Promise((resolve, reject) =>
 			db.get(sql, params, (error, row) => (error ? reject(error) : resolve(row))),
 		);
+	/**
+	 * @param {string} sql
+	 * @param {unknown[]} params
+	 * @returns {Promise<number>} the rows it changed
+	 */
 	const run = (sql, params) =>
 		new Promise((resolve, reject) =>
-			db.run(sql, params, function (error) {
-				if (error) reject(error);
-				else resolve(this.changes);
-			}),
+			// sqlite3 calls back with the statement as `this`: its `changes` is the row count
+			db.run(
+				sql,
+				params,
+				/** @this {{ changes: number }} */ function (error) {
+					if (error) reject(error);
+					else resolve(this.changes);
+				},
+			),
 		);
 	try {
 		const row = await get('SELECT staticData FROM workflow_entity WHERE id = ?', [workflowId]);
@@ -147,6 +169,10 @@ async function wipeStaticDataSqlite(n8n, workflowId) {
  * adding copies whose triggers would have the same Production URLs. n8n unpublishes what it
  * imports and replaces the workflow's static data (the chat template keeps none: what is delivered
  * is read from Kommo); the user publishes again.
+ * @param {N8n} n8n
+ * @param {Sandbox} sandbox
+ * @param {ImportedTemplates} imported
+ * @param {{ janeLeadId: number }} chatResult
  */
 async function reimportScenario(n8n, sandbox, imported, { janeLeadId }) {
 	const { chat } = imported;
@@ -229,7 +255,8 @@ async function main() {
 		n8n = new N8n({ installDir: install.dir, userFolder, outDir });
 		await n8n.init();
 		const imported = await importTemplates(n8n, sandboxCredentials(sandbox), work);
-		const { chat, stage } = imported;
+		// each gets its Production URL (`url`) below, before any scenario runs
+		const { chat, stage } = /** @type {Record<'chat' | 'stage', LiveWorkflow>} */ (imported);
 		const credentials = sandboxCredentials(sandbox);
 		await publishWithCli(n8n, stage.id);
 

@@ -162,6 +162,7 @@ export async function openPage(cdp, { width = 1600, height = 1000 } = {}) {
 		/** Polls `expression` until it is truthy; returns its value. */
 		async waitFor(expression, what, timeoutMs = 60_000) {
 			const started = Date.now();
+			/** @type {Error | undefined} */
 			let lastError;
 			while (Date.now() - started < timeoutMs) {
 				const value = await page.evaluate(expression).catch((error) => {

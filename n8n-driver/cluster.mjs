@@ -18,6 +18,31 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { N8n, freePort, run, startProcess, stopProcess } from './n8n.mjs';
 
+/** @typedef {import('./n8n.mjs').N8nOptions} N8nOptions */
+/** @typedef {import('./n8n.mjs').StartedProcess} StartedProcess */
+
+/**
+ * What every process of the cluster is told about the shared services.
+ * @typedef {{ postgresPort: number, redisPort: number, publicUrl: string }} ClusterShared
+ */
+
+/** @typedef {'main' | 'webhook' | 'worker'} ClusterRole */
+
+/**
+ * The running cluster startCluster() resolves to; `stop()` ends every process it started.
+ * @typedef {object} Cluster
+ * @property {ClusterN8n} main
+ * @property {ClusterN8n[]} webhookProcesses
+ * @property {ClusterN8n[]} workerProcesses
+ * @property {{ child: StartedProcess, port: number, psql: (sql: string) => string }} postgres
+ * @property {{ child: StartedProcess, port: number }} redis
+ * @property {{ child: StartedProcess, port: number, baseUrl: string, upstreamLog: string }} nginx
+ *   `upstreamLog`: one line per request, `$msec $request_method $request_uri $status
+ *   $upstream_addr $request_time`
+ * @property {string} publicUrl nginx's address, the WEBHOOK_URL of every n8n process
+ * @property {() => Promise<void>} stop
+ */
+
 const localOnly = '127.0.0.1';
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const DEBIAN_PACKAGES = [
@@ -26,7 +51,11 @@ const DEBIAN_PACKAGES = [
 	{ binary: '/usr/sbin/nginx', package: 'nginx' },
 ];
 
-/** apt-get install what is missing (once `apt-get update`, as Debian's lists may be empty). */
+/**
+ * apt-get install what is missing (once `apt-get update`, as Debian's lists may be empty).
+ * @param {string} logFile
+ * @returns {Promise<string[]>} the packages it installed
+ */
 export async function ensureDebianPackages(logFile) {
 	const missing = DEBIAN_PACKAGES.filter((entry) => !existsSync(entry.binary));
 	if (missing.length === 0) return [];
@@ -45,6 +74,12 @@ export async function ensureDebianPackages(logFile) {
 	return names;
 }
 
+/**
+ * Polls `check` until it resolves truthy; a rejection counts as not yet.
+ * @param {() => Promise<unknown>} check
+ * @param {string} what
+ * @param {number} [timeoutMs]
+ */
 async function waitUntil(check, what, timeoutMs = 60_000) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
@@ -54,12 +89,23 @@ async function waitUntil(check, what, timeoutMs = 60_000) {
 	throw new Error(`${what} not ready within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * A system user's uid and gid, from `id <user>`.
+ * @param {string} user
+ */
 function idsOf(user) {
 	const line = execFileSync('id', [user]).toString();
-	return { uid: Number(/uid=(\d+)/.exec(line)[1]), gid: Number(/gid=(\d+)/.exec(line)[1]) };
+	const uid = /uid=(\d+)/.exec(line);
+	const gid = /gid=(\d+)/.exec(line);
+	if (!uid || !gid) throw new Error(`\`id ${user}\` printed no uid and gid: ${line}`);
+	return { uid: Number(uid[1]), gid: Number(gid[1]) };
 }
 
-/** PostgreSQL in its own data folder (run as the `postgres` user: the server refuses root). */
+/**
+ * PostgreSQL in its own data folder (run as the `postgres` user: the server refuses root).
+ * @param {string} dir
+ * @param {string} logDir
+ */
 async function startPostgres(dir, logDir) {
 	const port = await freePort();
 	const data = path.join(dir, 'pgdata');
@@ -112,6 +158,7 @@ async function startPostgres(dir, logDir) {
 			...owner,
 		},
 	);
+	/** @param {string} sql */
 	const psql = (sql) =>
 		execFileSync(
 			'psql',
@@ -137,6 +184,11 @@ async function startPostgres(dir, logDir) {
 	return { child, port, psql };
 }
 
+/**
+ * Redis without persistence, answering PING.
+ * @param {string} dir
+ * @param {string} logDir
+ */
 async function startRedis(dir, logDir) {
 	const port = await freePort();
 	mkdirSync(dir, { recursive: true });
@@ -161,6 +213,12 @@ async function startRedis(dir, logDir) {
 	return { child, port };
 }
 
+/**
+ * nginx on `port`: /webhook/ round-robin to the webhook processes, the rest to main.
+ * @param {string} dir
+ * @param {string} logDir
+ * @param {{ port: number, mainPort: number, webhookPorts: number[] }} ports
+ */
 async function startNginx(dir, logDir, { port, mainPort, webhookPorts }) {
 	mkdirSync(path.join(dir, 'temp'), { recursive: true });
 	const conf = path.join(dir, 'nginx.conf');
@@ -222,6 +280,7 @@ http {
 
 /** One n8n process of the cluster: main, webhook or worker. */
 export class ClusterN8n extends N8n {
+	/** @param {N8nOptions & { role: ClusterRole, index?: number, shared: ClusterShared }} options */
 	constructor({ role, index = 0, shared, ...options }) {
 		super(options);
 		this.role = role;
@@ -254,9 +313,14 @@ export class ClusterN8n extends N8n {
 		};
 	}
 
-	/** Ends the process group at once (`SIGKILL`: no shutdown hooks, as a crash or OOM kill). */
+	/**
+	 * Ends the process group at once (`SIGKILL`: no shutdown hooks, as a crash or OOM kill).
+	 * @param {NodeJS.Signals} [signal]
+	 */
 	async kill(signal = 'SIGKILL') {
 		if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+		// no pid: the spawn failed, there is no process to kill
+		if (this.child.pid === undefined) return;
 		try {
 			process.kill(-this.child.pid, signal);
 		} catch {
@@ -265,17 +329,21 @@ export class ClusterN8n extends N8n {
 		await this.child.exited;
 	}
 
-	/** `n8n start` | `n8n webhook` | `n8n worker`, healthy on /healthz. */
+	/**
+	 * `n8n start` | `n8n webhook` | `n8n worker`, healthy on /healthz; the seconds that took.
+	 * @returns {Promise<number>}
+	 */
 	async start() {
 		if (this.role === 'main') return await super.start();
 		this.starts += 1;
 		this.logFile = path.join(this.outDir, `n8n-${this.role}-${this.index}-${this.starts}.log`);
-		this.child = startProcess(this.bin, [this.role], { env: this.env(), logFile: this.logFile });
-		this.exited = this.child.exited;
+		const child = startProcess(this.bin, [this.role], { env: this.env(), logFile: this.logFile });
+		this.child = child;
+		this.exited = child.exited;
 		const started = Date.now();
 		await waitUntil(
 			async () => {
-				if (this.child.exitCode !== null)
+				if (child.exitCode !== null)
 					throw new Error(`n8n ${this.role} exited; see ${this.logFile}`);
 				const response = await fetch(`http://${localOnly}:${this.port}/healthz`);
 				return response.ok;
@@ -291,6 +359,16 @@ export class ClusterN8n extends N8n {
  * Starts PostgreSQL, Redis, n8n main (after `prepareMain(main)` ran the CLI set-up with main
  * stopped), two webhook processes, two workers and nginx. `installInto(userFolder)` puts the
  * package into one process's user folder (called once, then copied to the others).
+ * @param {{
+ *   installDir: string,
+ *   dir: string,
+ *   logDir: string,
+ *   installInto: (userFolder: string) => Promise<unknown>,
+ *   prepareMain: (main: ClusterN8n, cluster: ClusterShared) => Promise<unknown>,
+ *   webhooks?: number,
+ *   workers?: number,
+ * }} options
+ * @returns {Promise<Cluster>}
  */
 export async function startCluster({
 	installDir,
@@ -302,6 +380,7 @@ export async function startCluster({
 	workers = 2,
 }) {
 	mkdirSync(logDir, { recursive: true });
+	/** @type {Array<{ name: string, stop: () => Promise<unknown> }>} */
 	const started = [];
 	const stop = async () => {
 		for (const entry of started.reverse()) await entry.stop().catch(() => undefined);
@@ -319,6 +398,10 @@ export async function startCluster({
 			redisPort: redis.port,
 			publicUrl: `http://${localOnly}:${publicPort}`,
 		};
+		/**
+		 * @param {ClusterRole} role
+		 * @param {number} index
+		 */
 		const make = (role, index) =>
 			new ClusterN8n({
 				role,

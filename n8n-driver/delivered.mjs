@@ -4,6 +4,19 @@
 /** Intercom's retry of a failed delivery comes a minute later (docs/catch-up.md). */
 export const INTERCOM_RETRY_MS = 60_000;
 
+/** @typedef {import('../sandbox/index.js').SandboxState} SandboxState */
+/** @typedef {import('../sandbox/index.js').IntercomConversation} IntercomConversation */
+
+/**
+ * What countDelivered() found: `messages` expected in all, `missing` and `doubled` as
+ * `<conversation id>: <first 60 characters>` lines (`doubled` with `×<count>`).
+ * @typedef {{ messages: number, missing: string[], doubled: string[], chats: number }} Delivered
+ */
+
+/**
+ * The text of an HTML body, whitespace collapsed.
+ * @param {unknown} html
+ */
 function plain(html) {
 	return String(html ?? '')
 		.replace(/<[^>]+>/g, ' ')
@@ -16,6 +29,8 @@ function plain(html) {
 /**
  * The messages of a conversation Kommo should hold, from the sandbox's own record of it: the first
  * message and every customer, teammate and bot comment with text (and a closing message), in order.
+ * @param {IntercomConversation} conversation
+ * @returns {string[]}
  */
 export function expectedMessages(conversation) {
 	const texts = [plain(conversation.source?.body)];
@@ -31,11 +46,16 @@ export function expectedMessages(conversation) {
 /**
  * For each conversation id: how often each of its messages is in the Kommo notes of that chat.
  * `{ messages, missing, doubled, perChat }`, counted over every note of the chat on any deal.
+ * @param {SandboxState} state
+ * @param {Array<string | number>} conversationIds
+ * @returns {Delivered}
  */
 export function countDelivered(state, conversationIds) {
+	/** @type {Delivered} */
 	const result = { messages: 0, missing: [], doubled: [], chats: conversationIds.length };
 	for (const id of conversationIds) {
 		const conversation = state.intercom.conversations.find((c) => c.id === String(id));
+		if (!conversation) throw new Error(`conversation ${id} is not in the sandbox's Intercom`);
 		const notes = state.kommo.notes
 			.map((note) => String(note.params?.text ?? ''))
 			.filter((text) => text.startsWith(`[Intercom] Chat #${id} `));

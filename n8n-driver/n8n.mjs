@@ -29,6 +29,22 @@ export const E2E_OWNER = {
 
 const localOnly = '127.0.0.1';
 
+/**
+ * A child process started by startProcess(): `exited` resolves with its exit code, or the signal
+ * that ended it.
+ * @typedef {import('node:child_process').ChildProcessWithoutNullStreams & {
+ *   exited: Promise<number | NodeJS.Signals | null>,
+ * }} StartedProcess
+ */
+
+// What n8n's REST API answers (StoredWorkflow, Execution, …): n8n-driver/rest-types.mjs.
+/** @typedef {import('./rest-types.mjs').StoredNode} StoredNode */
+/** @typedef {import('./rest-types.mjs').StoredWorkflow} StoredWorkflow */
+/** @typedef {import('./rest-types.mjs').ExecutionSummary} ExecutionSummary */
+/** @typedef {import('./rest-types.mjs').ExecutionError} ExecutionError */
+/** @typedef {import('./rest-types.mjs').Execution} Execution */
+
+/** @param {string} message */
 export function log(message) {
 	const time = new Date().toISOString().slice(11, 19);
 	process.stdout.write(`[${time}] ${message}\n`);
@@ -37,6 +53,10 @@ export function log(message) {
 /**
  * Runs a command, streaming stdout and stderr into `logFile`; resolves with stdout, rejects with the
  * tail of both on failure.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, logFile?: string, timeoutMs?: number }} [options]
+ * @returns {Promise<string>}
  */
 export function run(command, args, { cwd, env, logFile, timeoutMs = 15 * 60_000 } = {}) {
 	return new Promise((resolve, reject) => {
@@ -68,10 +88,21 @@ export function run(command, args, { cwd, env, logFile, timeoutMs = 15 * 60_000 
 	});
 }
 
-/** A child process in its own process group, its output in `logFile`; `.exited` resolves. */
+/**
+ * A child process in its own process group, its output in `logFile`; `.exited` resolves.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{
+ *   env: NodeJS.ProcessEnv, logFile: string, cwd?: string, uid?: number, gid?: number,
+ *   append?: boolean,
+ * }} options
+ * @returns {StartedProcess}
+ */
 export function startProcess(command, args, { env, logFile, cwd, uid, gid, append = true }) {
 	const out = createWriteStream(logFile, { flags: append ? 'a' : 'w' });
-	const child = spawn(command, args, { env, cwd, detached: true, uid, gid });
+	const child = /** @type {StartedProcess} */ (
+		spawn(command, args, { env, cwd, detached: true, uid, gid })
+	);
 	child.stdout.pipe(out);
 	child.stderr.pipe(out);
 	child.exited = new Promise((resolve) =>
@@ -80,18 +111,26 @@ export function startProcess(command, args, { env, logFile, cwd, uid, gid, appen
 	return child;
 }
 
-/** Signals the process group, and kills it when it has not exited after `graceMs`. */
+/**
+ * Signals the process group, and kills it when it has not exited after `graceMs`.
+ * @param {StartedProcess | undefined} child
+ * @param {NodeJS.Signals} [signal]
+ * @param {number} [graceMs]
+ */
 export async function stopProcess(child, signal = 'SIGTERM', graceMs = 30_000) {
 	if (!child || child.exitCode !== null || child.signalCode !== null) return;
+	// no pid: the spawn failed, there is no process to stop
+	if (child.pid === undefined) return;
+	const pid = child.pid;
 	try {
-		process.kill(-child.pid, signal);
+		process.kill(-pid, signal);
 	} catch {
 		return;
 	}
 	const timeout = delay(graceMs).then(() => 'timeout');
 	if ((await Promise.race([child.exited, timeout])) === 'timeout') {
 		try {
-			process.kill(-child.pid, 'SIGKILL');
+			process.kill(-pid, 'SIGKILL');
 		} catch {
 			// already gone
 		}
@@ -99,25 +138,35 @@ export async function stopProcess(child, signal = 'SIGTERM', graceMs = 30_000) {
 	}
 }
 
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago.
+ * @returns {Promise<number>}
+ */
 export async function freePort() {
 	return await new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);
 		server.listen(0, localOnly, () => {
-			const { port } = server.address();
+			// listening on a TCP port: address() is an AddressInfo
+			const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 			server.close(() => resolve(port));
 		});
 	});
 }
 
-/** Installs n8n (or finds the cached install) and returns its folder. */
+/**
+ * Installs n8n (or finds the cached install) and returns its folder.
+ * @param {string} version
+ * @param {string} logFile
+ * @returns {Promise<{ dir: string, seconds: number }>}
+ */
 export async function ensureN8n(version, logFile) {
 	const started = Date.now();
 	const output = await run('sh', [path.join(repoRoot, 'scripts', 'n8n-install.sh'), version], {
 		logFile,
 		timeoutMs: 30 * 60_000,
 	});
-	const dir = output.trim().split('\n').pop();
+	const dir = lastLine(output);
 	if (!existsSync(path.join(dir, 'node_modules', '.bin', 'n8n'))) {
 		throw new Error(`n8n-install.sh did not produce an n8n in ${dir}`);
 	}
@@ -125,8 +174,19 @@ export async function ensureN8n(version, logFile) {
 }
 
 /**
+ * The last line of a command's output (what install scripts and `npm pack` print last).
+ * @param {string} output
+ */
+export function lastLine(output) {
+	return output.trim().split('\n').at(-1) ?? '';
+}
+
+/**
  * Builds and packs the package from a copy of the working tree, so the build never races with other
  * work on the repository's own dist/ folder. Resolves to the tarball's path.
+ * @param {string} workDir
+ * @param {string} logFile
+ * @returns {Promise<string>}
  */
 export async function packPackage(workDir, logFile) {
 	const stage = path.join(workDir, 'package-src');
@@ -148,17 +208,28 @@ export async function packPackage(workDir, logFile) {
 		cwd: stage,
 		logFile,
 	});
-	return path.join(packDir, packed.trim().split('\n').pop());
+	return path.join(packDir, lastLine(packed));
 }
 
-/** Packs the package (packPackage) and installs the tarball where n8n looks for community packages. */
+/**
+ * Packs the package (packPackage) and installs the tarball where n8n looks for community packages.
+ * @param {string} userFolder
+ * @param {string} workDir
+ * @param {string} logFile
+ * @returns {Promise<string>} the tarball's path
+ */
 export async function installPackage(userFolder, workDir, logFile) {
 	const tarball = await packPackage(workDir, logFile);
 	await installTarball(userFolder, tarball, logFile);
 	return tarball;
 }
 
-/** Installs a packed package where n8n looks for community packages (`<userFolder>/.n8n/nodes`). */
+/**
+ * Installs a packed package where n8n looks for community packages (`<userFolder>/.n8n/nodes`).
+ * @param {string} userFolder
+ * @param {string} tarball
+ * @param {string} logFile
+ */
 export async function installTarball(userFolder, tarball, logFile) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
@@ -182,7 +253,40 @@ export async function installTarball(userFolder, tarball, logFile) {
 	);
 }
 
+/**
+ * `installDir`: an n8n install (ensureN8n); `userFolder`: N8N_USER_FOLDER (database, installed
+ * packages); `outDir`: where its logs go; `extraEnv`: environment on top of N8n#env()'s.
+ * @typedef {object} N8nOptions
+ * @property {string} installDir
+ * @property {string} userFolder
+ * @property {string} outDir
+ * @property {Record<string, string>} [extraEnv]
+ */
+
+/**
+ * The n8n owner account (N8n#signIn).
+ * @typedef {{ email: string, firstName: string, lastName: string, password: string }} Owner
+ */
+
+/** One n8n process on 127.0.0.1: its CLI, its start and stop, its REST API as the owner. */
 export class N8n {
+	// Set by init() (the ports and the URL) and start() (the rest); empty until then.
+	/** REST API and editor port. */
+	port = 0;
+	/** The task runners' broker port. */
+	brokerPort = 0;
+	/** `http://127.0.0.1:<port>` */
+	baseUrl = '';
+	/** The running process of the last start(). @type {StartedProcess | undefined} */
+	child = undefined;
+	/** Resolves when that process exits. @type {Promise<unknown> | undefined} */
+	exited = undefined;
+	/** The log of the last start(). */
+	logFile = '';
+	/** Seconds from the last start() to a healthy /healthz. @type {number | undefined} */
+	healthySeconds = undefined;
+
+	/** @param {N8nOptions} options */
 	constructor({ installDir, userFolder, outDir, extraEnv = {} }) {
 		this.installDir = installDir;
 		this.extraEnv = extraEnv;
@@ -190,6 +294,7 @@ export class N8n {
 		this.outDir = outDir;
 		this.bin = path.join(installDir, 'node_modules', '.bin', 'n8n');
 		this.starts = 0;
+		/** The session cookie signIn() got. @type {string | undefined} */
 		this.cookie = undefined;
 		this.requireFromN8n = createRequire(
 			path.join(installDir, 'node_modules', 'n8n', 'package.json'),
@@ -199,12 +304,17 @@ export class N8n {
 		this.legacyLine = this.version.startsWith('1.');
 	}
 
+	/** Picks the free ports; before any CLI call or start(). */
 	async init() {
 		this.port = await freePort();
 		this.brokerPort = await freePort();
 		this.baseUrl = `http://${localOnly}:${this.port}`;
 	}
 
+	/**
+	 * The environment of every n8n process and CLI call of this instance.
+	 * @returns {NodeJS.ProcessEnv}
+	 */
 	env() {
 		return {
 			...process.env,
@@ -231,6 +341,13 @@ export class N8n {
 		};
 	}
 
+	/**
+	 * Runs an n8n CLI command (`import:workflow`, `publish:workflow`, …) with n8n stopped; its
+	 * output goes to `<outDir>/<logName>`. Resolves with its stdout.
+	 * @param {string[]} args
+	 * @param {string} logName
+	 * @returns {Promise<string>}
+	 */
 	async cli(args, logName) {
 		const started = Date.now();
 		const output = await run(this.bin, args, {
@@ -245,6 +362,7 @@ export class N8n {
 	/**
 	 * Starts `n8n start` in its own process group and waits for /healthz and the REST API; returns the
 	 * seconds until the REST API answered (`healthySeconds` holds the time to /healthz).
+	 * @returns {Promise<number>}
 	 */
 	async start() {
 		this.starts += 1;
@@ -257,8 +375,9 @@ export class N8n {
 			append: false,
 		});
 		this.exited = this.child.exited;
+		/** @type {number | NodeJS.Signals | null | undefined} */
 		let exitCode;
-		this.exited.then((code) => (exitCode = code));
+		this.child.exited.then((code) => (exitCode = code));
 
 		const deadline = Date.now() + 240_000;
 		while (Date.now() < deadline) {
@@ -266,7 +385,9 @@ export class N8n {
 				throw new Error(`n8n exited (${exitCode}) before it was healthy; see ${this.logFile}`);
 			try {
 				const response = await fetch(`${this.baseUrl}/healthz`);
-				if (response.ok && (await response.json()).status === 'ok') {
+				const healthy =
+					response.ok && /** @type {{ status?: string }} */ (await response.json()).status === 'ok';
+				if (healthy) {
 					this.healthySeconds = (Date.now() - started) / 1000;
 					break;
 				}
@@ -294,12 +415,24 @@ export class N8n {
 		await stopProcess(this.child);
 	}
 
-	/** The n8n log so far (for assertions about loading errors). */
+	/**
+	 * The n8n log so far (for assertions about loading errors).
+	 * @returns {Promise<string>}
+	 */
 	async readLog() {
 		const { readFile } = await import('node:fs/promises');
 		return await readFile(this.logFile, 'utf8');
 	}
 
+	/**
+	 * A call to n8n's internal REST API (`/rest<urlPath>`) with the session cookie; its JSON answer
+	 * (each endpoint has its own shape: callers read the fields they need), or undefined for an
+	 * answer that is not JSON. Rejects on a status that is not 2xx.
+	 * @param {string} method
+	 * @param {string} urlPath
+	 * @param {unknown} [body]
+	 * @returns {Promise<any>}
+	 */
 	async rest(method, urlPath, body) {
 		const response = await fetch(`${this.baseUrl}/rest${urlPath}`, {
 			method,
@@ -326,7 +459,10 @@ export class N8n {
 		return json;
 	}
 
-	/** Creates the owner on a fresh instance, or logs in as it after a restart. */
+	/**
+	 * Creates the owner on a fresh instance, or logs in as it after a restart.
+	 * @param {Owner} owner
+	 */
 	async signIn(owner) {
 		this.cookie = undefined;
 		const settings = (await this.rest('GET', '/settings')).data;
@@ -341,13 +477,18 @@ export class N8n {
 		if (!this.cookie) throw new Error('n8n did not hand out an auth cookie');
 	}
 
-	/** Names of the node or credential types the editor is offered (`kind`: nodes | credentials). */
+	/**
+	 * Names of the node or credential types the editor is offered (`kind`: nodes | credentials).
+	 * @param {'nodes' | 'credentials'} kind
+	 * @returns {Promise<string[]>}
+	 */
 	async typeNames(kind) {
 		const response = await fetch(`${this.baseUrl}/types/${kind}.json`, {
-			headers: { cookie: this.cookie, 'browser-id': 'e2e-browser' },
+			headers: { ...(this.cookie ? { cookie: this.cookie } : {}), 'browser-id': 'e2e-browser' },
 		});
 		if (!response.ok) throw new Error(`GET /types/${kind}.json → ${response.status}`);
-		return (await response.json()).map((type) => type.name);
+		const types = /** @type {Array<{ name: string }>} */ (await response.json());
+		return types.map((type) => type.name);
 	}
 
 	/**
@@ -355,15 +496,23 @@ export class N8n {
 	 * (a notification), `trigger` (a check of the catch-up), `integrated` (a chat the catch-up handed
 	 * over, run by the workflow itself), `error`. 2.x filters on the server; 1.x ignores the filter
 	 * field, so the list is filtered here as well.
+	 * @param {string} workflowId
+	 * @param {{ mode?: string }} [options]
+	 * @returns {Promise<ExecutionSummary[]>}
 	 */
 	async executions(workflowId, { mode } = {}) {
 		const filter = encodeURIComponent(JSON.stringify(mode ? { workflowId, mode } : { workflowId }));
 		const answer = await this.rest('GET', `/executions?filter=${filter}&limit=100`);
+		/** @type {ExecutionSummary[]} */
 		const results = answer.data.results;
 		return mode ? results.filter((execution) => execution.mode === mode) : results;
 	}
 
-	/** One execution with its run data, decoded from n8n's `flatted` storage format. */
+	/**
+	 * One execution with its run data, decoded from n8n's `flatted` storage format.
+	 * @param {string | number} id
+	 * @returns {Promise<Execution>}
+	 */
 	async execution(id) {
 		const answer = await this.rest('GET', `/executions/${id}`);
 		const { parse } = this.requireFromN8n('flatted');
@@ -371,11 +520,19 @@ export class N8n {
 		return { ...record, data: typeof record.data === 'string' ? parse(record.data) : record.data };
 	}
 
+	/**
+	 * @param {string} id
+	 * @returns {Promise<StoredWorkflow>}
+	 */
 	async workflow(id) {
 		return (await this.rest('GET', `/workflows/${id}`)).data;
 	}
 }
 
+/**
+ * A scratch folder for one run of a suite, under the system's temp folder.
+ * @param {string} name
+ */
 export function makeWorkDir(name) {
 	const dir = path.join(tmpdir(), `${packageName}-e2e-${name}-${process.pid}`);
 	mkdirSync(dir, { recursive: true });

@@ -14,6 +14,38 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { packageName, repoRoot } from './n8n.mjs';
 
+/** @typedef {import('../sandbox/index.js').Sandbox} Sandbox */
+/** @typedef {import('./n8n.mjs').N8n} N8n */
+/** @typedef {import('./n8n.mjs').StoredNode} StoredNode */
+/** @typedef {import('./n8n.mjs').StoredWorkflow} StoredWorkflow */
+
+/**
+ * A template imported into n8n: `key` (of TEMPLATE_FILES), its file, name and workflow id. The
+ * suites add `url`, its Production URL as the sandbox calls it, once n8n runs (productionUrl()).
+ * @typedef {object} TemplateWorkflow
+ * @property {string} key
+ * @property {string} file
+ * @property {string} name
+ * @property {string} id
+ * @property {string} [url]
+ * @property {string} [webhookId]
+ */
+
+/**
+ * A template with its Production URL: what the scenarios send notifications to.
+ * @typedef {TemplateWorkflow & { url: string }} LiveWorkflow
+ */
+
+/**
+ * Every template of workflows/ as imported, by TEMPLATE_FILES key, and `n8n list:workflow`'s output.
+ * @typedef {Record<keyof typeof TEMPLATE_FILES, TemplateWorkflow> & { listing: string }} ImportedTemplates
+ */
+
+/**
+ * A credential as `n8n import:credentials` reads it.
+ * @typedef {{ id: string, name: string, type: string, data: Record<string, unknown> }} CredentialFile
+ */
+
 export const templatesDir = path.join(repoRoot, 'workflows');
 export const TEMPLATE_FILES = {
 	chat: 'intercom-chat-to-kommo-deal.json',
@@ -27,12 +59,18 @@ export const CREDENTIAL_NAMES = {
 	kommo: 'Kommo account',
 	redis: 'Redis account',
 };
+/** @type {Record<string, string>} */
 const TRIGGERS = {
 	chat: `${packageName}.intercomTrigger`,
 	queueChat: `${packageName}.intercomTrigger`,
 	stage: `${packageName}.kommoTrigger`,
 };
 
+/**
+ * A template file of workflows/, parsed.
+ * @param {string} file
+ * @returns {{ name: string, nodes: StoredNode[], [field: string]: unknown }}
+ */
 export function readTemplate(file) {
 	return JSON.parse(readFileSync(path.join(templatesDir, file), 'utf8'));
 }
@@ -40,6 +78,9 @@ export function readTemplate(file) {
 /**
  * The credentials, under the names the templates reference, pointing at the sandbox; with `redis`
  * (`{ host, port }`) also the Redis credential of the queue-mode template.
+ * @param {Sandbox} sandbox
+ * @param {{ kommoLimit?: number, redis?: { host: string, port: number } }} [options]
+ * @returns {CredentialFile[]}
  */
 export function sandboxCredentials(sandbox, { kommoLimit = 7, redis } = {}) {
 	const redisCredential = redis
@@ -84,15 +125,21 @@ export function sandboxCredentials(sandbox, { kommoLimit = 7, redis } = {}) {
 /**
  * The names of a stored workflow's nodes (as n8n's API returns it) with a credential slot that has
  * no credential id, i.e. that import or the editor left unbound. Disabled nodes do not count.
+ * @param {StoredWorkflow} stored
+ * @returns {string[]}
  */
 export function nodesWithoutCredential(stored) {
 	return stored.nodes
 		.filter((node) => node.credentials && !node.disabled)
-		.filter((node) => Object.values(node.credentials).some((credential) => !credential?.id))
+		.filter((node) => Object.values(node.credentials ?? {}).some((credential) => !credential?.id))
 		.map((node) => node.name);
 }
 
-/** `n8n list:workflow` prints `id|name` lines. */
+/**
+ * `n8n list:workflow` prints `id|name` lines.
+ * @param {string} listing
+ * @param {string} name
+ */
 export function workflowIdByName(listing, name) {
 	const line = listing
 		.split('\n')
@@ -105,6 +152,10 @@ export function workflowIdByName(listing, name) {
 /**
  * With n8n stopped: the credentials, then every file of `workflows/` exactly as shipped. Returns
  * `{ chat, stage, errorReport }`, each `{ key, file, name, id }`.
+ * @param {N8n} n8n
+ * @param {CredentialFile[]} credentials
+ * @param {string} workDir
+ * @returns {Promise<ImportedTemplates>}
  */
 export async function importTemplates(n8n, credentials, workDir) {
 	const credentialsPath = path.join(workDir, 'credentials.json');
@@ -113,15 +164,22 @@ export async function importTemplates(n8n, credentials, workDir) {
 	return await importWorkflowFiles(n8n);
 }
 
-/** With n8n stopped: `n8n import:workflow --separate --input=workflows/`, then the ids by name. */
+/**
+ * With n8n stopped: `n8n import:workflow --separate --input=workflows/`, then the ids by name.
+ * @param {N8n} n8n
+ * @returns {Promise<ImportedTemplates>}
+ */
 export async function importWorkflowFiles(n8n) {
 	await n8n.cli(
 		['import:workflow', '--separate', `--input=${templatesDir}`],
 		`cli-import-workflows-${Date.now()}.log`,
 	);
 	const listing = await n8n.cli(['list:workflow'], `cli-list-workflow-${Date.now()}.log`);
-	const imported = { listing };
-	for (const [key, file] of Object.entries(TEMPLATE_FILES)) {
+	// filled in by the loop below, one entry per key
+	const imported = /** @type {ImportedTemplates} */ ({ listing });
+	for (const [key, file] of /** @type {Array<[keyof typeof TEMPLATE_FILES, string]>} */ (
+		Object.entries(TEMPLATE_FILES)
+	)) {
 		const { name } = readTemplate(file);
 		imported[key] = { key, file, name, id: workflowIdByName(listing, name) };
 	}
@@ -135,7 +193,11 @@ export async function importWorkflowFiles(n8n) {
 	return imported;
 }
 
-/** With n8n stopped: makes the workflow active on the next start (the CLI form of "Publish"). */
+/**
+ * With n8n stopped: makes the workflow active on the next start (the CLI form of "Publish").
+ * @param {N8n} n8n
+ * @param {string} workflowId
+ */
 export async function publishWithCli(n8n, workflowId) {
 	await n8n.cli(
 		n8n.legacyLine
@@ -148,6 +210,9 @@ export async function publishWithCli(n8n, workflowId) {
 /**
  * The trigger's Production URL as the editor shows it: `<WEBHOOK_URL>webhook/<webhookId>/<path>`,
  * from the webhook id n8n stored for the node. Returns `{ url, webhookId }`.
+ * @param {N8n} n8n
+ * @param {TemplateWorkflow} workflow
+ * @returns {Promise<{ url: string, webhookId: string }>}
  */
 export async function productionUrl(n8n, workflow) {
 	const stored = await n8n.workflow(workflow.id);
@@ -161,7 +226,13 @@ export async function productionUrl(n8n, workflow) {
 	};
 }
 
-/** Production webhooks register a few seconds after n8n is healthy; a GET answers once they are. */
+/**
+ * Production webhooks register a few seconds after n8n is healthy; a GET answers once they are.
+ * Resolves with the seconds it waited.
+ * @param {string} url
+ * @param {number} [timeoutMs]
+ * @returns {Promise<number>}
+ */
 export async function waitForWebhook(url, timeoutMs = 120_000) {
 	const started = Date.now();
 	let last = '';
@@ -179,6 +250,10 @@ export async function waitForWebhook(url, timeoutMs = 120_000) {
 /**
  * What a user does in the editor on a published workflow: change a node, save, publish. `change`
  * gets the stored nodes and edits them in place. Signed in as the owner, n8n running.
+ * @param {N8n} n8n
+ * @param {string} workflowId
+ * @param {(nodes: StoredNode[]) => void} change
+ * @returns {Promise<StoredWorkflow>} the saved workflow
  */
 export async function editAndRepublish(n8n, workflowId, change) {
 	const stored = await n8n.workflow(workflowId);
@@ -213,7 +288,14 @@ export async function editAndRepublish(n8n, workflowId, change) {
 	);
 }
 
-/** A call to the sandbox's Kommo API as an integration makes it (bearer token, JSON); its answer. */
+/**
+ * A call to the sandbox's Kommo API as an integration makes it (bearer token, JSON); its answer.
+ * @param {Sandbox} sandbox
+ * @param {string} method
+ * @param {string} urlPath
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 export async function kommoApi(sandbox, method, urlPath, body) {
 	const response = await fetch(`${sandbox.kommoUrl}${urlPath}`, {
 		method,
@@ -231,6 +313,8 @@ export async function kommoApi(sandbox, method, urlPath, body) {
 /**
  * The Kommo Trigger in Manual registration: what a user does in Kommo → Settings → Integrations →
  * Webhooks (paste the Production URL, tick "Lead status changed"), here against the sandbox.
+ * @param {Sandbox} sandbox
+ * @param {string} url
  */
 export async function registerKommoWebhook(sandbox, url) {
 	const response = await fetch(`${sandbox.kommoUrl}/api/v4/webhooks`, {
@@ -248,10 +332,16 @@ export async function registerKommoWebhook(sandbox, url) {
 	}
 }
 
-/** The Kommo Trigger's Stage → Intercom Tag rows, added in front of the template's own. */
+/**
+ * The Kommo Trigger's Stage → Intercom Tag rows, added in front of the template's own.
+ * @param {N8n} n8n
+ * @param {TemplateWorkflow} stageWorkflow
+ * @param {Array<{ stageId: number, tag: string }>} rows
+ */
 export async function addStageTagRows(n8n, stageWorkflow, rows) {
 	return await editAndRepublish(n8n, stageWorkflow.id, (nodes) => {
 		const trigger = nodes.find((node) => node.type === TRIGGERS.stage);
+		if (!trigger) throw new Error(`"${stageWorkflow.name}" has no Kommo Trigger`);
 		trigger.parameters.options.stageTags.mapping.unshift(...rows);
 	});
 }
@@ -263,7 +353,12 @@ export const README_TOPICS = ['conversation.user.created', 'conversation.user.re
 export const CATCH_UP_NODE = 'Catch up every minute';
 export const CATCH_UP_STATIC_DATA = `node:${CATCH_UP_NODE}`;
 
-/** The catch-up node's settings, changed in the canvas and published, as docs/catch-up.md says. */
+/**
+ * The catch-up node's settings, changed in the canvas and published, as docs/catch-up.md says.
+ * @param {N8n} n8n
+ * @param {TemplateWorkflow} chat
+ * @param {Record<string, unknown>} parameters
+ */
 export async function setCatchUp(n8n, chat, parameters) {
 	return await editAndRepublish(n8n, chat.id, (nodes) => {
 		const node = nodes.find((entry) => entry.name === CATCH_UP_NODE);

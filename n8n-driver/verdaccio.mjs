@@ -7,14 +7,20 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { freePort, repoRoot, run } from './n8n.mjs';
+import { freePort, lastLine, repoRoot, run } from './n8n.mjs';
 
+/**
+ * Installs (once) and starts Verdaccio with one publishing user; `publish(tarball)` publishes to it
+ * and resolves with the package's registry metadata.
+ * @param {string} workDir
+ * @param {string} logFile
+ */
 export async function startVerdaccio(workDir, logFile) {
 	const installed = await run('sh', [path.join(repoRoot, 'scripts', 'verdaccio-install.sh')], {
 		logFile,
 		timeoutMs: 10 * 60_000,
 	});
-	const installDir = installed.trim().split('\n').pop();
+	const installDir = lastLine(installed);
 	const dir = path.join(workDir, 'verdaccio');
 	mkdirSync(path.join(dir, 'storage'), { recursive: true });
 	const port = await freePort();
@@ -76,7 +82,7 @@ export async function startVerdaccio(workDir, logFile) {
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ ...user, type: 'user', roles: [], date: new Date().toISOString() }),
 	});
-	const { token } = await response.json();
+	const { token } = /** @type {{ token?: string }} */ (await response.json());
 	if (!token) throw new Error(`verdaccio did not create the publishing user (${response.status})`);
 
 	const npmAuth = [`--registry=${url}/`, `--//127.0.0.1:${port}/:_authToken=${token}`];
@@ -84,7 +90,11 @@ export async function startVerdaccio(workDir, logFile) {
 		url,
 		port,
 		installDir,
-		/** `npm publish <tarball>` to this registry. */
+		/**
+		 * `npm publish <tarball>` to this registry.
+		 * @param {string} tarball
+		 * @returns {Promise<any>} the package's metadata (`dist-tags`, `versions`, …)
+		 */
 		async publish(tarball) {
 			await run('npm', ['publish', tarball, ...npmAuth, '--ignore-scripts', '--loglevel=error'], {
 				logFile,

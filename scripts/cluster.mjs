@@ -27,7 +27,10 @@ import {
 	sandboxCredentials,
 	waitForWebhook,
 } from '../n8n-driver/templates.mjs';
-import { checkDemo, demoStageRows, owner, printNote, waitFor } from './demo.mjs';
+import { owner } from './demo/settings.mjs';
+import { demoStageRows } from './demo/start.mjs';
+import { checkDemo } from './demo/tryIt.mjs';
+import { printNote, waitFor } from './demo/watch.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
@@ -73,6 +76,7 @@ async function main() {
 	const sandbox = await createSandbox({ port: 0, seed: 'default' });
 	say(`      ${sandbox.url}`);
 
+	/** @type {import('../n8n-driver/cluster.mjs').Cluster | undefined} */
 	let cluster;
 	let stopping = false;
 	const shutdown = async (code) => {
@@ -89,6 +93,7 @@ async function main() {
 	process.on('SIGTERM', () => void shutdown(0));
 
 	say('[3/5] queue mode: main, 2 webhook processes, 2 workers, nginx in front');
+	/** @type {import('../n8n-driver/templates.mjs').ImportedTemplates | undefined} */
 	let workflows;
 	try {
 		cluster = await startCluster({
@@ -126,6 +131,7 @@ async function main() {
 		await shutdown(1);
 		return;
 	}
+	if (!workflows) throw new Error('the cluster started without importing the templates');
 	const { main } = cluster;
 	await main.signIn(owner);
 	await addStageTagRows(main, workflows.stage, demoStageRows(sandbox));

@@ -99,7 +99,8 @@ try {
 		['pack', '--pack-destination', work, '--ignore-scripts', '--loglevel=error'],
 		{ cwd: root, encoding: 'utf8' },
 	);
-	const tarball = path.join(work, packed.trim().split('\n').pop());
+	// npm pack prints the tarball's name last
+	const tarball = path.join(work, packed.trim().split('\n').at(-1) ?? '');
 	const packageDir = path.join(work, `${pkg.name}-${pkg.version}`);
 	mkdirSync(packageDir);
 	execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);

@@ -13,7 +13,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { chromiumPath, connect, launchChromium, openPage, signIn } from '../n8n-driver/cdp.mjs';
 import { repoRoot } from '../n8n-driver/n8n.mjs';
-import { startDemo, stateFile } from './demo.mjs';
+import { stateFile } from './demo/settings.mjs';
+import { startDemo } from './demo/start.mjs';
 
 const width = 1600;
 const height = 1000;

@@ -10,9 +10,25 @@ import { INTERCOM_RETRY_MS, countDelivered } from '../../n8n-driver/delivered.mj
 import { README_TOPICS, setCatchUp } from '../../n8n-driver/templates.mjs';
 
 const require = createRequire(import.meta.url);
-const { historySeed } = require('../../sandbox/seed.js');
+// the same function as seed.js's, with the option types of sandbox/index.d.ts
+const { historySeed } = require('../../sandbox/index.js');
 
-/** Polls the sandbox until every message of the chats is in Kommo; seconds it took, or null. */
+/** @typedef {import('../support/checks.mjs').Check} Check */
+/** @typedef {import('../support/checks.mjs').Save} Save */
+/** @typedef {import('../../n8n-driver/n8n.mjs').N8n} N8n */
+/** @typedef {import('../../n8n-driver/templates.mjs').LiveWorkflow} LiveWorkflow */
+/** @typedef {import('../../sandbox/index.js').Sandbox} Sandbox */
+/** @typedef {import('../../sandbox/index.js').SandboxState} SandboxState */
+/** @typedef {(sandbox: Sandbox) => Promise<SandboxState>} SandboxStateOf */
+
+/**
+ * Polls the sandbox until every message of the chats is in Kommo; seconds it took, or null.
+ * @param {SandboxStateOf} sandboxState
+ * @param {Sandbox} sandbox
+ * @param {string[]} ids
+ * @param {number} timeoutMs
+ * @returns {Promise<number | null>}
+ */
 async function waitUntilDelivered(sandboxState, sandbox, ids, timeoutMs) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
@@ -26,6 +42,13 @@ async function waitUntilDelivered(sandboxState, sandbox, ids, timeoutMs) {
 /**
  * `check`, `save`, `sandboxState` from the suite's scenarios; `figure(name, value)` records a
  * measurement. `sweepPeriodMs`: the catch-up's Poll Times (a minute), plus the time a check needs.
+ * @param {{
+ *   check: Check,
+ *   save: Save,
+ *   sandboxState: SandboxStateOf,
+ *   figure: (name: string, value: unknown) => void,
+ *   sweepPeriodMs?: number,
+ * }} options
  */
 export function createCatchUpScenarios({
 	check,
@@ -34,13 +57,24 @@ export function createCatchUpScenarios({
 	figure,
 	sweepPeriodMs = 75_000,
 }) {
-	/** Starts the Intercom subscription a user sets up, pointing at the chat workflow's URL. */
+	/**
+	 * Starts the Intercom subscription a user sets up, pointing at the chat workflow's URL.
+	 * @param {Sandbox} sandbox
+	 * @param {LiveWorkflow} chat
+	 */
 	function subscribe(sandbox, chat) {
 		sandbox.clearIntercomSubscriptions();
 		sandbox.configure({ intercomWebhookRetryDelayMs: INTERCOM_RETRY_MS });
 		return sandbox.subscribeIntercom({ url: chat.url, topics: README_TOPICS });
 	}
 
+	/**
+	 * `count` new customers' chats, each with a first question; their conversation ids.
+	 * @param {Sandbox} sandbox
+	 * @param {number} count
+	 * @param {string} label
+	 * @returns {string[]}
+	 */
 	function newChats(sandbox, count, label) {
 		return Array.from({ length: count }, (_, index) => {
 			const email = `${label}-${index}-${Date.now().toString(36)}@catch-up.example`;
@@ -51,7 +85,10 @@ export function createCatchUpScenarios({
 		});
 	}
 
-	/** CU1. A quiet workspace: a minute of the catch-up with no change in Intercom makes no Kommo call. */
+	/**
+	 * CU1. A quiet workspace: a minute of the catch-up with no change in Intercom makes no Kommo call.
+	 * @param {Sandbox} sandbox
+	 */
 	async function quietWorkspace(sandbox) {
 		const from = sandbox.log.at(-1)?.seq ?? 0;
 		await delay(sweepPeriodMs);
@@ -72,6 +109,10 @@ export function createCatchUpScenarios({
 	 * CU2. n8n down for `downMs` while 10 chats get a teammate answer and a customer reply: Intercom's
 	 * notifications fail, are retried a minute later, fail again and are dropped. `outage(during)`
 	 * stops every n8n process, awaits `during()`, starts them again and resolves when n8n is up.
+	 * @param {N8n} n8n
+	 * @param {Sandbox} sandbox
+	 * @param {LiveWorkflow} chat
+	 * @param {{ outage: (during: () => Promise<void>) => Promise<unknown>, downMs?: number }} options
 	 */
 	async function outage(n8n, sandbox, chat, { outage: stopWhile, downMs = 180_000 }) {
 		subscribe(sandbox, chat);
@@ -125,7 +166,12 @@ export function createCatchUpScenarios({
 		return { ids, upAt };
 	}
 
-	/** CU3. A teammate closes a chat with a message and nobody writes after it. */
+	/**
+	 * CU3. A teammate closes a chat with a message and nobody writes after it.
+	 * @param {N8n} n8n
+	 * @param {Sandbox} sandbox
+	 * @param {LiveWorkflow} chat
+	 */
 	async function teammateClosing(n8n, sandbox, chat) {
 		subscribe(sandbox, chat);
 		const [id] = newChats(sandbox, 1, 'closing');
@@ -152,6 +198,10 @@ export function createCatchUpScenarios({
 	 * and publishes; n8n is stopped when about half are in Kommo and started again (`restart()`);
 	 * the import goes on from its cursor. The chats of the earlier scenarios are in those 25 days
 	 * too: they are checked again and must not be written twice.
+	 * @param {N8n} n8n
+	 * @param {Sandbox} sandbox
+	 * @param {LiveWorkflow} chat
+	 * @param {{ restart: () => Promise<string>, count?: number, startId?: number }} options
 	 */
 	async function historyImport(n8n, sandbox, chat, { restart, count = 300, startId = 880001 }) {
 		sandbox.seed(historySeed({ count, days: 20, startId }), { merge: true });

@@ -11,27 +11,43 @@ import path from 'node:path';
 
 import { repoRoot } from '../../n8n-driver/n8n.mjs';
 
+/**
+ * A recorded Intercom API body of test/fixtures/intercom, parsed.
+ * @param {...string} parts the path under that folder
+ * @returns {any}
+ */
 export function fixture(...parts) {
 	return JSON.parse(
 		readFileSync(path.join(repoRoot, 'test', 'fixtures', 'intercom', ...parts), 'utf8'),
 	);
 }
 
+/**
+ * Starts the stand-in on a free port. `requests`: every request, in order; `delivered`: the
+ * recorded transcript keys by conversation id.
+ */
 export async function startIntercomStub() {
 	const conversation = fixture('conversation.json');
 	const contact = fixture('contact.json');
 	const notFound = fixture('error-not-found.json');
+	/** @type {Array<{ method?: string, path: string, query: string, headers: import('node:http').IncomingHttpHeaders }>} */
 	const requests = [];
+	/** @type {Map<string, string[]>} */
 	const delivered = new Map();
 
 	const server = createServer((req, res) => {
-		const url = new URL(req.url, 'http://stub');
+		// a request to a server always has a URL; the type allows none for client responses
+		const url = new URL(req.url ?? '/', 'http://stub');
 		requests.push({
 			method: req.method,
 			path: url.pathname,
 			query: url.search,
 			headers: req.headers,
 		});
+		/**
+		 * @param {number} status
+		 * @param {unknown} body
+		 */
 		const send = (status, body) => {
 			res.writeHead(status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(body));
@@ -54,8 +70,9 @@ export async function startIntercomStub() {
 		}
 		return send(404, notFound);
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	// listening on a TCP port: address() is an AddressInfo
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 	return {
 		baseUrl: `http://127.0.0.1:${port}`,
 		conversation,
