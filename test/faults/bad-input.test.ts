@@ -11,8 +11,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildIntercomNotification, buildKommoLeadForm } from '../../sandbox';
 import { createWorkflow, deliverWebhook } from '../helpers/n8n';
 import type { RunResult, WebhookResponse } from '../helpers/n8n';
-import { seedChats, TRIGGER, setUpFaultSuite } from '../helpers/forwardHarness';
-import type { Chat, FaultSuite } from '../helpers/forwardHarness';
+import { TRIGGER } from '../helpers/forward/template';
+import { seedChats } from '../helpers/forward/chats';
+import type { Chat } from '../helpers/forward/chats';
+import { setUpFaultSuite } from '../helpers/forward/faultSuite';
+import type { FaultSuite } from '../helpers/forward/faultSuite';
 
 const KOMMO_ACCOUNT = 31000001;
 const FORM = 'application/x-www-form-urlencoded';

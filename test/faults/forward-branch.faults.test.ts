@@ -6,17 +6,13 @@
  * transports' retries are re-run with the same trigger item until they succeed. Afterwards every
  * message of every chat must be in Kommo exactly once, on one deal of the customer.
  */
-import {
-	addReplies,
-	checkKommo,
-	CLIENT_TIMEOUT_MS,
-	logFigures,
-	SANDBOX_HOLD_MS,
-	seedChats,
-	writeFigures,
-	setUpFaultSuite,
-} from '../helpers/forwardHarness';
-import type { Chat, FaultSuite } from '../helpers/forwardHarness';
+import { CLIENT_TIMEOUT_MS, SANDBOX_HOLD_MS } from '../helpers/forward/virtualTime';
+import { addReplies, seedChats } from '../helpers/forward/chats';
+import type { Chat } from '../helpers/forward/chats';
+import { checkKommo } from '../helpers/forward/kommoCheck';
+import { logFigures, writeFigures } from '../helpers/forward/logFigures';
+import { setUpFaultSuite } from '../helpers/forward/faultSuite';
+import type { FaultSuite } from '../helpers/forward/faultSuite';
 
 const CHATS = 100;
 const FAULT_RATE = 0.2;

@@ -7,14 +7,12 @@
 import { createServer } from 'node:net';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import {
-	addReplies,
-	checkKommo,
-	seedChats,
-	writeFigures,
-	setUpFaultSuite,
-} from '../helpers/forwardHarness';
-import type { Chat, FaultSuite } from '../helpers/forwardHarness';
+import { addReplies, seedChats } from '../helpers/forward/chats';
+import type { Chat } from '../helpers/forward/chats';
+import { checkKommo } from '../helpers/forward/kommoCheck';
+import { writeFigures } from '../helpers/forward/logFigures';
+import { setUpFaultSuite } from '../helpers/forward/faultSuite';
+import type { FaultSuite } from '../helpers/forward/faultSuite';
 
 const CHATS = 24;
 

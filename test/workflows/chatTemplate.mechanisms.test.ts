@@ -12,14 +12,12 @@
  */
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
-import {
-	CATCH_UP,
-	addReplies,
-	checkKommo,
-	seedChats,
-	setUpFaultSuite,
-} from '../helpers/forwardHarness';
-import type { Chat, FaultSuite } from '../helpers/forwardHarness';
+import { CATCH_UP } from '../helpers/forward/template';
+import { addReplies, seedChats } from '../helpers/forward/chats';
+import type { Chat } from '../helpers/forward/chats';
+import { checkKommo } from '../helpers/forward/kommoCheck';
+import { setUpFaultSuite } from '../helpers/forward/faultSuite';
+import type { FaultSuite } from '../helpers/forward/faultSuite';
 
 const LOCK_STEPS = ['Lock customer', 'Release customer'];
 

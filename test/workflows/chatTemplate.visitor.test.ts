@@ -7,8 +7,11 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { checkKommo, seedChats, setUpFaultSuite } from '../helpers/forwardHarness';
-import type { Chat, FaultSuite } from '../helpers/forwardHarness';
+import { seedChats } from '../helpers/forward/chats';
+import type { Chat } from '../helpers/forward/chats';
+import { checkKommo } from '../helpers/forward/kommoCheck';
+import { setUpFaultSuite } from '../helpers/forward/faultSuite';
+import type { FaultSuite } from '../helpers/forward/faultSuite';
 
 const FIND = 'Find contact by email';
 const WARNING = 'Warning: not verified.';
