@@ -18,7 +18,7 @@ export class IntercomTrigger implements INodeType {
 		// 1.1 behaves exactly as 1. n8n evaluates an expression ($parameter.options.binaryData) for
 		// every webhook a trigger of version 1 receives, to decide whether to parse the body; from
 		// 1.1 on it parses JSON and form bodies without one, which under n8n 2.x's default
-		// expression engine saves ~3 ms per notification (docs/benchmarks.md, run E).
+		// expression engine saves ~3 ms per notification (docs/benchmark-runs/run-E.md).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{ ($parameter["topics"] || []).length + " topic(s)" }}',
