@@ -55,7 +55,8 @@ export const kommoAccountProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 7 },
 		default: 7,
 		description:
-			'Kommo allows 7 requests per second per account and blocks IPs that go over. This is the budget of one n8n process (all its Kommo nodes share it); decimals are rounded down. In queue mode every worker has its own: set 7 divided by the number of workers, rounded down (3 for two workers), and lower it further when other integrations use the same account.',
+			'How many requests per second this n8n process may send to the account. Kommo allows 7 and blocks IPs that go over.',
+		hint: 'Queue mode: 7 divided by the number of workers, rounded down (3 for two). Lower it when other integrations use the same account.',
 	},
 ];
 

@@ -11,7 +11,7 @@ import * as contact from './actions/contact/Contact.resource';
 import * as lead from './actions/lead/Lead.resource';
 import * as note from './actions/note/Note.resource';
 import { router } from './actions/router';
-import { loadOptions } from './methods';
+import { listSearch, loadOptions } from './methods';
 
 export class Kommo implements INodeType {
 	description: INodeTypeDescription = {
@@ -47,7 +47,7 @@ export class Kommo implements INodeType {
 		],
 	};
 
-	methods = { loadOptions };
+	methods = { loadOptions, listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -22,7 +22,7 @@ export class KommoTrigger implements INodeType {
 		// 1.1 behaves exactly as 1. n8n evaluates an expression ($parameter.options.binaryData) for
 		// every webhook a trigger of version 1 receives, to decide whether to parse the body; from
 		// 1.1 on it parses JSON and form bodies without one, which under n8n 2.x's default
-		// expression engine saves ~3 ms per notification (docs/benchmarks.md, run E).
+		// expression engine saves ~3 ms per notification (docs/benchmark-runs/run-E.md).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
@@ -85,7 +85,8 @@ export class KommoTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to refuse (401) a webhook that does not name the account ID. Kommo signs nothing, so the URL and the account check are all that keeps strangers out; every current Kommo webhook sends the account ID. Turn off only for an account that still sends the old format with the subdomain alone.',
+					'Whether to refuse (401) a webhook that does not name the account ID. Kommo signs nothing: this check and the URL are what keep strangers out.',
+				hint: 'Every current Kommo webhook sends the account ID. Turn off only for an account that still sends the old format (subdomain alone).',
 			},
 			{
 				displayName:
@@ -128,7 +129,8 @@ export class KommoTrigger implements INodeType {
 				},
 				default: [],
 				description:
-					'Only leads now in one of these stages start the workflow; leave empty for all. Closed - Won and Closed - Lost exist in every pipeline and count in the pipelines chosen above (in any, if none). In an expression, "pipelineId:stageId" pins a stage to one pipeline. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'Only leads now in one of these stages start the workflow; leave empty for all. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				hint: 'Closed - Won and Closed - Lost count in the pipelines chosen above (in any, if none). In an expression, "pipelineId:stageId" pins a stage to one pipeline.',
 			},
 			{
 				displayName: 'Options',

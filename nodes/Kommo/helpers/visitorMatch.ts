@@ -17,7 +17,8 @@ export const intercomContactRoleOption: INodeProperties = {
 	default: '',
 	placeholder: "e.g. {{ $('Get conversation').item.json.customer.role }}",
 	description:
-		'The role Intercom gives the customer of the chat: "user" for someone signed in to your product, "lead" for a visitor whose email is only what they typed in the Messenger. With "lead", a matching contact is handled as "When a Visitor\'s Email Matches a Contact" says. Empty: no check.',
+		'The role Intercom gives the customer of the chat: "user" (signed in to your product) or "lead" (a visitor whose email is only what they typed)',
+	hint: 'With "lead", a matching contact is handled as "When a Visitor\'s Email Matches a Contact" says. Empty: no check.',
 };
 
 export const visitorMatchOption: INodeProperties = {

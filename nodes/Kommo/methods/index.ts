@@ -4,6 +4,7 @@ import {
 	getTagMappingFields,
 	getUsers,
 } from './loadOptions';
+import { searchContacts, searchLeads, searchNoteOwners } from './listSearch';
 import {
 	getPipelines,
 	getPipelinesOrMain,
@@ -21,3 +22,5 @@ export const loadOptions = {
 	getTagMappingFields,
 	getTagFieldOptions,
 };
+
+export const listSearch = { searchLeads, searchContacts, searchNoteOwners };

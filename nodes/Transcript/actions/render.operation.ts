@@ -24,9 +24,9 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. {{ $json.transcriptKey }}',
-		hint: 'Empty: the whole conversation',
+		hint: 'Empty: the whole conversation. The key comes from Kommo › Find by Email with "Read Newest Transcript Note" on.',
 		description:
-			'Render only the messages after the ones this key names: the "transcriptKey" of Kommo › Find by Email (with "Read Newest Transcript Note" on), which is the newest transcript note of this conversation on the deal. Kommo is the record of what is delivered, so any run on any n8n process starts where the deal ends.',
+			'Render only the messages after the ones this key names (the newest note of this conversation on the deal)',
 	},
 	{
 		displayName: 'Intercom App ID',

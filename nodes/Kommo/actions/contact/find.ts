@@ -38,7 +38,9 @@ const findOptions: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 215468',
-			description: `When set, "leadId" prefers the open lead that already holds this conversation's transcript notes (found by their #intercom-kommo marker), checking the ${MAX_LEADS_INSPECTED} most recently updated open leads of all matching contacts. Only several open leads cost anything: one notes request (or more for long note lists) per lead checked.`,
+			description:
+				'When the contacts have several open leads, "leadId" is the one that already holds this conversation\'s notes',
+			hint: 'Map the "id" of the conversation, e.g. from an Intercom › Get Conversation step',
 		},
 		{
 			displayName: 'Read Newest Transcript Note',
@@ -46,7 +48,8 @@ const findOptions: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to output "transcriptKey": the key of the newest transcript note of the Intercom conversation (set above) on the chosen lead, null when it has none. With no open lead, the newest such note on a closed lead (most recently updated first, at most 10), so a chat whose deal was closed goes on in a new deal with only its new messages. The Transcript node then writes only the messages after it: Kommo is the record of what is delivered. Costs one notes request per lead read that the lead choice did not already read.',
+				'Whether to output "transcriptKey": the key of the newest note of this conversation on the chosen lead (null when it has none)',
+			hint: 'Needs the Intercom Conversation ID. Give "transcriptKey" to the Transcript\'s Start After Transcript Key, so only new messages are written.',
 		},
 		{
 			displayName: 'Only Open Leads',

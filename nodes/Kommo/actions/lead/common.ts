@@ -1,23 +1,16 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requireKommoId } from '../../../shared/kommo/ids';
+import { readRecordId, recordLocatorProperty } from '../../helpers/recordLocator';
 
-export const leadIdProperty: INodeProperties = {
+export const leadIdProperty: INodeProperties = recordLocatorProperty({
 	displayName: 'Lead ID',
 	name: 'leadId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. 19619',
-	description: "The number in the lead's address in Kommo (…/leads/detail/19619)",
-};
+	kinds: ['lead'],
+	searchListMethod: 'searchLeads',
+	description: 'The lead (deal): pick it, paste its address from Kommo, or map its ID',
+});
 
 /** The Lead ID parameter of an item, checked. */
 export function readLeadId(context: IExecuteFunctions, itemIndex: number): number {
-	return requireKommoId(
-		context.getNode(),
-		context.getNodeParameter('leadId', itemIndex),
-		'Lead ID',
-		itemIndex,
-	);
+	return readRecordId(context, 'leadId', itemIndex, 'Lead ID', 'lead');
 }

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { buildCustomFieldsValues } from '../../helpers/customFields';
-import { optionalKommoId, requireKommoId } from '../../../shared/kommo/ids';
+import { readRecordId, recordLocatorProperty } from '../../helpers/recordLocator';
+import { optionalKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
 import { readCommaList } from '../../../shared/values';
 import type { ExecutionShared } from '../common';
@@ -61,13 +62,13 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 406322',
-		description: 'For example the ID from a "Find by Email" step',
+		...recordLocatorProperty({
+			displayName: 'Contact ID',
+			name: 'contactId',
+			kinds: ['contact'],
+			searchListMethod: 'searchContacts',
+			description: 'The contact to link the lead to, e.g. the "contactId" of a Find by Email step',
+		}),
 		displayOptions: { show: { contactMode: ['existing'] } },
 	},
 	{
@@ -210,12 +211,7 @@ export async function execute(
 
 	let contactId: number | undefined;
 	if (contactMode === 'existing') {
-		contactId = requireKommoId(
-			node,
-			this.getNodeParameter('contactId', itemIndex),
-			'Contact ID',
-			itemIndex,
-		);
+		contactId = readRecordId(this, 'contactId', itemIndex, 'Contact ID', 'contact');
 		embedded.contacts = [{ id: contactId, is_main: true }];
 	}
 	if (Object.keys(embedded).length) lead._embedded = embedded;

@@ -98,7 +98,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		default: {},
 		description:
-			'Tags are matched to the field\'s options by name, ignoring case. List here the tags whose option has a different name, or that should be ignored. For a checkbox, only tags listed with "(Tick the Checkbox)" tick it (any tag does when none is); for a text field, the option replaces the tag name. A row without an option maps the tag as itself.',
+			'Tags whose field option has another name, or that should be ignored. Any other tag goes to the option of the same name (case does not matter).',
 		displayOptions: { show: { mapTags: [true] } },
 		options: [
 			{
@@ -123,6 +123,7 @@ const properties: INodeProperties[] = [
 						default: '',
 						description:
 							'The option this tag stands for, "(Ignore This Tag)", or for a checkbox "(Tick the Checkbox)". Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+						hint: 'Checkbox: once a row says "(Tick the Checkbox)", only such tags tick it. Text field: this replaces the tag name. Empty: the tag as it is.',
 					},
 				],
 			},

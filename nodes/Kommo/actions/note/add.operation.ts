@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
-import { requireKommoId } from '../../../shared/kommo/ids';
+import { readRecordId, recordLocatorProperty } from '../../helpers/recordLocator';
 import { MARKER_PREFIX, parseMarker } from '../../../shared/transcriptMarker';
 import { explainPartialWrite, writeNoteOnce } from '../../helpers/noteWrite';
 import { parseNotesList } from '../../helpers/notesList';
@@ -22,15 +22,14 @@ const properties: INodeProperties[] = [
 			{ name: 'Contact', value: 'contact' },
 		],
 	},
-	{
+	recordLocatorProperty({
 		displayName: 'Lead or Contact ID',
 		name: 'entityId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 19619',
-		description: 'ID of the lead (or contact) the note goes on',
-	},
+		kinds: ['lead', 'contact'],
+		searchListMethod: 'searchNoteOwners',
+		description: 'The lead (or contact, as Add To says) the note goes on',
+		dependsOn: ['entityType'],
+	}),
 	{
 		displayName: 'Text Source',
 		name: 'textSource',
@@ -76,7 +75,8 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the lead's notes first and write nothing when one already carries the note's idempotency key, so a retried or duplicated run never writes the same note twice. With a notes list each note is checked on its own; the lead's notes are read once. Off saves that read when an earlier step already knows what is on the lead (Find by Email's \"transcriptKey\" fed to the Transcript's \"Start After Transcript Key\", as in the templates); a write whose answer was lost is still checked by its key before it is retried, and a re-run from the executions list always reads first.",
+			"Whether to read the lead's notes first and skip a note already there (same idempotency key), so a retried run never writes it twice",
+		hint: 'Turn off only when an earlier step already read the lead, as Find by Email does in the templates',
 	},
 	{
 		displayName: 'Idempotency Key',
@@ -113,11 +113,13 @@ function readEntity(context: IExecuteFunctions, itemIndex: number): EntityRef {
 			itemIndex,
 		});
 	}
-	const entityId = requireKommoId(
-		node,
-		context.getNodeParameter('entityId', itemIndex),
-		entityType === 'lead' ? 'Lead ID' : 'Contact ID',
+	const kind = entityType === 'contact' ? 'contact' : 'lead';
+	const entityId = readRecordId(
+		context,
+		'entityId',
 		itemIndex,
+		kind === 'lead' ? 'Lead ID' : 'Contact ID',
+		kind,
 	);
 	return { entityType, entityPath, entityId };
 }
