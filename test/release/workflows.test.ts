@@ -85,13 +85,14 @@ describe('.github/workflows/ci.yml', () => {
 		expect(stepsOf('all')).toEqual([
 			'install',
 			'checks',
-			'start_check',
-			'e2e_2',
-			'cluster',
-			'e2e_1',
 			'scanner',
+			'start_check',
+			'cluster_start',
+			'e2e_2',
+			'e2e_1',
 			'ui_install',
 			'panels',
+			'cluster_wait',
 		]);
 	});
 });
