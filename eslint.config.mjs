@@ -11,6 +11,7 @@ export default [
 		rules: {
 			'@n8n/community-nodes/no-restricted-globals': 'off',
 			'@n8n/community-nodes/no-restricted-imports': 'off',
+			'@n8n/community-nodes/no-dangerous-functions': 'off',
 			'@typescript-eslint/no-explicit-any': 'off',
 			'@typescript-eslint/no-unsafe-function-type': 'off',
 			'import-x/no-unresolved': 'off',

@@ -35,7 +35,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { INTERCOM_RETRY_MS, countDelivered } from '../n8n-driver/delivered.mjs';
-import { N8n, ensureN8n, installPackage, log, makeWorkDir, repoRoot } from '../n8n-driver/n8n.mjs';
+import {
+	N8N_VERSIONS,
+	N8n,
+	ensureN8n,
+	installPackage,
+	log,
+	makeWorkDir,
+	repoRoot,
+} from '../n8n-driver/n8n.mjs';
 import {
 	README_TOPICS,
 	TEMPLATE_FILES,
@@ -66,7 +74,7 @@ import {
 const require = createRequire(import.meta.url);
 const { createSandbox, historySeed } = require('../sandbox/index.js');
 
-const VERSION = process.env.N8N_VERSION ?? '2.41.1';
+const VERSION = process.env.N8N_VERSION ?? N8N_VERSIONS.current;
 const KOMMO_LIMIT = 7;
 /** The catch-up's Poll Times (every minute) and the time a check needs, as the e2e suites wait. */
 const PERIOD_MS = 75_000;

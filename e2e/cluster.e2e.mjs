@@ -27,6 +27,7 @@ import { ensureDebianPackages, startCluster } from '../n8n-driver/cluster.mjs';
 import { checkRecorder } from './support/checks.mjs';
 import {
 	E2E_OWNER,
+	N8N_VERSIONS,
 	ensureN8n,
 	installPackage,
 	log,
@@ -62,7 +63,7 @@ const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
 const { IDS } = require('../sandbox/seed.js');
 
-const version = '2.41.1';
+const version = N8N_VERSIONS.current;
 const WORKERS = 2;
 const queueModeFile = TEMPLATE_FILES.queueChat;
 const template =

@@ -12,6 +12,7 @@ import { staticDataIsEmpty } from './scenarios/scenarios.mjs';
 import { fixture, startIntercomStub } from './support/intercom-stub.mjs';
 import {
 	E2E_OWNER,
+	N8N_VERSIONS,
 	N8n,
 	ensureN8n,
 	installPackage,
@@ -21,7 +22,7 @@ import {
 	repoRoot,
 } from '../n8n-driver/n8n.mjs';
 
-const version = process.env.N8N_VERSION ?? '2.41.1';
+const version = process.env.N8N_VERSION ?? N8N_VERSIONS.current;
 const outDir = path.join(repoRoot, 'e2e', '.out', 'intercom');
 const workflowId = 'e2eIntercomFlow1';
 const credentialId = 'e2eIntercomCred1';

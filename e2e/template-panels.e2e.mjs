@@ -29,6 +29,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { connect, launchChromium, openPage, signIn } from '../n8n-driver/cdp.mjs';
 import {
 	E2E_OWNER,
+	N8N_VERSIONS,
 	N8n,
 	ensureN8n,
 	installPackage,
@@ -47,7 +48,7 @@ import {
 const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
 
-const version = process.env.N8N_VERSION ?? '2.41.1';
+const version = process.env.N8N_VERSION ?? N8N_VERSIONS.current;
 const legacyLine = version.startsWith('1.');
 const outDir = path.join(repoRoot, 'e2e', '.out', `template-panels-${version}`);
 const shotsDir = path.join(outDir, 'panels');

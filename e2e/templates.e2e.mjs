@@ -16,6 +16,7 @@ import path from 'node:path';
 
 import {
 	E2E_OWNER,
+	N8N_VERSIONS,
 	N8n,
 	ensureN8n,
 	installPackage,
@@ -48,7 +49,7 @@ const { IDS } = require('../sandbox/seed.js');
 /** @typedef {import('../n8n-driver/templates.mjs').LiveWorkflow} LiveWorkflow */
 /** @typedef {import('../sandbox/index.js').Sandbox} Sandbox */
 
-const version = process.env.N8N_VERSION ?? '2.41.1';
+const version = process.env.N8N_VERSION ?? N8N_VERSIONS.current;
 const legacyLine = version.startsWith('1.');
 const outDir = path.join(repoRoot, 'e2e', '.out', `templates-${version}`);
 const quietMs = Number(process.env.E2E_QUIET_MS ?? 4000);

@@ -27,12 +27,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { connect, launchChromium, openPage, signIn } from '../n8n-driver/cdp.mjs';
 import {
 	E2E_OWNER,
+	N8N_VERSIONS,
 	N8n,
 	ensureN8n,
 	log,
 	makeWorkDir,
-	packPackage,
 	packageName,
+	packPackage,
 	repoRoot,
 } from '../n8n-driver/n8n.mjs';
 import { checkRecorder } from './support/checks.mjs';
@@ -51,7 +52,7 @@ const require = createRequire(import.meta.url);
 const { createSandbox } = require('../sandbox/index.js');
 const { IDS } = require('../sandbox/seed.js');
 
-const version = process.env.N8N_VERSION ?? '2.41.1';
+const version = process.env.N8N_VERSION ?? N8N_VERSIONS.current;
 const legacyLine = version.startsWith('1.');
 const outDir = path.join(repoRoot, 'e2e', '.out', `ui-install-${version}`);
 const docsShots = path.join(repoRoot, 'docs', 'screenshots');

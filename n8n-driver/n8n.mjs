@@ -8,6 +8,7 @@ import {
 	existsSync,
 	mkdirSync,
 	readdirSync,
+	readFileSync,
 	writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +19,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The n8n versions everything here runs by default (n8n-driver/n8n-versions.json, also read by the
+ * shell scripts): `current`, the newest 2.x release proven with this package, and `lts`, the 1.x LTS
+ * line. Moving to a new n8n release is a change of that one file.
+ * @type {{ current: string, lts: string }}
+ */
+export const N8N_VERSIONS = JSON.parse(
+	readFileSync(path.join(repoRoot, 'n8n-driver', 'n8n-versions.json'), 'utf8'),
+);
 export const packageName = 'n8n-nodes-intercom-kommo';
 /** The n8n owner every e2e suite signs up and signs in as. */
 export const E2E_OWNER = {

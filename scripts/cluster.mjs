@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { ensureDebianPackages, startCluster } from '../n8n-driver/cluster.mjs';
-import { ensureN8n, installPackage, repoRoot } from '../n8n-driver/n8n.mjs';
+import { N8N_VERSIONS, ensureN8n, installPackage, repoRoot } from '../n8n-driver/n8n.mjs';
 import {
 	addStageTagRows,
 	importTemplates,
@@ -38,7 +38,7 @@ const { createSandbox } = require('../sandbox/index.js');
 const clusterDir = path.join(repoRoot, '.cache', 'cluster');
 const logDir = path.join(clusterDir, 'logs');
 const stateFile = path.join(clusterDir, 'running.json');
-const version = '2.41.1';
+const version = N8N_VERSIONS.current;
 
 function say(message = '') {
 	process.stdout.write(`${message}\n`);

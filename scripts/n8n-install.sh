@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# Installs a real n8n (default 2.41.1) into a cache folder outside the repository, so every clone and
+# Installs a real n8n (default: n8n-driver/n8n-versions.json) into a cache folder outside the repository, so every clone and
 # CI run on the machine reuses it. Prints the install folder on stdout as its last line.
 #
 #   scripts/n8n-install.sh [version]        N8N_CACHE_DIR chooses the cache folder
@@ -15,7 +15,7 @@
 # rebuilt sqlite3 only loads on the Node ABI it was compiled for.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-version=${1:-2.41.1}
+version=${1:-$(sh "$root/scripts/n8n-version.sh")}
 cache=${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-intercom-kommo}
 
 # Called through npm (`npm start`, `npm run bench`), this script inherits npm's configuration as

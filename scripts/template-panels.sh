@@ -4,7 +4,7 @@
 # the editor flags or a notice whose condition does not hold (e2e/template-panels.e2e.mjs).
 # Screenshots of every panel, results.json: e2e/.out/template-panels-<version>/
 #
-#   scripts/template-panels.sh [n8n-version]   default 2.41.1 (Node 24); 1.x LTS (e.g. 1.123.81) on the machine's Node
+#   scripts/template-panels.sh [n8n-version]   default n8n-driver/n8n-versions.json's current (Node 24); 1.x LTS (e.g. 1.123.81) on the machine's Node
 #   TEMPLATE_PANELS_SET='Create deal for contact.pipelineId=999' scripts/template-panels.sh
 #                                              the same after saving that value into the chat template
 set -eu

@@ -3,7 +3,7 @@
 # registry (Verdaccio) with the packed package (e2e/ui-install.e2e.mjs). Exits non-zero on any failed
 # check. Logs and step screenshots: e2e/.out/ui-install-<version>/
 #
-#   scripts/ui-install.sh [n8n-version]   default 2.41.1 (Node 24): install, node panel, both templates
+#   scripts/ui-install.sh [n8n-version]   default n8n-driver/n8n-versions.json's current (Node 24): install, node panel, both templates
 #                                         imported and published in the editor, a signed delivery;
 #                                         1.x LTS (e.g. 1.123.81, machine's Node): install + node panel
 #   SCREENSHOTS=1 scripts/ui-install.sh   also refreshes docs/screenshots/ui-install-*.png, node-icons-*.png

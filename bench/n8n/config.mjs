@@ -2,10 +2,10 @@
 // many events, how they are paced, which workflows take part and in what order.
 import path from 'node:path';
 
-import { repoRoot } from '../../n8n-driver/n8n.mjs';
+import { N8N_VERSIONS, repoRoot } from '../../n8n-driver/n8n.mjs';
 import { BASELINE_REF } from '../baseline.mjs';
 
-export const version = process.env.N8N_VERSION ?? '2.41.1';
+export const version = process.env.N8N_VERSION ?? N8N_VERSIONS.current;
 export const ENGINES = (process.env.BENCH_ENGINES ?? 'vm,legacy')
 	.split(',')
 	.map((e) => e.trim())

@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { repoRoot } from '../../n8n-driver/n8n.mjs';
+import { N8N_VERSIONS, repoRoot } from '../../n8n-driver/n8n.mjs';
 import { TEMPLATE_FILES, templatesDir } from '../../n8n-driver/templates.mjs';
 
 /** @typedef {ReturnType<typeof settings>} QueueModeConfig */
 
-export const VERSION = '2.41.1';
+export const VERSION = N8N_VERSIONS.current;
 export const KOMMO_LIMIT = 7;
 export const WORKERS = 2;
 export const WEBHOOKS = 2;
