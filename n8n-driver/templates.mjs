@@ -297,7 +297,7 @@ export async function editAndRepublish(n8n, workflowId, change) {
  * @returns {Promise<any>}
  */
 export async function kommoApi(sandbox, method, urlPath, body) {
-	const response = await fetch(`${sandbox.kommoUrl}${urlPath}`, {
+	const response = await fetchPastKommoLimit(`${sandbox.kommoUrl}${urlPath}`, {
 		method,
 		headers: {
 			authorization: `Bearer ${sandbox.tokens.kommo}`,
@@ -308,6 +308,22 @@ export async function kommoApi(sandbox, method, urlPath, body) {
 	const text = await response.text();
 	if (!response.ok) throw new Error(`${method} /kommo${urlPath} → ${response.status}: ${text}`);
 	return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * A request to the sandbox's Kommo that stands in for a person working in Kommo (moving a deal, adding
+ * a contact): Kommo's 7 requests a second are the account's, and the workflows may be using all of
+ * them at that moment, so a 429 is waited out (a second, up to ten times) as a person would retry.
+ * @param {string} url
+ * @param {RequestInit} init
+ */
+export async function fetchPastKommoLimit(url, init) {
+	for (let attempt = 1; ; attempt++) {
+		const response = await fetch(url, init);
+		if (response.status !== 429 || attempt === 10) return response;
+		await response.arrayBuffer();
+		await delay(1000);
+	}
 }
 
 /**

@@ -4,6 +4,7 @@
 import path from 'node:path';
 
 import { repoRoot } from '../../n8n-driver/n8n.mjs';
+import { fetchPastKommoLimit } from '../../n8n-driver/templates.mjs';
 import { bold, cyan, dim, green, say, yellow } from './console.mjs';
 import { logDir, owner, sampleConversationId } from './settings.mjs';
 import { demoStageRows } from './start.mjs';
@@ -98,7 +99,8 @@ export function printInstructions(demo) {
 	say(
 		dim(
 			`    Other stages with a tag row (Kommo Trigger → Stage → Intercom Tag): ${rows.join(', ')}.` +
-				' A stage without a row starts nothing.',
+				' A stage without a row starts nothing. It prints 429 when the workflows are using' +
+				" Kommo's 7 requests a second at that moment: run it again.",
 		),
 	);
 	say();
@@ -159,7 +161,9 @@ export async function checkDemo(demo) {
 		`answer ${replyStatus}; ${second?.length ?? notesOnDeal().length} note(s); the second holds the reply: ${secondText.includes('Can we also add 5 more seats?')}, repeats the first message: ${secondText.includes('evaluating Acme Pro')}`,
 	);
 
-	const wonStatus = await send(requests.won);
+	// a user re-runs the curl line on a 429: the workflows may be using Kommo's 7 requests a second
+	const { url: wonUrl, ...wonInit } = requests.won;
+	const wonStatus = (await fetchPastKommoLimit(wonUrl, wonInit)).status;
 	const conversation = () => {
 		const found = sandbox.state.intercom.conversations.find(
 			(entry) => entry.id === sampleConversationId,
