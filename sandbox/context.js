@@ -1,7 +1,7 @@
 'use strict';
 // What every part of the sandbox shares: the options with their defaults, and the context handed to
 // every handler (live state, request log, counters, webhook deliveries and the ones in flight).
-// Required by the Intercom and Kommo modules, so it requires none of them.
+// Required by the Intercom, Kommo and amojo modules, so it requires none of them.
 
 /** @typedef {import('./index').SandboxOptions} SandboxOptions */
 /** @typedef {import('./index').SeedData} SeedData */
@@ -9,6 +9,7 @@
 /** @typedef {import('./index').LogEntry} LogEntry */
 /** @typedef {import('./index').Counters} Counters */
 /** @typedef {import('./index').Delivery} Delivery */
+/** @typedef {import('./index').AmojoChannelConfig} AmojoChannelConfig */
 /** @typedef {import('./faults').FaultInjector} FaultInjector */
 /** @typedef {import('./faults').SlidingWindowLimiter} SlidingWindowLimiter */
 /** @typedef {import('./faults').FixedWindowCounter} FixedWindowCounter */
@@ -37,6 +38,25 @@
  * @property {string | undefined} host `host:port` once the server listens
  */
 
+/**
+ * The Kommo Chat API (amojo) channel the sandbox plays. Kommo's support issues a real one (channel
+ * id, 40-hex secret key, the channel bot) on request; these are made up. `webhookUrl` is the hook
+ * URL given at registration (`:scope_id` is replaced by the scope, or the scope is appended);
+ * `accounts` lists the amojo account ids a private channel may connect (null: the sandbox's Kommo
+ * account only).
+ * @type {AmojoChannelConfig}
+ */
+const AMOJO_CHANNEL = {
+	id: '7d1f0c2e-3b5a-4e8f-9a61-0c4b2d8e5f17',
+	secret: '5c0f3e9a1b7d2c8e4f6a0b9c3d5e7f1a2b4c6d8e',
+	code: 'amo.ext.intercom_sandbox',
+	name: 'IntercomSandbox',
+	botId: 'e3a9b6c1-0d4f-4a72-8b5e-6f1c9d2a7b30',
+	botName: 'Intercom bridge',
+	webhookUrl: null,
+	accounts: null,
+};
+
 /** @type {Required<Omit<SandboxOptions, 'seed'>> & { seed: string }} */
 const DEFAULTS = {
 	host: '127.0.0.1',
@@ -55,6 +75,9 @@ const DEFAULTS = {
 	/** Intercom retries a failed notification once, about a minute later (then drops it) */
 	intercomWebhookRetryDelayMs: 60000,
 	logLimit: 5000,
+	amojoChannel: AMOJO_CHANNEL,
+	/** amojo's clock in ms (checks `Date`, stamps messages); null: the real clock */
+	amojoNow: null,
 };
 
 /** @returns {Counters} */
@@ -66,7 +89,7 @@ function emptyCounters() {
 		faults: {},
 		rateLimited: { intercom: 0, kommo: 0 },
 		// attempts made, attempts that failed (no answer or non-2xx), notifications given up on
-		webhooks: { intercom: 0, kommo: 0, failed: 0, dropped: 0 },
+		webhooks: { intercom: 0, kommo: 0, amojo: 0, failed: 0, dropped: 0 },
 	};
 }
 
@@ -83,4 +106,4 @@ function trackPending(ctx, promise) {
 	return promise;
 }
 
-module.exports = { DEFAULTS, emptyCounters, trackPending };
+module.exports = { DEFAULTS, AMOJO_CHANNEL, emptyCounters, trackPending };

@@ -1,13 +1,15 @@
 'use strict';
 // The control endpoints under `/_sandbox` (JSON, no auth): reset, seed, state, log, faults,
-// config, Intercom activity and subscriptions, and webhooks sent on demand. A bad request answers
-// 400 `{ error }` with the reason.
+// config, Intercom activity and subscriptions, webhooks sent on demand, and what a Kommo manager
+// does in a chat (a reply, "Write first": Kommo's hook to the channel). A bad request answers 400
+// `{ error }` with the reason.
 
 const { parseJson, send, clone } = require('./http');
 const setup = require('./setup');
 const notifier = require('./intercom/notifier');
 const activity = require('./intercom/activity');
 const kommo = require('./kommo');
+const amojo = require('./amojo');
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -57,6 +59,7 @@ function describe(ctx) {
 			accessToken: ctx.config.kommoToken,
 			account: account && { id: account.id, subdomain: account.subdomain },
 		},
+		amojo: amojo.describeAmojo(ctx, `${url}/amojo`),
 		control: [
 			'POST /_sandbox/reset {preset?}',
 			'POST /_sandbox/seed {preset?, merge?, intercom?, kommo?}',
@@ -69,6 +72,9 @@ function describe(ctx) {
 			'GET|POST|DELETE /_sandbox/intercom/subscriptions {url, topics, clientSecret?}',
 			'POST /_sandbox/intercom/webhook {url, topic, conversationId, clientSecret?, notificationId?, deliveryAttempts?}',
 			'POST /_sandbox/kommo/webhook {url, leadId, oldStatusId?, oldPipelineId?}',
+			'POST /_sandbox/amojo/manager-reply {conversationId|chatId, text, manager?, scopeId?, type?, media?, fileName?, fileSize?, messageId?} (Kommo hook to the channel, once)',
+			'POST /_sandbox/amojo/write-first {phone, text, name?, manager?, scopeId?} (a chat opened in Kommo: hook without conversation.client_id)',
+			'GET  /_sandbox/amojo/chats?lead_id=|contact_id= (visible chats there) and /_sandbox/amojo/chats/:chatOrConversationId',
 		],
 		summary: setup.summary(ctx),
 	};
@@ -105,6 +111,28 @@ async function startConversation({ ctx, body }) {
 		? await sendExplicitWebhook(ctx, body.webhook, topic, conversation.id)
 		: undefined;
 	return { conversation, webhook, notified };
+}
+
+/**
+ * A manager-reply or write-first body, snake_case names accepted too.
+ * @param {any} body
+ */
+function kommoMessageOptions(body) {
+	return {
+		conversationId: body.conversationId ?? body.conversation_id,
+		chatId: body.chatId ?? body.chat_id,
+		scopeId: body.scopeId ?? body.scope_id,
+		text: body.text,
+		type: body.type,
+		media: body.media,
+		fileName: body.fileName ?? body.file_name,
+		fileSize: body.fileSize ?? body.file_size,
+		manager: body.manager,
+		messageId: body.messageId ?? body.message_id,
+		phone: body.phone,
+		name: body.name,
+		sourceExternalId: body.sourceExternalId,
+	};
 }
 
 /**
@@ -206,6 +234,39 @@ const ROUTES = [
 		({ ctx, params, body }) => {
 			const contact = kommo.duplicateContact(ctx.state.kommo, Number(params[0]), body);
 			return { contact: { id: contact.id, name: contact.name } };
+		},
+	],
+	[
+		'POST',
+		/^\/amojo\/manager-reply$/,
+		async ({ ctx, body }) => await amojo.managerReply(ctx, kommoMessageOptions(body)),
+	],
+	[
+		'POST',
+		/^\/amojo\/write-first$/,
+		async ({ ctx, body }) => await amojo.writeFirst(ctx, kommoMessageOptions(body)),
+	],
+	[
+		'GET',
+		/^\/amojo\/chats$/,
+		({ ctx, searchParams }) => {
+			const leadId = searchParams.get('lead_id');
+			const contactId = searchParams.get('contact_id');
+			return {
+				chats: amojo.chatsOn(ctx, {
+					leadId: leadId === null ? undefined : Number(leadId),
+					contactId: contactId === null ? undefined : Number(contactId),
+				}),
+			};
+		},
+	],
+	[
+		'GET',
+		/^\/amojo\/chats\/([^/]+)$/,
+		({ ctx, params }) => {
+			const view = amojo.chatView(ctx, params[0]);
+			if (!view) throw new Error(`No amojo chat ${params[0]}`);
+			return view;
 		},
 	],
 	[

@@ -1,13 +1,14 @@
 'use strict';
 // One HTTP request through the sandbox: a log entry (counted once answered), an injected fault if
-// one is due, then the Intercom, Kommo or control handler by path prefix. Kommo lead events of the
-// request go out as webhooks after the answer.
+// one is due (Intercom and Kommo), then the Intercom, Kommo, amojo (Kommo's Chat API) or control
+// handler by path prefix. Kommo lead events of the request go out as webhooks after the answer.
 
 const { readBody, send } = require('./http');
 const { LOST_RESPONSE_KINDS } = require('./faults');
 const { injectFault, loseResponse } = require('./faultResponses');
 const { handleIntercom } = require('./intercom');
 const { handleKommo, dispatchKommoEvents } = require('./kommo');
+const { handleAmojo } = require('./amojo');
 const { handleControl } = require('./control');
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
@@ -24,6 +25,7 @@ const { handleControl } = require('./control');
 function apiOf(pathname) {
 	if (/^\/intercom(\/|$)/.test(pathname)) return 'intercom';
 	if (/^\/kommo(\/|$)/.test(pathname)) return 'kommo';
+	if (/^\/amojo(\/|$)/.test(pathname)) return 'amojo';
 	if (/^\/_sandbox(\/|$)/.test(pathname)) return 'control';
 	return 'other';
 }
@@ -128,6 +130,11 @@ function createRequestHandler(ctx) {
 				}
 				return;
 			}
+			if (api === 'amojo') {
+				const path = pathname.replace(/^\/amojo/, '') || '/';
+				await handleAmojo(ctx, req, res, path, url.searchParams, rawBody);
+				return;
+			}
 			if (api === 'control') {
 				const path = pathname.replace(/^\/_sandbox/, '');
 				await handleControl(ctx, req, res, path, url.searchParams, rawBody);
@@ -135,7 +142,7 @@ function createRequestHandler(ctx) {
 			}
 			send(res, 404, {
 				error:
-					'Not found. Intercom lives under /intercom, Kommo under /kommo, controls under /_sandbox',
+					'Not found. Intercom lives under /intercom, Kommo under /kommo, Kommo Chat API (amojo) under /amojo, controls under /_sandbox',
 			});
 		} catch (error) {
 			send(res, 500, { error: `Sandbox bug: ${error.message}` });

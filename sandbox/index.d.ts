@@ -1,5 +1,19 @@
 // Types for the sandbox (plain CommonJS in index.js): its JS API and its stored state, for tests and
 // scripts. The sandbox's own files use them too, through JSDoc (`import('./index').KommoLead`).
+// The amojo (Kommo Chat API) types live in sandbox/amojo/types.d.ts and are re-exported here.
+
+import type {
+	AmojoChannelOptions,
+	AmojoChatView,
+	AmojoKommoMessageResult,
+	AmojoManagerReplyOptions,
+	AmojoPublicConfig,
+	AmojoState,
+	AmojoWriteFirstOptions,
+} from './amojo/types';
+
+export type * from './amojo/types';
+export { signAmojoRequest, signAmojoHookBody, verifyAmojoRequest } from './amojo/types';
 
 /** `lost-*`: a write is stored, then its answer is dropped or replaced by a 502 (plain fault on a GET). */
 export type FaultKind =
@@ -43,6 +57,10 @@ export interface SandboxOptions {
 	/** delay before Intercom's one retry of a failed subscription delivery (default 60000) */
 	intercomWebhookRetryDelayMs?: number;
 	logLimit?: number;
+	/** the Kommo Chat API channel the sandbox plays (defaults in sandbox/context.js) */
+	amojoChannel?: AmojoChannelOptions;
+	/** amojo's clock in ms: checks the `Date` of signed calls, stamps messages; null: real time */
+	amojoNow?: number | null;
 }
 
 /** Seed input: see sandbox/seed.js for the accepted shapes (ids, names, parts, leads, ...). */
@@ -339,6 +357,8 @@ export interface KommoState {
 	notes: KommoNote[];
 	tags: KommoTag[];
 	webhooks: KommoWebhook[];
+	/** chat ↔ contact links (`POST /api/v4/contacts/chats`); a chat has one contact */
+	chatLinks: Array<{ id: number; chat_id: string; contact_id: number }>;
 	/** the next id of each kind of record the sandbox creates */
 	nextId: {
 		contact: number;
@@ -347,18 +367,20 @@ export interface KommoState {
 		note: number;
 		tag: number;
 		webhook: number;
+		chatLink: number;
 	};
 }
 
 export interface SandboxState {
 	intercom: IntercomState;
 	kommo: KommoState;
+	amojo: AmojoState;
 }
 
 export interface LogEntry {
 	seq: number;
 	time: string;
-	api: 'intercom' | 'kommo' | 'control' | 'other';
+	api: 'intercom' | 'kommo' | 'amojo' | 'control' | 'other';
 	method: string;
 	path: string;
 	status: number | null;
@@ -373,14 +395,14 @@ export interface Counters {
 	byStatus: Record<string, number>;
 	faults: Record<string, number>;
 	rateLimited: { intercom: number; kommo: number };
-	/** attempts made; attempts that failed (no answer or non-2xx); notifications given up on */
-	webhooks: { intercom: number; kommo: number; failed: number; dropped: number };
+	/** attempts made; attempts that failed (no answer or non-2xx; amojo: not a 200 within the window); notifications given up on */
+	webhooks: { intercom: number; kommo: number; amojo: number; failed: number; dropped: number };
 }
 
 /** One delivery attempt. */
 export interface Delivery {
 	time: string;
-	kind: 'intercom' | 'kommo';
+	kind: 'intercom' | 'kommo' | 'amojo';
 	url: string;
 	status: number | null;
 	error: string | null;
@@ -491,6 +513,10 @@ export interface Sandbox {
 	url: string;
 	intercomUrl: string;
 	kommoUrl: string;
+	/** `<url>/amojo`: Kommo's Chat API host */
+	amojoUrl: string;
+	/** the channel (id, secret, bot) and the Kommo account's amojo id and scope */
+	readonly amojo: AmojoPublicConfig;
 	tokens: { intercom: string; kommo: string; intercomClientSecret: string };
 	readonly state: SandboxState;
 	readonly log: LogEntry[];
@@ -509,6 +535,8 @@ export interface Sandbox {
 				| 'webhookTimeoutMs'
 				| 'intercomWebhookRetryDelayMs'
 				| 'faults'
+				| 'amojoChannel'
+				| 'amojoNow'
 			> & { intercomSubscriptions: IntercomSubscriptionOptions[] }
 		>,
 	): void;
@@ -528,6 +556,14 @@ export interface Sandbox {
 		contactId: number,
 		options?: { name?: string; updatedAt?: number },
 	): { id: number; name: string; updated_at: number };
+	/** A Kommo manager replies in a chat: Kommo's hook goes to the channel's webhook URL once (no retry). */
+	amojoManagerReply(options: AmojoManagerReplyOptions): Promise<AmojoKommoMessageResult>;
+	/** A manager opens a chat with a phone number ("Write first"): the hook has no conversation.client_id. */
+	amojoWriteFirst(options: AmojoWriteFirstOptions): Promise<AmojoKommoMessageResult>;
+	/** Where the chat (amojo chat id, or our conversation id) shows in Kommo. */
+	amojoChat(id: string): AmojoChatView | undefined;
+	/** The visible chats on a lead (through its contacts) or on a contact. */
+	amojoChatsOn(target: { leadId?: number; contactId?: number }): AmojoChatView[];
 	/** Waits for webhooks in flight; `includeRetries` also waits out pending Intercom retries. */
 	flushWebhooks(options?: { includeRetries?: boolean }): Promise<void>;
 	close(): Promise<void>;

@@ -3,6 +3,7 @@
 // package. One HTTP server, in-memory state:
 //   /intercom/...        Intercom REST (credential region "Custom", base URL <url>/intercom)
 //   /kommo/api/v4/...    Kommo REST    (credential domain "Custom", base URL <url>/kommo)
+//   /amojo/v2/...        Kommo Chat API (amojo), signed calls (base URL <url>/amojo)
 //   /_sandbox/...        control endpoints (JSON): reset, seed, state, log, faults, webhooks
 // This file is the JS API (createSandbox); sandbox/README.md maps the rest, sandbox/index.d.ts
 // types it.
@@ -15,6 +16,7 @@ const { createRequestHandler } = require('./dispatcher');
 const notifier = require('./intercom/notifier');
 const activity = require('./intercom/activity');
 const kommo = require('./kommo');
+const amojo = require('./amojo');
 const webhooks = require('./webhooks');
 const { historySeed } = require('./seed');
 
@@ -52,6 +54,10 @@ async function createSandbox(options = {}) {
 		url: `http://${host}`,
 		intercomUrl: `http://${host}/intercom`,
 		kommoUrl: `http://${host}/kommo`,
+		amojoUrl: `http://${host}/amojo`,
+		get amojo() {
+			return amojo.describeAmojo(ctx, `http://${host}/amojo`);
+		},
 		tokens: {
 			intercom: config.intercomToken,
 			kommo: config.kommoToken,
@@ -83,6 +89,10 @@ async function createSandbox(options = {}) {
 		clearIntercomSubscriptions: () => notifier.clearSubscriptions(ctx),
 		duplicateKommoContact: (contactId, duplicate) =>
 			kommo.duplicateContact(ctx.state.kommo, contactId, duplicate),
+		amojoManagerReply: (reply) => amojo.managerReply(ctx, reply),
+		amojoWriteFirst: (message) => amojo.writeFirst(ctx, message),
+		amojoChat: (id) => amojo.chatView(ctx, id),
+		amojoChatsOn: (target) => amojo.chatsOn(ctx, target),
 		flushWebhooks: (flushOptions) => notifier.flush(ctx, flushOptions),
 		close: async () => {
 			ctx.closed = true;
@@ -104,5 +114,8 @@ module.exports = {
 	signIntercomBody: webhooks.signIntercomBody,
 	buildIntercomNotification: webhooks.buildIntercomNotification,
 	buildKommoLeadForm: webhooks.buildKommoLeadForm,
+	signAmojoRequest: amojo.signAmojoRequest,
+	signAmojoHookBody: amojo.signAmojoHookBody,
+	verifyAmojoRequest: amojo.verifyAmojoRequest,
 	historySeed,
 };

@@ -1,7 +1,7 @@
 'use strict';
 // The Kommo (amoCRM) API v4 slice: token check, the 7 requests/s limit, then one route table that
 // hands each request to its resource in sandbox/kommo/ (account, pipelines, custom fields,
-// contacts, leads, notes, webhooks). Shapes follow Kommo's API v4 docs
+// contacts, chat ↔ contact links, leads, notes, webhooks). Shapes follow Kommo's API v4 docs
 // (https://developers.kommo.com/reference) and its PHP SDK (amocrm/amocrm-api-php): HAL answers,
 // 204 with an empty body for empty lists, fuzzy `query`, `validation-errors` on 400, problem+json
 // errors, bare array from /leads/complex.
@@ -18,6 +18,7 @@ const contacts = require('./kommo/contacts');
 const leads = require('./kommo/leads');
 const { createComplexLeads } = require('./kommo/complexLeads');
 const notes = require('./kommo/notes');
+const contactChats = require('./kommo/chats');
 const webhooks = require('./kommo/webhooks');
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
@@ -41,6 +42,8 @@ const ROUTES = [
 	['GET', /^\/api\/v4\/contacts$/, contacts.listContacts],
 	['GET', /^\/api\/v4\/contacts\/(\d+)$/, contacts.getContact],
 	['POST', /^\/api\/v4\/contacts$/, contacts.createContacts],
+	['GET', /^\/api\/v4\/contacts\/chats$/, contactChats.listChatLinks],
+	['POST', /^\/api\/v4\/contacts\/chats$/, contactChats.linkChats],
 	['GET', /^\/api\/v4\/(leads|contacts)\/(\d+)\/notes$/, notes.listNotes],
 	['POST', /^\/api\/v4\/(leads|contacts)\/notes$/, notes.createNotes],
 	['GET', /^\/api\/v4\/leads$/, leads.listLeads],

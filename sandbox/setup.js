@@ -8,6 +8,7 @@ const { FaultInjector, SlidingWindowLimiter, FixedWindowCounter } = require('./f
 const { DEFAULTS, emptyCounters } = require('./context');
 const intercom = require('./intercom');
 const kommo = require('./kommo');
+const amojo = require('./amojo');
 const notifier = require('./intercom/notifier');
 const { PRESETS } = require('./seed');
 
@@ -25,6 +26,7 @@ const CONFIG_KEYS = /** @type {const} */ ([
 	'kommoDuplicateControl',
 	'webhookTimeoutMs',
 	'intercomWebhookRetryDelayMs',
+	'amojoNow',
 ]);
 
 /**
@@ -55,7 +57,11 @@ function resolveSeed(seed) {
 function seededState(seeds, base) {
 	const next = base
 		? clone(base)
-		: { intercom: intercom.emptyIntercomState(), kommo: kommo.emptyKommoState() };
+		: {
+				intercom: intercom.emptyIntercomState(),
+				kommo: kommo.emptyKommoState(),
+				amojo: amojo.emptyAmojoState(),
+			};
 	for (const seed of seeds) {
 		intercom.seedIntercom(next.intercom, seed.intercom ?? {});
 		kommo.seedKommo(next.kommo, seed.kommo ?? {});
@@ -139,7 +145,8 @@ function seed(ctx, data, { merge = false, preset = 'empty' } = {}) {
 }
 
 /**
- * `intercomSubscriptions` replaces the subscriptions (`[]` clears them); other keys are kept.
+ * `intercomSubscriptions` replaces the subscriptions (`[]` clears them); `amojoChannel` changes the
+ * fields it names (`{}` keeps the channel); other keys are kept.
  * @param {SandboxContext} ctx
  * @param {ConfigChanges} [changes]
  */
@@ -151,6 +158,8 @@ function configure(ctx, changes = {}) {
 	if (changes.kommoRateLimit !== undefined || changes.intercomRateLimit !== undefined)
 		applyLimits(ctx);
 	if (changes.faults !== undefined) ctx.faults.configure(changes.faults);
+	if (changes.amojoChannel !== undefined)
+		ctx.config.amojoChannel = { ...ctx.config.amojoChannel, ...changes.amojoChannel };
 	if (changes.intercomSubscriptions !== undefined) {
 		notifier.clearSubscriptions(ctx);
 		for (const subscription of changes.intercomSubscriptions) notifier.subscribe(ctx, subscription);
@@ -165,6 +174,7 @@ function publicConfig(ctx) {
 	const settings = Object.fromEntries(CONFIG_KEYS.map((key) => [key, ctx.config[key]]));
 	return {
 		...settings,
+		amojoChannel: amojo.describeAmojo(ctx, `http://${ctx.host}/amojo`),
 		intercomSubscriptions: notifier.describeSubscriptions(ctx),
 		faults: ctx.faults.describe(),
 	};

@@ -26,6 +26,7 @@ function seedKommo(state, seed = {}) {
 			email: user.email ?? null,
 			lang: user.lang ?? 'en',
 			rights: user.rights ?? { is_admin: false, is_free: false, is_active: true },
+			...(typeof user.amojo_id === 'string' ? { amojo_id: user.amojo_id } : {}),
 		});
 	for (const pipeline of seed.pipelines ?? []) {
 		const { statuses = [], _embedded, ...rest } = pipeline;

@@ -1,6 +1,9 @@
 'use strict';
 // The stored Kommo account: its empty shape, id counters, and the small rules every resource
-// shares (won/lost stages, which pipeline is the main one, lead ↔ contact links).
+// shares (won/lost stages, which pipeline is the main one, lead ↔ contact links, the ids the account
+// and its users have in Kommo's chat service, amojo).
+
+const crypto = require('node:crypto');
 
 /** @typedef {import('../index').KommoState} KommoState */
 /** @typedef {import('../index').KommoLead} KommoLead */
@@ -44,6 +47,7 @@ function emptyKommoState() {
 		notes: [],
 		tags: [],
 		webhooks: [],
+		chatLinks: [],
 		// a range of their own, apart from the demo seed's ids (sandbox/seed.js)
 		nextId: {
 			contact: 20100001,
@@ -52,6 +56,7 @@ function emptyKommoState() {
 			note: 40100001,
 			tag: 50100001,
 			webhook: 60100001,
+			chatLink: 26100001,
 		},
 	};
 }
@@ -120,6 +125,40 @@ function isOpenLead(lead) {
 	return !lead.is_deleted && lead.status_id !== WON && lead.status_id !== LOST;
 }
 
+/**
+ * A UUID-shaped id that is always the same for the same seed text.
+ * @param {string} seed
+ */
+function stableUuid(seed) {
+	const h = crypto.createHash('md5').update(seed).digest('hex');
+	const variant = ((parseInt(h[16], 16) & 3) | 8).toString(16);
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The account's id in amojo (`GET /api/v4/account?with=amojo_id`): the seeded `amojo_id`, else one
+ * derived from the account id. Null without an account.
+ * @param {KommoState} state
+ * @returns {string | null}
+ */
+function amojoIdOfAccount(state) {
+	const account = state.account;
+	if (!account) return null;
+	return typeof account.amojo_id === 'string'
+		? account.amojo_id
+		: stableUuid(`kommo-account:${account.id}`);
+}
+
+/**
+ * A user's id in amojo (`GET /api/v4/users?with=amojo_id`): the sender of the messages the user
+ * writes in a chat.
+ * @param {{ id: number, amojo_id?: unknown }} user
+ * @returns {string}
+ */
+function amojoIdOfUser(user) {
+	return typeof user.amojo_id === 'string' ? user.amojo_id : stableUuid(`kommo-user:${user.id}`);
+}
+
 module.exports = {
 	WON,
 	LOST,
@@ -130,4 +169,7 @@ module.exports = {
 	mainPipeline,
 	firstStage,
 	isOpenLead,
+	stableUuid,
+	amojoIdOfAccount,
+	amojoIdOfUser,
 };
