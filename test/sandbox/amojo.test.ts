@@ -7,48 +7,7 @@
 import type { Sandbox } from '../../sandbox';
 import { signAmojoRequest } from '../../sandbox';
 import { kommoCall, startSandbox } from './helpers';
-
-const BASE = '/v2/origin/custom';
-
-interface Call {
-	status: number;
-	body: any;
-}
-
-async function amojoCall(
-	sandbox: Sandbox,
-	method: string,
-	path: string,
-	payload?: unknown,
-	raw?: string,
-): Promise<Call> {
-	const body = raw ?? (payload === undefined ? '' : JSON.stringify(payload));
-	const headers = signAmojoRequest({ secret: sandbox.amojo.secret, method, path, body });
-	const response = await fetch(`${sandbox.amojoUrl}${path}`, {
-		method,
-		headers: { ...headers },
-		body: method === 'GET' ? undefined : body,
-	});
-	const text = await response.text();
-	return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-const client = {
-	id: 'intercom-contact:65f0c0de',
-	name: 'Jane Doe',
-	profile: { email: 'jane@example.com' },
-};
-const incoming = (msgid: string, text: string, extra: Record<string, unknown> = {}) => ({
-	event_type: 'new_message',
-	payload: {
-		msgid,
-		conversation_id: 'intercom:1001',
-		sender: client,
-		message: { type: 'text', text },
-		silent: true,
-		...extra,
-	},
-});
+import { BASE, amojoCall, client, incoming } from './amojoKit';
 
 describe('sandbox amojo: chats and messages', () => {
 	let sandbox: Sandbox;

@@ -5,53 +5,12 @@
  * against Kommo's published examples in amojoSigning.test.ts.
  */
 import type { Sandbox } from '../../sandbox';
-import { signAmojoRequest } from '../../sandbox';
 import { controlCall, kommoCall, startSandbox } from './helpers';
+import { BASE, amojoCall, client, incoming } from './amojoKit';
 
-const BASE = '/v2/origin/custom';
 const MARY_JANE = 20000001;
 const OPEN_LEAD = 30000001;
 const WON_LEAD = 30000002;
-
-interface Call {
-	status: number;
-	body: any;
-}
-
-async function amojoCall(
-	sandbox: Sandbox,
-	method: string,
-	path: string,
-	payload?: unknown,
-	raw?: string,
-): Promise<Call> {
-	const body = raw ?? (payload === undefined ? '' : JSON.stringify(payload));
-	const headers = signAmojoRequest({ secret: sandbox.amojo.secret, method, path, body });
-	const response = await fetch(`${sandbox.amojoUrl}${path}`, {
-		method,
-		headers: { ...headers },
-		body: method === 'GET' ? undefined : body,
-	});
-	const text = await response.text();
-	return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-const client = {
-	id: 'intercom-contact:65f0c0de',
-	name: 'Jane Doe',
-	profile: { email: 'jane@example.com' },
-};
-const incoming = (msgid: string, text: string, extra: Record<string, unknown> = {}) => ({
-	event_type: 'new_message',
-	payload: {
-		msgid,
-		conversation_id: 'intercom:1001',
-		sender: client,
-		message: { type: 'text', text },
-		silent: true,
-		...extra,
-	},
-});
 
 describe('sandbox Kommo: linking a chat to a contact (POST /api/v4/contacts/chats)', () => {
 	let sandbox: Sandbox;

@@ -11,22 +11,8 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 
 import type { Sandbox } from '../../sandbox';
-import { signAmojoRequest } from '../../sandbox';
 import { controlCall, kommoCall, startListener, startSandbox } from './helpers';
-
-const BASE = '/v2/origin/custom';
-
-async function amojoCall(sandbox: Sandbox, method: string, path: string, payload: unknown) {
-	const body = JSON.stringify(payload);
-	const headers = signAmojoRequest({ secret: sandbox.amojo.secret, method, path, body });
-	const response = await fetch(`${sandbox.amojoUrl}${path}`, {
-		method,
-		headers: { ...headers },
-		body,
-	});
-	const text = await response.text();
-	return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+import { BASE, amojoCall } from './amojoKit';
 
 /** An endpoint that answers after `delayMs`. */
 async function startSlowListener(delayMs: number) {
