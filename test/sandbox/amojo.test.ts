@@ -7,7 +7,7 @@
 import type { Sandbox } from '../../sandbox';
 import { signAmojoRequest } from '../../sandbox';
 import { kommoCall, startSandbox } from './helpers';
-import { BASE, amojoCall, client, incoming } from './amojoKit';
+import { BASE, amojoCall, client, connectChannel, incoming } from './amojoKit';
 
 describe('sandbox amojo: chats and messages', () => {
 	let sandbox: Sandbox;
@@ -23,11 +23,7 @@ describe('sandbox amojo: chats and messages', () => {
 	});
 	beforeEach(async () => {
 		sandbox.reset();
-		const connected = await connect({
-			account_id: sandbox.amojo.accountId,
-			hook_api_version: 'v2',
-		});
-		scope = connected.body.scope_id;
+		scope = await connectChannel(sandbox);
 	});
 
 	it('connects the account Kommo names in GET /api/v4/account?with=amojo_id; the scope is {channel}_{account}', async () => {

@@ -6,7 +6,7 @@
  */
 import type { Sandbox } from '../../sandbox';
 import { controlCall, kommoCall, startSandbox } from './helpers';
-import { BASE, amojoCall, client, incoming } from './amojoKit';
+import { BASE, amojoCall, client, connectChannel, incoming } from './amojoKit';
 
 const MARY_JANE = 20000001;
 const OPEN_LEAD = 30000001;
@@ -25,13 +25,7 @@ describe('sandbox Kommo: linking a chat to a contact (POST /api/v4/contacts/chat
 	});
 	beforeEach(async () => {
 		sandbox.reset();
-		const connected = await amojoCall(
-			sandbox,
-			'POST',
-			`${BASE}/${sandbox.amojo.channelId}/connect`,
-			{ account_id: sandbox.amojo.accountId, hook_api_version: 'v2' },
-		);
-		scope = connected.body.scope_id;
+		scope = await connectChannel(sandbox);
 		const chat = await amojoCall(sandbox, 'POST', `${BASE}/${scope}/chats`, {
 			conversation_id: 'intercom:1001',
 			user: client,

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 
 import type { Sandbox } from '../../sandbox';
 import { controlCall, kommoCall, startListener, startSandbox } from './helpers';
-import { BASE, amojoCall } from './amojoKit';
+import { BASE, amojoCall, connectChannel } from './amojoKit';
 
 /** An endpoint that answers after `delayMs`. */
 async function startSlowListener(delayMs: number) {
@@ -63,13 +63,7 @@ describe('sandbox amojo: hooks Kommo sends to the channel', () => {
 			webhookTimeoutMs: 5000,
 			amojoChannel: { webhookUrl: `${listener.url}/:scope_id` },
 		});
-		const connected = await amojoCall(
-			sandbox,
-			'POST',
-			`${BASE}/${sandbox.amojo.channelId}/connect`,
-			{ account_id: sandbox.amojo.accountId, hook_api_version: 'v2' },
-		);
-		scope = connected.body.scope_id;
+		scope = await connectChannel(sandbox);
 		const chat = await amojoCall(sandbox, 'POST', `${BASE}/${scope}/chats`, {
 			conversation_id: 'intercom:1001',
 			user: jane,
@@ -323,10 +317,7 @@ describe('sandbox amojo: hooks Kommo sends to the channel', () => {
 			body: { error: expect.stringContaining('v2 hooks only') },
 		});
 		sandbox.configure({ amojoChannel: { webhookUrl: null } });
-		await amojoCall(sandbox, 'POST', `${BASE}/${sandbox.amojo.channelId}/connect`, {
-			account_id: sandbox.amojo.accountId,
-			hook_api_version: 'v2',
-		});
+		await connectChannel(sandbox);
 		const noUrl = await controlCall(sandbox, 'POST', '/amojo/manager-reply', {
 			conversation_id: 'intercom:1001',
 			text: 'x',

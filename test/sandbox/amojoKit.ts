@@ -33,6 +33,18 @@ export async function amojoCall(
 	return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/**
+ * Connects the sandbox's channel to its account with v2 hooks, as every chat test needs first; the
+ * scope id the connect answers.
+ */
+export async function connectChannel(sandbox: Sandbox): Promise<string> {
+	const connected = await amojoCall(sandbox, 'POST', `${BASE}/${sandbox.amojo.channelId}/connect`, {
+		account_id: sandbox.amojo.accountId,
+		hook_api_version: 'v2',
+	});
+	return connected.body.scope_id;
+}
+
 /** The Intercom customer as amojo knows the chat's user. */
 export const client = {
 	id: 'intercom-contact:65f0c0de',
