@@ -289,6 +289,25 @@ export async function editAndRepublish(n8n, workflowId, change) {
 }
 
 /**
+ * One call to the sandbox's Kommo with its token, as a person working in Kommo makes it (a 429 is
+ * waited out: fetchPastKommoLimit).
+ * @param {Sandbox} sandbox
+ * @param {string} method
+ * @param {string} urlPath
+ * @param {unknown} [body]
+ */
+function kommoRequest(sandbox, method, urlPath, body) {
+	return fetchPastKommoLimit(`${sandbox.kommoUrl}${urlPath}`, {
+		method,
+		headers: {
+			authorization: `Bearer ${sandbox.tokens.kommo}`,
+			'content-type': 'application/json',
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+}
+
+/**
  * A call to the sandbox's Kommo API as an integration makes it (bearer token, JSON); its answer.
  * @param {Sandbox} sandbox
  * @param {string} method
@@ -297,14 +316,7 @@ export async function editAndRepublish(n8n, workflowId, change) {
  * @returns {Promise<any>}
  */
 export async function kommoApi(sandbox, method, urlPath, body) {
-	const response = await fetchPastKommoLimit(`${sandbox.kommoUrl}${urlPath}`, {
-		method,
-		headers: {
-			authorization: `Bearer ${sandbox.tokens.kommo}`,
-			'content-type': 'application/json',
-		},
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
+	const response = await kommoRequest(sandbox, method, urlPath, body);
 	const text = await response.text();
 	if (!response.ok) throw new Error(`${method} /kommo${urlPath} → ${response.status}: ${text}`);
 	return text ? JSON.parse(text) : undefined;
@@ -333,13 +345,9 @@ export async function fetchPastKommoLimit(url, init) {
  * @param {string} url
  */
 export async function registerKommoWebhook(sandbox, url) {
-	const response = await fetch(`${sandbox.kommoUrl}/api/v4/webhooks`, {
-		method: 'POST',
-		headers: {
-			authorization: `Bearer ${sandbox.tokens.kommo}`,
-			'content-type': 'application/json',
-		},
-		body: JSON.stringify({ destination: url, settings: ['status_lead'] }),
+	const response = await kommoRequest(sandbox, 'POST', '/api/v4/webhooks', {
+		destination: url,
+		settings: ['status_lead'],
 	});
 	if (response.status !== 201) {
 		throw new Error(
