@@ -138,12 +138,11 @@ async function warmUp(sandbox, url, count) {
  */
 
 /**
- * One process: n8n in regular mode with SQLite, as `npm start` runs it, the shipped one-process
- * template, Kommo's Max Requests per Second at 7.
- * @param {SetupOptions} options
+ * The sandbox both setups burst into: the default seed, a request log long enough for the burst, four
+ * warm-up chats; `ids` are the burst's conversation ids (seeded later, when the burst starts).
+ * @param {SetupOptions['config']} config
  */
-export async function oneProcess({ install, config, packageDir, logDir, work }) {
-	mkdirSync(logDir, { recursive: true });
+async function burstSandbox(config) {
 	const sandbox = await createSandbox({
 		port: 0,
 		seed: 'default',
@@ -152,6 +151,17 @@ export async function oneProcess({ install, config, packageDir, logDir, work }) 
 	});
 	const ids = Array.from({ length: config.burst }, (_, i) => String(FIRST_CHAT + i));
 	sandbox.seed(newChats(WARMUP_CHAT, 4), { merge: true });
+	return { sandbox, ids };
+}
+
+/**
+ * One process: n8n in regular mode with SQLite, as `npm start` runs it, the shipped one-process
+ * template, Kommo's Max Requests per Second at 7.
+ * @param {SetupOptions} options
+ */
+export async function oneProcess({ install, config, packageDir, logDir, work }) {
+	mkdirSync(logDir, { recursive: true });
+	const { sandbox, ids } = await burstSandbox(config);
 	const userFolder = path.join(logDir, 'n8n-user');
 	rmSync(userFolder, { recursive: true, force: true });
 	cpSync(packageDir, path.join(userFolder, '.n8n', 'nodes'), { recursive: true });
@@ -214,14 +224,7 @@ export async function oneProcess({ install, config, packageDir, logDir, work }) 
 export async function queueCluster({ install, config, packageDir, logDir }) {
 	mkdirSync(logDir, { recursive: true });
 	await ensureDebianPackages(path.join(logDir, 'apt.log'));
-	const sandbox = await createSandbox({
-		port: 0,
-		seed: 'default',
-		logLimit: 1_000_000,
-		webhookTimeoutMs: config.webhookTimeoutMs,
-	});
-	const ids = Array.from({ length: config.burst }, (_, i) => String(FIRST_CHAT + i));
-	sandbox.seed(newChats(WARMUP_CHAT, 4), { merge: true });
+	const { sandbox, ids } = await burstSandbox(config);
 	const setup = {
 		name: 'queue mode',
 		mode: `main + ${WEBHOOKS} webhook (nginx) + ${WORKERS} workers, PostgreSQL 15, Redis 7`,
