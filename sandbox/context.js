@@ -65,6 +65,8 @@ const DEFAULTS = {
 	intercomToken: 'sbx-intercom-token',
 	kommoToken: 'sbx-kommo-token',
 	clientSecret: 'sbx-intercom-client-secret',
+	/** `app_package_code` of the parts the sandbox's Intercom API creates (the app behind the token) */
+	intercomAppPackageCode: 'intercom-kommo-sandbox',
 	/** Kommo: "not more than 7 requests per second" per account; `false` disables */
 	kommoRateLimit: { perSecond: 7, windowMs: 1000 },
 	/** Intercom: 10,000 per minute, enforced in 10-second slices; `false` disables (no headers) */

@@ -1,6 +1,6 @@
 'use strict';
 // One HTTP request through the sandbox: a log entry (counted once answered), an injected fault if
-// one is due (Intercom and Kommo), then the Intercom, Kommo, amojo (Kommo's Chat API) or control
+// one is due (Intercom, Kommo, and amojo when named), then the Intercom, Kommo, amojo (Kommo's Chat API) or control
 // handler by path prefix. Kommo lead events of the request go out as webhooks after the answer.
 
 const { readBody, send } = require('./http');
@@ -59,7 +59,7 @@ function count(ctx, entry) {
  * Draws a fault for an API request. A "lost" fault on a write lets the handler run and only
  * swaps its answer (returns false); any other fault answers at once (returns true).
  * @param {SandboxContext} ctx
- * @param {'intercom' | 'kommo'} api
+ * @param {'intercom' | 'kommo' | 'amojo'} api
  * @param {IncomingMessage} req
  * @param {ServerResponse} res
  * @param {LogEntry} entry gets the fault
@@ -110,7 +110,11 @@ function createRequestHandler(ctx) {
 		});
 
 		try {
-			if ((api === 'intercom' || api === 'kommo') && applyFault(ctx, api, req, res, entry)) return;
+			if (
+				(api === 'intercom' || api === 'kommo' || api === 'amojo') &&
+				applyFault(ctx, api, req, res, entry)
+			)
+				return;
 			const rawBody = await readBody(req);
 			if (api === 'intercom') {
 				const path = pathname.replace(/^\/intercom/, '') || '/';

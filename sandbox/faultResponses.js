@@ -12,7 +12,7 @@ const { TOO_MANY_REQUESTS_PAGE } = require('./kommo/responses');
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {import('./context').SandboxContext} SandboxContext */
 /** @typedef {import('./index').FaultKind} FaultKind */
-/** @typedef {'intercom' | 'kommo'} Api */
+/** @typedef {'intercom' | 'kommo' | 'amojo'} Api */
 
 /** nginx's pages, as a proxy in front of either API answers. */
 const PROXY_PAGES = {

@@ -25,7 +25,7 @@ export type FaultKind =
 	| 'reset'
 	| 'lost-reset'
 	| 'lost-502';
-export type SandboxApi = 'intercom' | 'kommo';
+export type SandboxApi = 'intercom' | 'kommo' | 'amojo';
 
 export interface FaultConfig {
 	/** probability 0..1 that a request of a listed api gets a fault */
@@ -49,6 +49,8 @@ export interface SandboxOptions {
 	intercomToken?: string;
 	kommoToken?: string;
 	clientSecret?: string;
+	/** `app_package_code` of the parts created through the Intercom API (default 'intercom-kommo-sandbox') */
+	intercomAppPackageCode?: string;
 	kommoRateLimit?: { perSecond?: number; windowMs?: number } | false;
 	intercomRateLimit?: { limit?: number; windowMs?: number } | false;
 	kommoDuplicateControl?: boolean;
@@ -440,6 +442,8 @@ export interface AppendIntercomPartOptions {
 	adminId?: string;
 	createdAt?: number;
 	partType?: string;
+	/** the app that created the part (Intercom's `app_package_code`); null (default) for the inbox */
+	appPackageCode?: string | null;
 	/** false: subscriptions are not notified (default true) */
 	notify?: boolean;
 }

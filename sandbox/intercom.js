@@ -1,7 +1,7 @@
 'use strict';
 // The Intercom REST slice: the 10-second rate-limit slices (X-RateLimit-* on every answer), token
 // check, then one route table that hands each request to its resource in sandbox/intercom/
-// (workspace, conversations, tags). Shapes follow the examples of Intercom's OpenAPI descriptions
+// (workspace, conversations, replies, tags). Shapes follow the examples of Intercom's OpenAPI descriptions
 // for API versions 2.14-2.16 (https://github.com/intercom/Intercom-OpenAPI).
 
 const { parseJson, bearerToken } = require('./http');
@@ -11,6 +11,7 @@ const { renderConversation } = require('./intercom/render');
 const workspace = require('./intercom/workspace');
 const conversations = require('./intercom/conversations');
 const tags = require('./intercom/tags');
+const { replyToConversation } = require('./intercom/reply');
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -28,6 +29,7 @@ const ROUTES = [
 	['GET', /^\/contacts\/([^/]+)$/, workspace.getContact],
 	['POST', /^\/conversations\/search$/, conversations.search],
 	['GET', /^\/conversations\/([^/]+)$/, conversations.getConversation],
+	['POST', /^\/conversations\/([^/]+)\/reply$/, replyToConversation],
 	['GET', /^\/tags$/, tags.listTags],
 	['GET', /^\/tags\/([^/]+)$/, tags.getTag],
 	['POST', /^\/tags$/, tags.createOrRenameTag],

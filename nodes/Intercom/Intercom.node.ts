@@ -18,7 +18,8 @@ export class Intercom implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Get Intercom conversations with every message, and tag or untag them',
+		description:
+			'Get Intercom conversations with every message, reply to them, and tag or untag them',
 		defaults: { name: 'Intercom Conversations' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

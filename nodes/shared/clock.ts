@@ -1,7 +1,12 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
 /** What a wait is for: tests that count waits tell them apart by it; the nodes only pass it on. */
-export type WaitReason = 'kommo-throttle' | 'kommo-retry' | 'intercom-retry' | 'customer-lock';
+export type WaitReason =
+	| 'kommo-throttle'
+	| 'kommo-retry'
+	| 'amojo-retry'
+	| 'intercom-retry'
+	| 'customer-lock';
 
 /** The time source of every node of this package: the throttle, the retry loops, the caches. */
 export interface Clock {

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { isObject } from './values';
 
@@ -97,4 +98,16 @@ export function headerValue(headers: Record<string, unknown>, name: string): unk
 	const wanted = name.toLowerCase();
 	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === wanted);
 	return key === undefined ? undefined : headers[key];
+}
+
+/**
+ * True for a failed write whose fate is unknown: a 5xx or no answer at all. The server may have
+ * stored it before failing; a caller that can check (a note's idempotency key) looks before writing
+ * again, one that cannot (an Intercom reply) says so instead of sending it twice.
+ */
+export function isUncertainFailure(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status =
+		error.httpCode === null || error.httpCode === undefined ? NaN : Number(error.httpCode);
+	return Number.isNaN(status) || status >= 500;
 }

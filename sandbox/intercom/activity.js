@@ -96,7 +96,7 @@ function nextPartTime(conversation) {
 function appendPart(
 	state,
 	conversationId,
-	{ kind = 'customer', body, adminId, createdAt, partType } = {},
+	{ kind = 'customer', body, adminId, createdAt, partType, appPackageCode } = {},
 ) {
 	const conversation = state.conversations.find((entry) => entry.id === String(conversationId));
 	if (!conversation) return undefined;
@@ -112,6 +112,7 @@ function appendPart(
 			author: partAuthor(state, conversation, kind, adminId),
 			created_at: time,
 			state: conversation.state,
+			app_package_code: appPackageCode ?? null,
 		},
 		time,
 	);

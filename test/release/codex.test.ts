@@ -88,7 +88,7 @@ describe('codex files', () => {
 				.filter((n) => n.codex.alias.some((a: string) => a.toLowerCase() === term.toLowerCase()))
 				.map((n) => n.codex.node.split('.')[1])
 				.sort();
-		expect(find('amoCRM')).toEqual(['kommo', 'kommoTrigger']);
+		expect(find('amoCRM')).toEqual(['kommo', 'kommoChatTrigger', 'kommoTrigger']);
 		expect(find('CRM')).toEqual(expect.arrayContaining(['kommo', 'kommoTrigger']));
 		expect(find('chat transcript')).toEqual(
 			expect.arrayContaining(['intercomTranscript', 'intercomTrigger']),

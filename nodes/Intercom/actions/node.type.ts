@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	conversation: 'get' | 'addTag' | 'removeTag';
+	conversation: 'get' | 'addTag' | 'removeTag' | 'reply';
 };
 
 export type IntercomType = AllEntities<NodeMap>;

@@ -5,11 +5,11 @@ import { routeOperations } from '../../shared/router';
 import type { OperationTable } from '../../shared/router';
 import { TagDirectory } from '../helpers/tags';
 import type { ExecutionShared } from './common';
-import { addTag, get, removeTag } from './conversation/Conversation.resource';
+import { addTag, get, removeTag, reply } from './conversation/Conversation.resource';
 import type { IntercomType } from './node.type';
 
 const operations: OperationTable<IntercomType, ExecutionShared> = {
-	conversation: { get, addTag, removeTag },
+	conversation: { get, addTag, removeTag, reply },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

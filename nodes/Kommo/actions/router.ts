@@ -4,6 +4,7 @@ import { LeadFieldDirectory } from '../helpers/customFields';
 import { routeOperations } from '../../shared/router';
 import type { OperationTable } from '../../shared/router';
 import { PipelineDirectory } from '../helpers/leads';
+import * as chat from './chat/Chat.resource';
 import type { ExecutionShared } from './common';
 import * as contact from './contact/Contact.resource';
 import * as lead from './lead/Lead.resource';
@@ -11,6 +12,11 @@ import type { KommoType } from './node.type';
 import * as note from './note/Note.resource';
 
 const operations: OperationTable<KommoType, ExecutionShared> = {
+	chat: {
+		connectChannel: chat.connectChannel,
+		sendConversation: chat.sendConversation,
+		setDeliveryStatus: chat.setDeliveryStatus,
+	},
 	contact: {
 		findByEmail: contact.findByEmail,
 		findByPhone: contact.findByPhone,

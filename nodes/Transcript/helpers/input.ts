@@ -5,7 +5,7 @@ import { parseIdempotencyKey } from '../../shared/transcriptMarker';
 import { conversationCustomer } from '../../shared/intercomConversation';
 import type { Customer } from '../../shared/intercomConversation';
 import { isObject } from '../../shared/values';
-import type { IntercomConversation } from '../render/messages';
+import type { IntercomConversation } from '../../shared/intercom/messages';
 import type { TranscriptStart } from '../render/transcript';
 
 export interface ConversationInput {

@@ -1,8 +1,12 @@
 import { buildIdempotencyKey, formatMarker } from '../../shared/transcriptMarker';
-import { conversationEntries, isShown, missingPartCount } from './messages';
-import type { ConversationEntry, EntryFilter, IntercomConversation } from './messages';
-import { compareIds, comparePositions } from './position';
-import type { Position } from './position';
+import { conversationEntries, isShown, missingPartCount } from '../../shared/intercom/messages';
+import type {
+	ConversationEntry,
+	EntryFilter,
+	IntercomConversation,
+} from '../../shared/intercom/messages';
+import { compareIds, comparePositions } from '../../shared/intercom/position';
+import type { Position } from '../../shared/intercom/position';
 import { createZonedClock } from './time';
 import type { ZonedClock } from './time';
 

@@ -83,7 +83,7 @@ export function parseRateLimitReset(value: unknown, now = clockNow()): number | 
 	return Math.max(0, Math.ceil(seconds * 1000 - now));
 }
 
-function classify(method: IHttpRequestMethods, error: unknown): RetryDecision {
+function classify(method: IHttpRequestMethods, error: unknown, idempotent: boolean): RetryDecision {
 	const failure = intercomFailure(error);
 	if (failure.status === 429) {
 		const waitMs =
@@ -91,6 +91,8 @@ function classify(method: IHttpRequestMethods, error: unknown): RetryDecision {
 			parseRateLimitReset(headerValue(failure.headers, 'x-ratelimit-reset'));
 		return { retry: true, waitMs };
 	}
+	// a write that is not idempotent may have been stored before a 5xx: only a 429 is surely untouched
+	if (!idempotent) return { retry: false };
 	if (failure.status !== undefined && failure.status >= 500) {
 		return { retry: true, waitMs: parseRetryAfter(headerValue(failure.headers, 'retry-after')) };
 	}
@@ -304,8 +306,11 @@ export async function intercomApiRequest(
 	path: string,
 	body?: IDataObject,
 	qs?: IDataObject,
+	options: { idempotent?: boolean } = {},
 ): Promise<IDataObject> {
 	const account = await getIntercomAccount.call(this);
+	// every write so far could be repeated harmlessly (tagging twice keeps one tag); a reply cannot
+	const idempotent = options.idempotent ?? true;
 	const request: IHttpRequestOptions = {
 		method,
 		baseURL: account.baseUrl,
@@ -329,7 +334,7 @@ export async function intercomApiRequest(
 					account.credential,
 				)) as IDataObject;
 			},
-			(error) => classify(method, error),
+			(error) => classify(method, error, idempotent),
 			retryWait,
 		);
 		return value;

@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 
 import { headerValue, jsonBody, readHttpFailure } from '../httpFailure';
+export { isUncertainFailure } from '../httpFailure';
 import type { HttpFailure } from '../httpFailure';
 import { kommoAccountOf } from './account';
 import { credentialOfRun } from '../credentialOfRun';
@@ -53,17 +54,6 @@ export interface KommoRequestOptions {
 	 * retried: Kommo turned the request away before doing anything.
 	 */
 	idempotent?: boolean;
-}
-
-/**
- * True for a failed request whose fate is unknown: a 5xx or a network error. Kommo may have stored
- * the write; a caller that can check (a note's idempotency key) looks before writing again.
- */
-export function isUncertainFailure(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
-	const status =
-		error.httpCode === null || error.httpCode === undefined ? NaN : Number(error.httpCode);
-	return Number.isNaN(status) || status >= 500;
 }
 
 /** Attempts per request (the first included) and the backoff used on 429, 5xx and GET network errors. */

@@ -29,6 +29,7 @@ const TIMER_PUMP_EVERY_MS = 5;
 export interface TimeCounters {
 	intercomRetryWaits: number;
 	kommoRetryWaits: number;
+	amojoRetryWaits: number;
 	kommoThrottleWaits: number;
 	lockWaits: number;
 	virtualMs: number;
@@ -38,6 +39,7 @@ export interface TimeCounters {
 const COUNTER_OF_REASON: Record<WaitReason, Exclude<keyof TimeCounters, 'virtualMs'>> = {
 	'intercom-retry': 'intercomRetryWaits',
 	'kommo-retry': 'kommoRetryWaits',
+	'amojo-retry': 'amojoRetryWaits',
 	'kommo-throttle': 'kommoThrottleWaits',
 	'customer-lock': 'lockWaits',
 };
@@ -51,6 +53,7 @@ export function installVirtualTime(): VirtualTime {
 	const counters: TimeCounters = {
 		intercomRetryWaits: 0,
 		kommoRetryWaits: 0,
+		amojoRetryWaits: 0,
 		kommoThrottleWaits: 0,
 		lockWaits: 0,
 		virtualMs: 0,

@@ -1,5 +1,6 @@
 /** The Kommo node's description against the code behind it. */
 import { Kommo } from '../../../nodes/Kommo/Kommo.node';
+import * as chat from '../../../nodes/Kommo/actions/chat/Chat.resource';
 import * as contact from '../../../nodes/Kommo/actions/contact/Contact.resource';
 import * as lead from '../../../nodes/Kommo/actions/lead/Lead.resource';
 import * as note from '../../../nodes/Kommo/actions/note/Note.resource';
@@ -12,7 +13,7 @@ setUpKommoTests();
 const { description } = new Kommo();
 
 test('resources offered are the resource modules, their properties all in the node', () => {
-	const resources = { contact, lead, note };
+	const resources = { chat, contact, lead, note };
 	expect(optionValues(description.properties, 'resource').sort()).toEqual(
 		Object.keys(resources).sort(),
 	);
@@ -48,8 +49,15 @@ test('one input and one output, as the router returns: one item per input item, 
 	scope.done();
 });
 
-test('signs in with the two shared Kommo credentials, chosen by Authentication', () => {
-	expect(description.credentials).toBe(kommoCredentials);
+test('signs in with the two shared Kommo credentials, chosen by Authentication, and the channel for Chat', () => {
+	expect(description.credentials).toEqual([
+		...kommoCredentials,
+		{
+			name: 'intercomKommoKommoChatApi',
+			required: true,
+			displayOptions: { show: { resource: ['chat'] } },
+		},
+	]);
 	expect(description.properties[0].name).toBe('authentication');
 });
 

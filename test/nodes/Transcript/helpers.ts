@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { IntercomTranscript as Transcript } from '../../../nodes/Transcript/IntercomTranscript.node';
-import type { IntercomConversation, IntercomPart } from '../../../nodes/Transcript/render/messages';
+import type { IntercomConversation, IntercomPart } from '../../../nodes/shared/intercom/messages';
 import { registerNodes } from '../../helpers/n8n';
 import type { TestNode } from '../../helpers/n8n';
 

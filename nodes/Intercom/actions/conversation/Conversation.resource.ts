@@ -3,8 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as addTag from './addTag.operation';
 import * as get from './get.operation';
 import * as removeTag from './removeTag.operation';
+import * as reply from './reply.operation';
 
-export { addTag, get, removeTag };
+export { addTag, get, removeTag, reply };
 
 export const description: INodeProperties[] = [
 	{
@@ -32,10 +33,17 @@ export const description: INodeProperties[] = [
 				description: 'Remove a tag from a conversation',
 				action: 'Remove a tag from a conversation',
 			},
+			{
+				name: 'Reply',
+				value: 'reply',
+				description: 'Reply to the customer, or add an internal note, as an admin',
+				action: 'Reply to a conversation',
+			},
 		],
 		default: 'get',
 	},
 	...get.description,
 	...addTag.description,
 	...removeTag.description,
+	...reply.description,
 ];

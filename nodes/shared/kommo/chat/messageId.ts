@@ -77,3 +77,22 @@ export function intercomConversationIdOf(chatId: unknown): string | null {
 	const match = CONVERSATION_ID.exec(chatId);
 	return match ? match[1] : null;
 }
+
+/** Intercom contact and admin ids: hex strings of 24 (contacts) or digits (admins); 40 leaves room. */
+const PERSON_ID = /^[A-Za-z0-9]{1,40}$/;
+
+/**
+ * The amojo user id (`user.id`, `sender.id`, `receiver.id`: "our" id of a chat participant) of an
+ * Intercom contact or teammate. amojo keeps one participant per id ("if you enter an existing
+ * user[id] you will get the existing information related to this user"), so the same Intercom
+ * person is the same participant in every chat.
+ */
+export function chatUserId(kind: 'contact' | 'admin', personId: string | number): string {
+	const text = typeof personId === 'number' ? String(personId) : String(personId ?? '').trim();
+	if (!PERSON_ID.test(text)) {
+		throw new RangeError(
+			`Intercom ${kind} ID must be 1 to 40 letters or digits to name a Kommo chat participant (got "${text}")`,
+		);
+	}
+	return `${PREFIX}${kind}-${text}`;
+}

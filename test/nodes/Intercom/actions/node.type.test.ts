@@ -13,7 +13,7 @@ const union: {
 		true
 	>;
 } = {
-	conversation: { get: true, addTag: true, removeTag: true },
+	conversation: { get: true, addTag: true, removeTag: true, reply: true },
 };
 
 test('the node offers exactly the resources and operations of IntercomType', () => {

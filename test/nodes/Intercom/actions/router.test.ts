@@ -23,6 +23,7 @@ test.each(pairs)('%s › %s is routed to its operation', async (resource, operat
 			operation,
 			conversationId: byId('={{ $json.blank }}'),
 			tagNames: '={{ $json.blank }}',
+			adminId: '={{ $json.blank }}',
 		},
 		{ input: [{ json: { blank: ' ' } }], continueOnFail: true },
 	);

@@ -10,6 +10,7 @@ import { offeredOperations, optionValues } from '../../../helpers/descriptions';
 const union: {
 	[R in KommoType['resource']]: Record<Extract<KommoType, { resource: R }>['operation'], true>;
 } = {
+	chat: { connectChannel: true, sendConversation: true, setDeliveryStatus: true },
 	contact: { findByEmail: true, findByPhone: true, create: true },
 	lead: { create: true, get: true, getIntercomConversation: true, update: true },
 	note: { add: true },

@@ -1,4 +1,4 @@
-import { conversationEntries } from '../../../../nodes/Transcript/render/messages';
+import { conversationEntries } from '../../../../nodes/shared/intercom/messages';
 import {
 	conversationUrl,
 	hardWrap,

@@ -1,4 +1,4 @@
-import { CUSTOMER_AUTHOR_TYPES } from '../../shared/intercomConversation';
+import { CUSTOMER_AUTHOR_TYPES } from '../intercomConversation';
 import { bodyToText, fileNameOf } from './html';
 import { compareIds } from './position';
 import type { Position } from './position';
@@ -27,6 +27,8 @@ export interface IntercomPart {
 	attachments?: IntercomAttachment[] | null;
 	redacted?: boolean | null;
 	event_details?: unknown;
+	/** "The app package code if this part was created via API. null if the part was not created via API." */
+	app_package_code?: string | null;
 }
 
 export interface IntercomConversation {
@@ -56,6 +58,10 @@ export interface ConversationEntry extends Position {
 	partType: string;
 	eventDetail: string;
 	isSource: boolean;
+	/** the part's `app_package_code`: set when an app wrote it through the API, else null */
+	appPackageCode: string | null;
+	/** the author's Intercom id, when the part names one */
+	authorId: string | null;
 }
 
 export interface EntryFilter {
@@ -147,6 +153,14 @@ function toEntry(
 		partType,
 		eventDetail: kind === 'event' ? describeEventDetails(part.event_details) : '',
 		isSource,
+		appPackageCode:
+			typeof part.app_package_code === 'string' && part.app_package_code !== ''
+				? part.app_package_code
+				: null,
+		authorId:
+			typeof part.author?.id === 'string' || typeof part.author?.id === 'number'
+				? String(part.author.id)
+				: null,
 	};
 }
 

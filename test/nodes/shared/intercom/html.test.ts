@@ -3,7 +3,7 @@ import {
 	decodeEntities,
 	htmlToText,
 	looksLikeHtml,
-} from '../../../../nodes/Transcript/render/html';
+} from '../../../../nodes/shared/intercom/html';
 
 describe('HTML to text', () => {
 	test('decodes named and numeric entities', () => {

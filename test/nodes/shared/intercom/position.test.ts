@@ -1,4 +1,4 @@
-import { compareIds, comparePositions } from '../../../../nodes/Transcript/render/position';
+import { compareIds, comparePositions } from '../../../../nodes/shared/intercom/position';
 
 describe('positions', () => {
 	test('part ids compare as numbers when numeric, so "9" comes before "10"', () => {

@@ -3,8 +3,8 @@ import {
 	isShown,
 	missingPartCount,
 	roleOf,
-} from '../../../../nodes/Transcript/render/messages';
-import type { ConversationEntry } from '../../../../nodes/Transcript/render/messages';
+} from '../../../../nodes/shared/intercom/messages';
+import type { ConversationEntry } from '../../../../nodes/shared/intercom/messages';
 
 describe('conversation entries', () => {
 	test('a message author without a name falls back to the customer name, email or role', () => {
@@ -137,6 +137,8 @@ describe('conversation entries', () => {
 
 	test('isShown: what the options leave out, and empty messages never', () => {
 		const entry = (overrides: Partial<ConversationEntry>): ConversationEntry => ({
+			appPackageCode: null,
+			authorId: null,
 			t: 1,
 			id: '1',
 			kind: 'message',
