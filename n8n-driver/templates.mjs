@@ -53,10 +53,13 @@ export const TEMPLATE_FILES = {
 	queueChat: 'intercom-chat-to-kommo-deal.queue-mode.json',
 	stage: 'kommo-stage-to-intercom-tag.json',
 	errorReport: 'error-report.json',
+	// beside `chat` when the user has a Kommo chat channel (docs/kommo-chat.md)
+	chatToChat: 'intercom-chat-to-kommo-chat.json',
 };
 export const CREDENTIAL_NAMES = {
 	intercom: 'Intercom account',
 	kommo: 'Kommo account',
+	kommoChat: 'Kommo chat channel',
 	redis: 'Redis account',
 };
 /** @type {Record<string, string>} */
@@ -64,6 +67,7 @@ const TRIGGERS = {
 	chat: `${packageName}.intercomTrigger`,
 	queueChat: `${packageName}.intercomTrigger`,
 	stage: `${packageName}.kommoTrigger`,
+	chatToChat: `${packageName}.intercomTrigger`,
 };
 
 /**
@@ -117,6 +121,18 @@ export function sandboxCredentials(sandbox, { kommoLimit = 7, redis } = {}) {
 				baseUrl: sandbox.kommoUrl,
 				maxRequestsPerSecond: kommoLimit,
 				accessToken: sandbox.tokens.kommo,
+			},
+		},
+		{
+			id: 'sandboxKommoChat01',
+			name: CREDENTIAL_NAMES.kommoChat,
+			type: 'intercomKommoKommoChatApi',
+			data: {
+				channelId: sandbox.amojo.channelId,
+				channelSecret: sandbox.amojo.secret,
+				botId: sandbox.amojo.botId,
+				host: 'custom',
+				baseUrl: sandbox.amojoUrl,
 			},
 		},
 	];
@@ -222,6 +238,26 @@ export async function productionUrl(n8n, workflow) {
 	}
 	return {
 		url: `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook`,
+		webhookId: trigger.webhookId,
+	};
+}
+
+/**
+ * The Kommo Chat Trigger's Production URL as the editor shows it and a user gives it to Kommo
+ * support: `<WEBHOOK_URL>webhook/<webhookId>/kommo-chat/:scope_id`, `:scope_id` left for Kommo to
+ * fill in.
+ * @param {N8n} n8n
+ * @param {TemplateWorkflow} workflow
+ * @returns {Promise<{ url: string, webhookId: string }>}
+ */
+export async function kommoChatHookUrl(n8n, workflow) {
+	const stored = await n8n.workflow(workflow.id);
+	const trigger = stored.nodes.find((node) => node.type === `${packageName}.kommoChatTrigger`);
+	if (!trigger?.webhookId) {
+		throw new Error(`"${workflow.name}" has no Kommo Chat Trigger with a webhook id`);
+	}
+	return {
+		url: `${n8n.baseUrl}/webhook/${trigger.webhookId}/kommo-chat/:scope_id`,
 		webhookId: trigger.webhookId,
 	};
 }
@@ -372,6 +408,39 @@ export async function addStageTagRows(n8n, stageWorkflow, rows) {
 
 /** What the README tells a user to tick in the Developer Hub. */
 export const README_TOPICS = ['conversation.user.created', 'conversation.user.replied'];
+
+/** The topics docs/kommo-chat.md tells a user to tick for the two-way chat template's Intercom app. */
+export const CHAT_TOPICS = [
+	...README_TOPICS,
+	'conversation.admin.replied',
+	'conversation.operator.replied',
+];
+
+/**
+ * What docs/kommo-chat.md tells a user to do after importing the two-way chat template, on n8n
+ * running: choose the admin "Reply in Intercom" answers as, optionally change the catch-up, publish.
+ * Then the Kommo Chat Trigger's URL goes to Kommo support (here: the sandbox's channel webhook URL)
+ * and the Intercom Trigger's URL into an Intercom app (here: a sandbox subscription).
+ * @param {N8n} n8n
+ * @param {Sandbox} sandbox
+ * @param {TemplateWorkflow} workflow
+ * @param {{ adminId: string, catchUp?: Record<string, unknown> }} choices
+ * @returns {Promise<{ intercomUrl: string, hookUrl: string, hookWebhookId: string }>}
+ */
+export async function setUpChatToChat(n8n, sandbox, workflow, { adminId, catchUp = {} }) {
+	await editAndRepublish(n8n, workflow.id, (nodes) => {
+		for (const node of nodes) {
+			if (node.name === 'Reply in Intercom') node.parameters.adminId = adminId;
+			if (node.name === CATCH_UP_NODE) Object.assign(node.parameters, catchUp);
+		}
+	});
+	const intercomUrl = (await productionUrl(n8n, workflow)).url;
+	const hook = await kommoChatHookUrl(n8n, workflow);
+	sandbox.configure({ amojoChannel: { webhookUrl: hook.url } });
+	sandbox.subscribeIntercom({ url: intercomUrl, topics: CHAT_TOPICS });
+	await waitForWebhook(intercomUrl);
+	return { intercomUrl, hookUrl: hook.url, hookWebhookId: hook.webhookId };
+}
 
 /** The chat template's one static data: the catch-up's cursor (node static data, by node name). */
 export const CATCH_UP_NODE = 'Catch up every minute';

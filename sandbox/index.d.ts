@@ -341,6 +341,27 @@ export interface KommoLeadEvent {
 	old_responsible_user_id?: number;
 }
 
+/**
+ * An incoming lead (Kommo's "Unsorted"): its lead sits in the pipeline's "Incoming leads" stage
+ * (`type: 1`) until accepted; the sandbox only creates the "forms" category.
+ */
+export interface KommoUnsorted {
+	uid: string;
+	source_uid: string;
+	source_name: string;
+	category: 'forms' | 'sip' | 'mail' | 'chats';
+	pipeline_id: number;
+	created_at: number;
+	/** for forms: form_id, form_name, form_page, form_sent_at, ip?, referer? */
+	metadata: Record<string, unknown>;
+	account_id: number;
+	_embedded: {
+		leads: Array<{ id: number }>;
+		contacts: Array<{ id: number }>;
+		companies: Array<{ id: number }>;
+	};
+}
+
 export interface KommoState {
 	account: {
 		id: number;
@@ -361,6 +382,8 @@ export interface KommoState {
 	webhooks: KommoWebhook[];
 	/** chat ↔ contact links (`POST /api/v4/contacts/chats`); a chat has one contact */
 	chatLinks: Array<{ id: number; chat_id: string; contact_id: number }>;
+	/** incoming leads not yet accepted (`/api/v4/leads/unsorted`), oldest first */
+	unsorted: KommoUnsorted[];
 	/** the next id of each kind of record the sandbox creates */
 	nextId: {
 		contact: number;

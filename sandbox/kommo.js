@@ -1,7 +1,7 @@
 'use strict';
 // The Kommo (amoCRM) API v4 slice: token check, the 7 requests/s limit, then one route table that
 // hands each request to its resource in sandbox/kommo/ (account, pipelines, custom fields,
-// contacts, chat ↔ contact links, leads, notes, webhooks). Shapes follow Kommo's API v4 docs
+// contacts, chat ↔ contact links, leads, incoming leads, notes, webhooks). Shapes follow Kommo's API v4 docs
 // (https://developers.kommo.com/reference) and its PHP SDK (amocrm/amocrm-api-php): HAL answers,
 // 204 with an empty body for empty lists, fuzzy `query`, `validation-errors` on 400, problem+json
 // errors, bare array from /leads/complex.
@@ -17,6 +17,7 @@ const customFields = require('./kommo/customFields');
 const contacts = require('./kommo/contacts');
 const leads = require('./kommo/leads');
 const { createComplexLeads } = require('./kommo/complexLeads');
+const unsorted = require('./kommo/unsorted');
 const notes = require('./kommo/notes');
 const contactChats = require('./kommo/chats');
 const webhooks = require('./kommo/webhooks');
@@ -50,6 +51,10 @@ const ROUTES = [
 	['GET', /^\/api\/v4\/leads\/(\d+)$/, leads.getLead],
 	['POST', /^\/api\/v4\/leads$/, leads.createLeads],
 	['POST', /^\/api\/v4\/leads\/complex$/, createComplexLeads],
+	['POST', /^\/api\/v4\/leads\/unsorted\/forms$/, unsorted.createFormsUnsorted],
+	['GET', /^\/api\/v4\/leads\/unsorted$/, unsorted.listUnsorted],
+	['GET', /^\/api\/v4\/leads\/unsorted\/([^/]+)$/, unsorted.getUnsorted],
+	['POST', /^\/api\/v4\/leads\/unsorted\/([^/]+)\/accept$/, unsorted.acceptUnsorted],
 	['PATCH', /^\/api\/v4\/leads$/, leads.updateLeads],
 	['PATCH', /^\/api\/v4\/leads\/(\d+)$/, leads.updateLeads],
 	['GET', /^\/api\/v4\/webhooks$/, webhooks.listWebhooks],

@@ -10,6 +10,7 @@
 //   betweenMessages.mjs  9, 10    n8n restarted, or its static data wiped, between two messages
 //   stage.mjs            6        a deal's stage → the conversation's Intercom tag
 //   errorWorkflow.mjs    11       a failed execution runs the shipped error workflow
+//   kommoChat.mjs        13       the two-way chat template: Intercom chat ↔ Kommo chat
 //
 // with the notes' expected texts (transcript.mjs) and what the scenarios look at (observe.mjs).
 //
@@ -20,6 +21,7 @@ import { createBetweenMessagesScenarios } from './betweenMessages.mjs';
 import { createChatScenarios } from './chat.mjs';
 import { createContactScenarios } from './contacts.mjs';
 import { createErrorWorkflowScenarios } from './errorWorkflow.mjs';
+import { createKommoChatScenarios } from './kommoChat.mjs';
 import { createObservers } from './observe.mjs';
 import { createStageScenarios } from './stage.mjs';
 import { createTranscriptText } from './transcript.mjs';
@@ -73,6 +75,7 @@ export function createScenarios({
 	const { restartScenario, staticDataWipedScenario } = createBetweenMessagesScenarios(context);
 	const { stageScenarios } = createStageScenarios(context);
 	const { errorWorkflowScenario } = createErrorWorkflowScenarios(context);
+	const { kommoChatScenarios } = createKommoChatScenarios(context);
 
 	return {
 		SEEDED_MESSAGES: text.SEEDED_MESSAGES,
@@ -96,5 +99,6 @@ export function createScenarios({
 		staticDataWipedScenario,
 		stageScenarios,
 		errorWorkflowScenario,
+		kommoChatScenarios,
 	};
 }

@@ -1,7 +1,7 @@
 'use strict';
 // Kommo leads: `GET /api/v4/leads` (`filter[id][]`, `filter[pipeline_id][]`, `query`,
 // `with=contacts`), `GET /api/v4/leads/:id`, `POST /api/v4/leads`, `PATCH /api/v4/leads[/:id]`, and
-// the lead model they share with seeds and `leads/complex`. Writes record lead events (add, update,
+// the lead model they share with seeds, `leads/complex` and incoming leads (`unsorted.js`). Writes record lead events (add, update,
 // status, responsible) for the outgoing webhooks.
 
 const { send, listParam, clone, nowSeconds } = require('../http');
@@ -356,4 +356,5 @@ module.exports = {
 	getLead,
 	createLeads,
 	updateLeads,
+	commitLeadChange,
 };

@@ -48,6 +48,7 @@ function emptyKommoState() {
 		tags: [],
 		webhooks: [],
 		chatLinks: [],
+		unsorted: [],
 		// a range of their own, apart from the demo seed's ids (sandbox/seed.js)
 		nextId: {
 			contact: 20100001,

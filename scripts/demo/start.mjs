@@ -14,6 +14,7 @@ import {
 	publishWithCli,
 	registerKommoWebhook,
 	sandboxCredentials,
+	setUpChatToChat,
 	waitForWebhook,
 } from '../../n8n-driver/templates.mjs';
 import { dim, say, seconds, step, withHeartbeat } from './console.mjs';
@@ -47,6 +48,9 @@ const { createSandbox } = require('../../sandbox/index.js');
  *   reverse: string,
  *   intercomWebhook: string,
  *   kommoWebhook: string,
+ *   chatToChat: string,
+ *   chatToChatIntercomWebhook: string,
+ *   kommoChatWebhook: string,
  *   sandbox: string,
  * }} DemoUrls
  */
@@ -58,7 +62,7 @@ const { createSandbox } = require('../../sandbox/index.js');
  * @property {Sandbox} sandbox
  * @property {DemoUrls} urls
  * @property {Owner} owner
- * @property {{ forward: string, reverse: string, queueForward: string }} workflowIds
+ * @property {{ forward: string, reverse: string, queueForward: string, chatToChat: string }} workflowIds
  * @property {() => Promise<void>} stop
  * @property {number | undefined} leadId
  */
@@ -169,20 +173,38 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 		await waitForWebhook(kommoWebhookUrl);
 		await registerKommoWebhook(sandbox, kommoWebhookUrl);
 		say(dim(`      Kommo webhook "Lead status changed" → ${kommoWebhookUrl}`));
+		// The two-way chat template, set up as docs/kommo-chat.md says: the admin answers go out as
+		// (the first the account lists), published; its Kommo Chat Trigger URL is the sandbox
+		// channel's webhook URL and its Intercom Trigger gets its own Intercom subscription.
+		const admins = /** @type {Array<{ id: string, name: string }>} */ (
+			sandbox.state.intercom.admins
+		);
+		const chatToChat = await setUpChatToChat(n8n, sandbox, workflows.chatToChat, {
+			adminId: admins[0].id,
+		});
+		say(
+			dim(
+				`      Intercom chat ↔ Kommo chat: answers sent as ${admins[0].name}; Kommo chat channel webhook → ${chatToChat.hookUrl}`,
+			),
+		);
 
 		const workflowIds = {
 			forward: workflows.chat.id,
 			reverse: workflows.stage.id,
 			// imported as shipped, not published: the demo runs one process (no Redis)
 			queueForward: workflows.queueChat.id,
+			chatToChat: workflows.chatToChat.id,
 		};
 		const urls = {
 			editor: `${n8n.baseUrl}/`,
 			forward: `${n8n.baseUrl}/workflow/${workflowIds.forward}`,
 			queueForward: `${n8n.baseUrl}/workflow/${workflowIds.queueForward}`,
 			reverse: `${n8n.baseUrl}/workflow/${workflowIds.reverse}`,
+			chatToChat: `${n8n.baseUrl}/workflow/${workflowIds.chatToChat}`,
 			intercomWebhook: intercomWebhookUrl,
 			kommoWebhook: kommoWebhookUrl,
+			chatToChatIntercomWebhook: chatToChat.intercomUrl,
+			kommoChatWebhook: chatToChat.hookUrl,
 			sandbox: sandbox.url,
 		};
 		writeFileSync(
@@ -235,6 +257,26 @@ export async function startDemo({ sendSample = true, onStop = () => undefined } 
 			await delay(1000);
 			for (const note of ofSample()) printNote(sandbox, note);
 			demo.leadId = notes[0].entity_id;
+			// the same notification to the two-way chat template's Intercom app
+			await sandbox.sendIntercomWebhook({
+				url: chatToChat.intercomUrl,
+				topic: 'conversation.user.created',
+				conversationId: sampleConversationId,
+			});
+			const live = sandbox;
+			const chatOfSample = () => {
+				const view = live.amojoChat(`intercom-${sampleConversationId}`);
+				return view && view.messages.length ? view : undefined;
+			};
+			const chat = await waitFor(chatOfSample, 60_000);
+			if (!chat) {
+				throw new Error(
+					`no Kommo chat within 60 s; open ${urls.chatToChat} → Executions to see what happened`,
+				);
+			}
+			say(
+				`      Kommo chat of chat ${sampleConversationId}: ${chat.messages.length} message(s), on ${chat.shownOn === 'leads' ? `deal ${chat.leads.map((lead) => lead.id).join(', ')}` : chat.shownOn}`,
+			);
 		}
 		say(dim(`      (everything up in ${seconds(started)})`));
 		return demo;

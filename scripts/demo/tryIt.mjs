@@ -2,6 +2,7 @@
 // customer reply; the deal moved to Won), shown as curl lines, and `npm start -- --check`, which
 // sends exactly these and asserts what the workflows write.
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { repoRoot } from '../../n8n-driver/n8n.mjs';
 import { fetchPastKommoLimit } from '../../n8n-driver/templates.mjs';
@@ -13,8 +14,9 @@ import { stageName, tagNames, waitFor } from './watch.mjs';
 /** @typedef {import('./start.mjs').Demo} Demo */
 
 /**
- * What the "Try it" requests and the check need of a demo (`npm run cluster` has only these).
- * @typedef {Pick<Demo, 'sandbox' | 'leadId'> & { urls: Pick<Demo['urls'], 'intercomWebhook'> }} TryItDemo
+ * What the "Try it" requests and the check need of a demo (`npm run cluster` has only these; it
+ * runs no two-way chat template, so no `kommoChatWebhook`).
+ * @typedef {Pick<Demo, 'sandbox' | 'leadId'> & { urls: Pick<Demo['urls'], 'intercomWebhook'> & Partial<Pick<Demo['urls'], 'kommoChatWebhook' | 'chatToChat'>> }} TryItDemo
  */
 
 /**
@@ -26,7 +28,7 @@ import { stageName, tagNames, waitFor } from './watch.mjs';
  * The two things the printed instructions invite a user to try, as requests: the `curl` lines are
  * made from them, and `npm start -- --check` sends exactly these.
  * @param {TryItDemo} demo
- * @returns {{ reply: TryItRequest, won: TryItRequest }}
+ * @returns {{ reply: TryItRequest, won: TryItRequest, managerReply: TryItRequest }}
  */
 function tryItRequests(demo) {
 	const { urls, sandbox } = demo;
@@ -51,8 +53,19 @@ function tryItRequests(demo) {
 			},
 			body: JSON.stringify({ status_id: wonStage }),
 		},
+		// a manager answers in the Kommo chat: Kommo's hook to the channel (the Kommo Chat Trigger)
+		managerReply: {
+			method: 'POST',
+			url: `${sandbox.url}/_sandbox/amojo/manager-reply`,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				conversationId: `intercom-${sampleConversationId}`,
+				text: managerAnswer,
+			}),
+		},
 	};
 }
+const managerAnswer = 'Sure, 5 more seats are fine. I will send the updated quote today.';
 const wonStage = 142;
 const wonTag = 'Kommo: Won';
 
@@ -76,6 +89,7 @@ export function printInstructions(demo) {
 	say(`  login        ${owner.email} / ${owner.password}`);
 	say(`  workflows    ${urls.forward}`);
 	say(`               ${urls.reverse}`);
+	if (urls.chatToChat) say(`               ${urls.chatToChat}  (Intercom chat ↔ Kommo chat)`);
 	say(
 		`  sandbox      ${sandbox.url}/_sandbox  (Intercom + Kommo stand-in; GET /_sandbox/state shows everything)`,
 	);
@@ -103,6 +117,14 @@ export function printInstructions(demo) {
 				" Kommo's 7 requests a second at that moment: run it again.",
 		),
 	);
+	if (urls.kommoChatWebhook) {
+		say();
+		say(
+			'  A manager answers in the Kommo chat (Kommo calls the Kommo Chat Trigger; the customer gets it in Intercom):',
+		);
+		say(yellow(`    ${asCurl(requests.managerReply)}`));
+		say(dim(`    Kommo chat channel webhook: ${urls.kommoChatWebhook}`));
+	}
 	say();
 	say(
 		`  What the workflows write is printed below as it happens. Logs: ${path.relative(repoRoot, logDir)}/`,
@@ -180,5 +202,29 @@ export async function checkDemo(demo) {
 		wonStatus === 200 && tagged === true,
 		`Kommo answered ${wonStatus}; chat tags now ${tagNames(sandbox, conversation()).join(', ') || 'none'}`,
 	);
+
+	if (demo.urls.kommoChatWebhook) {
+		const managerStatus = await send(requests.managerReply);
+		/** @returns {Array<{ part_type?: string, body?: string | null }>} */
+		const answers = () =>
+			conversation().parts.filter((part) => String(part.body ?? '').includes(managerAnswer));
+		const answered = await waitFor(() => (answers().length ? answers() : undefined), 60_000);
+		// the reply comes back to the chat template as "Teammate Replied": it must not be sent again
+		await delay(5000);
+		const chatCopies = (
+			sandbox.amojoChat(`intercom-${sampleConversationId}`)?.messages ?? []
+		).filter((entry) =>
+			String(/** @type {{ text?: string }} */ (entry.message).text).includes(managerAnswer),
+		);
+		check(
+			"a manager's answer in the Kommo chat (third curl line) reaches the customer in Intercom, once, and nothing echoes back",
+			managerStatus === 200 &&
+				answered?.length === 1 &&
+				answered[0].part_type === 'comment' &&
+				answers().length === 1 &&
+				chatCopies.length === 1,
+			`sandbox answered ${managerStatus}; ${answers().length} Intercom part(s) with the answer; ${chatCopies.length} in the Kommo chat`,
+		);
+	}
 	return failures;
 }

@@ -15,12 +15,14 @@ import type {
 
 import { IntercomKommoIntercomApi } from '../../credentials/IntercomKommoIntercomApi.credentials';
 import { IntercomKommoKommoApi } from '../../credentials/IntercomKommoKommoApi.credentials';
+import { IntercomKommoKommoChatApi } from '../../credentials/IntercomKommoKommoChatApi.credentials';
 import { IntercomKommoKommoOAuth2Api } from '../../credentials/IntercomKommoKommoOAuth2Api.credentials';
 import { CustomerLock } from '../../nodes/CustomerLock/CustomerLock.node';
 import { Intercom } from '../../nodes/Intercom/Intercom.node';
 import { IntercomCatchUpTrigger } from '../../nodes/IntercomCatchUpTrigger/IntercomCatchUpTrigger.node';
 import { IntercomTrigger } from '../../nodes/IntercomTrigger/IntercomTrigger.node';
 import { Kommo } from '../../nodes/Kommo/Kommo.node';
+import { KommoChatTrigger } from '../../nodes/KommoChatTrigger/KommoChatTrigger.node';
 import { KommoTrigger } from '../../nodes/KommoTrigger/KommoTrigger.node';
 import { IntercomTranscript } from '../../nodes/Transcript/IntercomTranscript.node';
 import { registerBaseNodeDoubles } from '../helpers/baseNodeDoubles';
@@ -38,12 +40,18 @@ const OUR_NODES: Record<string, NodeClass> = {
 	intercomTranscript: IntercomTranscript,
 	kommo: Kommo,
 	kommoTrigger: KommoTrigger,
+	kommoChatTrigger: KommoChatTrigger,
 	customerLock: CustomerLock,
 	intercomCatchUpTrigger: IntercomCatchUpTrigger,
 };
 
 registerNodes(...Object.values(OUR_NODES));
-registerCredentials(IntercomKommoIntercomApi, IntercomKommoKommoApi, IntercomKommoKommoOAuth2Api);
+registerCredentials(
+	IntercomKommoIntercomApi,
+	IntercomKommoKommoApi,
+	IntercomKommoKommoOAuth2Api,
+	IntercomKommoKommoChatApi,
+);
 registerBaseNodeDoubles();
 
 export interface ExportedWorkflow {
@@ -61,6 +69,7 @@ export const FORWARD = 'intercom-chat-to-kommo-deal.json';
 export const REVERSE = 'kommo-stage-to-intercom-tag.json';
 export const QUEUE_FORWARD = 'intercom-chat-to-kommo-deal.queue-mode.json';
 export const ERROR_REPORT = 'error-report.json';
+export const CHAT_TO_CHAT = 'intercom-chat-to-kommo-chat.json';
 
 export function loadTemplate(file: string): ExportedWorkflow {
 	return JSON.parse(readFileSync(join(TEMPLATE_DIR, file), 'utf8')) as ExportedWorkflow;

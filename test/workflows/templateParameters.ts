@@ -155,5 +155,7 @@ export function outputCount(node: INode): number {
 	}
 	if (node.type === 'n8n-nodes-base.stickyNote') return 0;
 	const outputs = ourNodeName(node) ? descriptionOf(node).outputs : ['main'];
-	return Array.isArray(outputs) ? outputs.length : 1;
+	// "On Error: Continue (using error output)" adds an output after the node's own
+	const errorOutput = node.onError === 'continueErrorOutput' ? 1 : 0;
+	return (Array.isArray(outputs) ? outputs.length : 1) + errorOutput;
 }

@@ -7,6 +7,7 @@ import { readRecordId, recordLocatorProperty } from '../../helpers/recordLocator
 import { optionalKommoId } from '../../../shared/kommo/ids';
 import { kommoApiRequest } from '../../../shared/kommo/transport';
 import { readCommaList } from '../../../shared/values';
+import { createUnsortedLead, DEFAULT_UNSORTED_SOURCE_NAME } from '../../helpers/unsorted';
 import type { ExecutionShared } from '../common';
 import {
 	customFieldsProperty,
@@ -34,6 +35,25 @@ const properties: INodeProperties[] = [
 			'"Main Pipeline" (the default) is the account\'s main pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
+		displayName: 'Create In',
+		name: 'createIn',
+		type: 'options',
+		default: 'stage',
+		options: [
+			{
+				name: 'Pipeline Stage',
+				value: 'stage',
+				description: 'Create the lead in a stage of the pipeline (the first stage unless chosen)',
+			},
+			{
+				name: 'Incoming Leads (Unsorted)',
+				value: 'unsorted',
+				description:
+					'Create it in the pipeline\'s "Incoming leads" stage, where a manager accepts or declines it. The pipeline must have Incoming leads turned on.',
+			},
+		],
+	},
+	{
 		displayName: 'Stage Name or ID',
 		name: 'statusId',
 		type: 'options',
@@ -41,6 +61,52 @@ const properties: INodeProperties[] = [
 		default: '',
 		description:
 			'"First Stage of the Pipeline" (the default) is the first stage of the chosen pipeline. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		// hide rather than show: workflows saved before "Create In" existed do not carry it
+		displayOptions: { hide: { createIn: ['unsorted'] } },
+	},
+	{
+		displayName: 'Source Name',
+		name: 'sourceName',
+		type: 'string',
+		default: DEFAULT_UNSORTED_SOURCE_NAME,
+		placeholder: 'e.g. Intercom',
+		description: 'Where the incoming lead comes from, as Kommo shows it in Incoming leads',
+		displayOptions: { show: { createIn: ['unsorted'] } },
+	},
+	{
+		displayName: 'Source UID',
+		name: 'sourceUid',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. intercom-215468',
+		description:
+			'Identifies this incoming lead at its source; use one per lead, e.g. the Intercom conversation ID. Empty: "n8n-&lt;execution ID&gt;-&lt;item index&gt;".',
+		displayOptions: { show: { createIn: ['unsorted'] } },
+	},
+	{
+		displayName: 'Incoming Lead Options',
+		name: 'incomingLeadOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { createIn: ['unsorted'] } },
+		options: [
+			{
+				displayName: 'Form Name',
+				name: 'formName',
+				type: 'string',
+				default: '',
+				description: 'The form Kommo shows the incoming lead came from. Empty: the source name.',
+			},
+			{
+				displayName: 'Form Page',
+				name: 'formPage',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://example.com/contact',
+				description: 'The page the form was on. Empty: the source name.',
+			},
+		],
 	},
 	{
 		displayName: 'Contact',
@@ -141,13 +207,24 @@ export async function execute(
 		'Pipeline',
 		itemIndex,
 	);
-	const statusId = optionalKommoId(
-		node,
-		this.getNodeParameter('statusId', itemIndex, ''),
-		'Stage',
-		itemIndex,
-	);
+	const inUnsorted = this.getNodeParameter('createIn', itemIndex, 'stage') === 'unsorted';
+	// the Incoming leads stage is the pipeline's own; a stage chosen before switching is ignored
+	const statusId = inUnsorted
+		? undefined
+		: optionalKommoId(node, this.getNodeParameter('statusId', itemIndex, ''), 'Stage', itemIndex);
 	const contactMode = this.getNodeParameter('contactMode', itemIndex, 'none') as string;
+	if (inUnsorted && contactMode === 'existing') {
+		// checked before anything is read or written: Kommo's form body creates its contact
+		throw new NodeOperationError(
+			node,
+			'An incoming lead (Unsorted) cannot be linked to an existing contact',
+			{
+				itemIndex,
+				description:
+					'Kommo creates an incoming lead\'s contact together with it; the form request has no way to link a contact that is already in Kommo. Set Contact to "New Contact" (name, email, phone) or "None", or set Create In to "Pipeline Stage" to link the existing contact.',
+			},
+		);
+	}
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const customFields = await buildCustomFieldsValues(
 		this,
@@ -157,7 +234,8 @@ export async function execute(
 	);
 
 	const lead: IDataObject = { name };
-	if (pipelineId !== undefined) lead.pipeline_id = pipelineId;
+	// an incoming lead names its pipeline beside the lead, not on it
+	if (pipelineId !== undefined && !inUnsorted) lead.pipeline_id = pipelineId;
 	if (statusId !== undefined) lead.status_id = statusId;
 	if (additional.price !== undefined && additional.price !== '')
 		lead.price = Number(additional.price);
@@ -173,17 +251,15 @@ export async function execute(
 	const tags = readCommaList(additional.tags);
 	if (tags.length) embedded.tags = tags.map((tag) => ({ name: tag }));
 
-	if (contactMode === 'new') {
-		const contactName = String(this.getNodeParameter('contactName', itemIndex, '')).trim();
-		const email = String(this.getNodeParameter('contactEmail', itemIndex, '') ?? '');
-		const phone = String(this.getNodeParameter('contactPhone', itemIndex, '') ?? '');
-		const contact = newContactBody(contactName, email, phone);
-		if (!contact.name) {
-			throw new NodeOperationError(node, 'The new contact needs a name, an email or a phone', {
-				itemIndex,
-			});
-		}
-		embedded.contacts = [contact];
+	const newContact = contactMode === 'new' ? readNewContact(this, itemIndex) : undefined;
+
+	if (inUnsorted) {
+		if (Object.keys(embedded).length) lead._embedded = embedded;
+		return [await createInUnsorted(this, itemIndex, lead, newContact, pipelineId)];
+	}
+
+	if (newContact) {
+		embedded.contacts = [newContact];
 		lead._embedded = embedded;
 		// answers a bare array; with duplicate control on, `merged: true` means an existing lead was reused
 		const response = (await kommoApiRequest.call(
@@ -231,4 +307,60 @@ export async function execute(
 			statusId: statusId ?? null,
 		},
 	];
+}
+
+/** The "New Contact" fields of an item, as the contact's body; fails without a name, email or phone. */
+function readNewContact(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const contactName = String(context.getNodeParameter('contactName', itemIndex, '')).trim();
+	const email = String(context.getNodeParameter('contactEmail', itemIndex, '') ?? '');
+	const phone = String(context.getNodeParameter('contactPhone', itemIndex, '') ?? '');
+	const contact = newContactBody(contactName, email, phone);
+	if (!contact.name) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'The new contact needs a name, an email or a phone',
+			{ itemIndex },
+		);
+	}
+	return contact;
+}
+
+/** Create In = Incoming Leads (Unsorted): one `leads/unsorted/forms` request, output like a Create. */
+async function createInUnsorted(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	lead: IDataObject,
+	contact: IDataObject | undefined,
+	pipelineId: number | undefined,
+): Promise<IDataObject> {
+	const sourceName =
+		String(context.getNodeParameter('sourceName', itemIndex, '') ?? '').trim() ||
+		DEFAULT_UNSORTED_SOURCE_NAME;
+	const sourceUid = String(context.getNodeParameter('sourceUid', itemIndex, '') ?? '').trim();
+	const options = context.getNodeParameter('incomingLeadOptions', itemIndex, {}) as IDataObject;
+	const created = await createUnsortedLead(
+		context,
+		{
+			lead,
+			contact,
+			pipelineId,
+			sourceName,
+			sourceUid,
+			formName: String(options.formName ?? '').trim(),
+			formPage: String(options.formPage ?? '').trim(),
+		},
+		itemIndex,
+	);
+	return {
+		id: created.leadId,
+		contactId: created.contactId,
+		merged: false,
+		name: lead.name,
+		pipelineId: pipelineId ?? null,
+		// Kommo puts it in the pipeline's Incoming leads stage until a manager accepts it
+		statusId: null,
+		inUnsorted: true,
+		unsortedUid: created.uid,
+		sourceUid: created.sourceUid,
+	};
 }
