@@ -244,6 +244,15 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 			`HTTP ${forged.status}; executions ${beforeForgery} → ${afterForgery}`,
 		);
 
+		// the team's two Intercom answers went to Kommo as the bot: Kommo sent no hook for them, so the
+		// one reply an app wrote into the conversation is the manager's
+		const writtenByApi = storedParts(sandbox, id).filter((part) => part.app_package_code);
+		check(
+			"13. nothing echoes into Intercom: the team's answers mirrored to Kommo came back as no reply",
+			writtenByApi.length === 1 && String(writtenByApi[0].body).includes(answer),
+			`${writtenByApi.length} part(s) written through the API`,
+		);
+
 		const list = await n8n.executions(workflow.id);
 		const failures = await executionFailures(n8n, list.slice(0, list.length - executionsBefore));
 		check(

@@ -65,6 +65,11 @@ describe('Kommo › Chat › Send Intercom Conversation (sandbox amojo, signatur
 		]);
 		// one notification per run: only the newest customer message is not silent
 		expect((out.sent as IDataObject[]).map((m) => m.silent)).toEqual([true, true, false]);
+		// the team's message went out as the channel's bot, for which Kommo sends no hook: it cannot
+		// come back to Intercom as a manager's answer
+		const stored = sandbox.state.amojo.messages.filter((m) => m.direction === 'outgoing');
+		expect(stored.map((m) => m.author)).toEqual(['bot']);
+		expect(sandbox.counters.webhooks.amojo).toBe(0);
 	});
 
 	it('sends only what is new, and nothing twice when run again (the chat is the record)', async () => {
