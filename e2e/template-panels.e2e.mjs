@@ -13,8 +13,7 @@
 // 4. the notices shown are exactly the node's `notice` parameters whose display conditions hold for
 //    the node's values (n8n-workflow's NodeHelpers.displayParameter, from the running n8n): a notice
 //    shown whose condition does not hold, or one missing, fails;
-// 5. the canvas shows no node with issues (enabled nodes), but for a field only the user can fill
-//    that the template's sticky note names (the two-way chat's Reply admin).
+// 5. the canvas shows no node with issues (enabled nodes).
 //
 //   sh scripts/template-panels.sh [n8n-version]   2.41.1 default (Node 24); 1.123.81 on the machine's Node
 //   TEMPLATE_PANELS_SET='Create deal for contact.pipelineId=999' sh scripts/template-panels.sh
@@ -62,14 +61,6 @@ const owner = E2E_OWNER;
  */
 const TO_FILL_WHEN_SWITCHED_ON = {
 	'Copy Intercom tags to deal': ['Lead Field'],
-};
-/**
- * Enabled nodes the editor flags on import because only the user can fill them, each named by its
- * template's sticky note (test/workflows/templates.structure.test.ts lists the same): who the
- * managers' answers are sent as.
- */
-const TO_FILL_ON_IMPORT = {
-	'Reply in Intercom': ['Admin Name or ID'],
 };
 
 process.env.GENERIC_TIMEZONE = 'UTC';
@@ -234,7 +225,7 @@ async function checkWorkflow(page, n8n, types, workflowLib, imported) {
 		.filter((el) => el.querySelector('[data-test-id=node-issues], [data-test-id=canvas-node-status-issues]'))
 		.map((el) => el.dataset.nodeName ?? el.textContent.trim().slice(0, 40))`);
 	const enabledWithIssues = canvasIssues.filter(
-		(name) => !nodes.find((node) => node.name === name)?.disabled && !TO_FILL_ON_IMPORT[name],
+		(name) => !nodes.find((node) => node.name === name)?.disabled,
 	);
 	check(
 		`"${stored.name}": no node on the canvas shows issues`,
@@ -265,9 +256,7 @@ async function checkWorkflow(page, n8n, types, workflowLib, imported) {
 				text: issue.text || (await issueText(page, issue.index)),
 			});
 		}
-		const allowed = node.disabled
-			? (TO_FILL_WHEN_SWITCHED_ON[node.name] ?? [])
-			: (TO_FILL_ON_IMPORT[node.name] ?? []);
+		const allowed = node.disabled ? (TO_FILL_WHEN_SWITCHED_ON[node.name] ?? []) : [];
 		const unexpected = flagged.filter(
 			(issue) => !allowed.some((label) => issue.label.startsWith(label)),
 		);

@@ -418,7 +418,8 @@ export const CHAT_TOPICS = [
 
 /**
  * What docs/kommo-chat.md tells a user to do after importing the two-way chat template, on n8n
- * running: choose the admin "Reply in Intercom" answers as, optionally change the catch-up, publish.
+ * running: choose the admin "Reply in Intercom" answers as (Act As › Chosen Admin; the default is the
+ * token's admin), optionally change the catch-up, publish.
  * Then the Kommo Chat Trigger's URL goes to Kommo support (here: the sandbox's channel webhook URL)
  * and the Intercom Trigger's URL into an Intercom app (here: a sandbox subscription).
  * @param {N8n} n8n
@@ -430,7 +431,8 @@ export const CHAT_TOPICS = [
 export async function setUpChatToChat(n8n, sandbox, workflow, { adminId, catchUp = {} }) {
 	await editAndRepublish(n8n, workflow.id, (nodes) => {
 		for (const node of nodes) {
-			if (node.name === 'Reply in Intercom') node.parameters.adminId = adminId;
+			if (node.name === 'Reply in Intercom')
+				Object.assign(node.parameters, { actAs: 'chosenAdmin', adminId });
 			if (node.name === CATCH_UP_NODE) Object.assign(node.parameters, catchUp);
 		}
 	});

@@ -202,6 +202,7 @@ describe('sandbox: Intercom reply', () => {
 				resource: 'conversation',
 				operation: 'reply',
 				conversationId: { __rl: true, mode: 'id', value: CONVERSATION },
+				actAs: 'chosenAdmin',
 				adminId: PRIYA,
 				messageType: 'note',
 				text: 'Deal <won> in Kommo',

@@ -60,8 +60,7 @@ const EXPECTED_TO_FILL: Record<string, string[]> = {
 	[FORWARD]: [],
 	[QUEUE_FORWARD]: [],
 	[REVERSE]: [],
-	// who the managers' answers are sent as: only the user knows
-	[CHAT_TO_CHAT]: ['Reply in Intercom: adminId'],
+	[CHAT_TO_CHAT]: [],
 };
 
 /**

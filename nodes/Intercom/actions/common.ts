@@ -70,7 +70,8 @@ export const actAsFields: INodeProperties[] = [
 		name: 'actAs',
 		type: 'options',
 		default: 'tokenOwner',
-		description: 'Intercom records every tag change as made by a teammate (admin)',
+		description:
+			'The teammate (admin) Intercom records the change as made by: a reply is sent in their name',
 		options: [
 			{
 				name: 'Token Owner',

@@ -30,7 +30,7 @@ export class AdminResolver {
 				throw new NodeOperationError(this.context.getNode(), 'No admin chosen in "Admin"', {
 					itemIndex,
 					description:
-						'Pick the Intercom teammate the tag change is recorded for, or set "Act As" to "Token Owner"',
+						'Pick the Intercom teammate the change (a tag, a reply) is made as, or set "Act As" to "Token Owner"',
 				});
 			}
 			return chosen;

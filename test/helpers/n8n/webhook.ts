@@ -31,6 +31,11 @@ export async function deliverWebhook(options: {
 	body?: string | Buffer;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	webhookName?: string;
+	/**
+	 * Where n8n routed the request, for a webhook whose path has `:name` parts: the request's URL
+	 * path, the path n8n stored for the webhook, and the route parameters it found.
+	 */
+	route?: { url: string; path: string; params: Record<string, string> };
 }): Promise<{ response: WebhookResponse; result: IWebhookResponseData }> {
 	const node = options.workflow.getNode(options.nodeName)!;
 	const nodeType = nodeTypeOf(options.workflow, options.nodeName);
@@ -41,7 +46,7 @@ export async function deliverWebhook(options: {
 
 	const req = new IncomingMessage(new Socket()) as IncomingMessage & IDataObject;
 	req.method = method;
-	req.url = '/webhook/path';
+	req.url = options.route?.url ?? '/webhook/path';
 	const headers: Record<string, string> = {};
 	for (const [key, value] of Object.entries(options.headers ?? {}))
 		headers[key.toLowerCase()] = value;
@@ -49,7 +54,7 @@ export async function deliverWebhook(options: {
 	req.rawBody = raw;
 	(req as unknown as { readRawBody: () => Promise<void> }).readRawBody = async () => {};
 	req.query = {};
-	req.params = {};
+	req.params = options.route?.params ?? {};
 	const contentType = (headers['content-type'] ?? '').split(';')[0].trim();
 	req.body = {};
 	try {
@@ -106,10 +111,11 @@ export async function deliverWebhook(options: {
 	const webhookData = {
 		httpMethod: method,
 		node: node.name,
-		path: 'path',
+		path: options.route?.path ?? 'path',
 		webhookDescription: description,
 		workflowId: options.workflow.id,
 		workflowExecuteAdditionalData: additionalData,
+		...(options.route ? { webhookId: node.webhookId } : {}),
 	} as unknown as IWebhookData;
 	const context = new WebhookContext(
 		options.workflow,

@@ -7,18 +7,15 @@
  * from them, so `deliverHook` below builds the request the same way and fills them in as n8n's
  * live webhook handler does for a dynamic path.
  */
-import { WebhookContext } from 'n8n-core';
 import { NodeHelpers } from 'n8n-workflow';
-import type { IDataObject, IWebhookData, IWebhookResponseData, Workflow } from 'n8n-workflow';
+import type { IDataObject, IWebhookResponseData, Workflow } from 'n8n-workflow';
 import { createHmac } from 'node:crypto';
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 
 import { IntercomKommoKommoChatApi } from '../../../credentials/IntercomKommoKommoChatApi.credentials';
 import { KommoChatTrigger } from '../../../nodes/KommoChatTrigger/KommoChatTrigger.node';
 import {
-	createAdditionalData,
 	createWorkflow,
+	deliverWebhook,
 	nodeTypeOf,
 	Passthrough,
 	registerCredentials,
@@ -236,75 +233,16 @@ export async function deliverHook(options: {
 	const signature = options.signature === undefined ? sign(raw) : options.signature;
 	if (signature !== null) headers['x-signature'] = signature;
 
-	const req = new IncomingMessage(new Socket()) as IncomingMessage & IDataObject;
-	req.method = 'POST';
-	req.url = `/webhook/${requestPath}`;
-	req.headers = headers;
-	req.rawBody = raw;
-	(req as unknown as { readRawBody: () => Promise<void> }).readRawBody = async () => {};
-	req.query = {};
-	req.params = params;
-	try {
-		req.body = JSON.parse(raw.toString('utf8'));
-	} catch {
-		req.body = {};
-	}
-	req.header = (name: string) => headers[name.toLowerCase()];
-	req.get = req.header;
-
-	const response: HookResponse = { status: 200, body: '' };
-	let ended = false;
-	const res = new ServerResponse(req) as unknown as ServerResponse & IDataObject;
-	res.status = (code: number) => {
-		response.status = code;
-		return res;
-	};
-	res.send = (payload?: unknown) => {
-		if (payload !== undefined) {
-			response.body += typeof payload === 'string' ? payload : JSON.stringify(payload);
-		}
-		ended = true;
-		return res;
-	};
-	res.json = res.send;
-	res.end = ((payload?: unknown) => {
-		if (typeof payload === 'string') response.body += payload;
-		ended = true;
-		return res;
-	}) as never;
-
-	const additionalData = createAdditionalData((options.credentials ?? CREDENTIALS) as never);
-	additionalData.httpRequest = req as never;
-	additionalData.httpResponse = res as never;
-	const node = workflow.getNode(TRIGGER)!;
-	const nodeType = nodeTypeOf(workflow, TRIGGER);
-	const webhookData = {
-		httpMethod: 'POST',
-		node: node.name,
-		path: registeredWebhook(workflow).storedPath,
-		webhookDescription: nodeType.description.webhooks![0],
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-		webhookId: node.webhookId,
-	} as unknown as IWebhookData;
-	const context = new WebhookContext(
+	// what n8n answers for responseMode onReceived comes before the workflow runs
+	const { response, result } = await deliverWebhook({
 		workflow,
-		node,
-		additionalData,
-		'webhook',
-		webhookData,
-		[],
-		null,
-	);
-	const result = await nodeType.webhook!.call(context);
-	if (!ended && !result.noWebhookResponse) {
-		// what n8n answers for responseMode onReceived, before the workflow runs
-		response.status = 200;
-		response.body = JSON.stringify({
-			message: result.workflowData ? 'Workflow was started' : 'Webhook call received',
-		});
-	}
-	return { response, result };
+		nodeName: TRIGGER,
+		headers,
+		body: raw,
+		credentials: (options.credentials ?? CREDENTIALS) as never,
+		route: { url: `/webhook/${requestPath}`, path: registeredWebhook(workflow).storedPath, params },
+	});
+	return { response: { status: response.status, body: response.body }, result };
 }
 
 export function itemsOf(result: IWebhookResponseData): IDataObject[] {

@@ -7,20 +7,13 @@ import { parseConversationId } from '../../../shared/intercomConversation';
 import { isUncertainFailure } from '../../../shared/httpFailure';
 import { intercomApiRequest } from '../../../shared/intercom/transport';
 import { parseAttachmentLinks, replyBodyHtml } from '../../helpers/replyBody';
-import { conversationLocator } from '../common';
+import type { ExecutionShared } from '../common';
+import { actAsFields, conversationLocator } from '../common';
 
 const properties: INodeProperties[] = [
 	conversationLocator,
-	{
-		displayName: 'Admin Name or ID',
-		name: 'adminId',
-		type: 'options',
-		default: '',
-		required: true,
-		typeOptions: { loadOptionsMethod: 'getAdmins' },
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-	},
+	// who the reply is sent as: the token's admin, or a teammate picked from the list
+	...actAsFields,
 	{
 		displayName: 'Reply As',
 		name: 'messageType',
@@ -128,20 +121,17 @@ function replyFailure(
 	return failure;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	shared: ExecutionShared,
+): Promise<IDataObject[]> {
 	const node = this.getNode();
 	const conversationId = parseConversationId(
 		node,
 		this.getNodeParameter('conversationId', itemIndex, undefined, { extractValue: false }),
 		itemIndex,
 	);
-	const adminId = String(this.getNodeParameter('adminId', itemIndex, '') ?? '').trim();
-	if (!adminId) {
-		throw new NodeOperationError(node, 'No admin chosen in "Admin Name or ID"', {
-			itemIndex,
-			description: 'Pick the Intercom teammate the reply is sent as',
-		});
-	}
 	const messageType: MessageType =
 		this.getNodeParameter('messageType', itemIndex, 'comment') === 'note' ? 'note' : 'comment';
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
@@ -159,6 +149,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 
+	// after the checks above, so a reply without text never looks up the token's admin
+	const adminId = await shared.admins.adminIdFor(itemIndex);
 	let conversation: IDataObject;
 	try {
 		// idempotent: false — a reply sent again after a 5xx could reach the customer twice

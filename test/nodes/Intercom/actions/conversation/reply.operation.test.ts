@@ -29,6 +29,7 @@ const reply = (extra: IDataObject = {}) => ({
 	resource: 'conversation',
 	operation: 'reply',
 	conversationId: byId('215468'),
+	actAs: 'chosenAdmin',
 	adminId: ADMIN,
 	text: 'Hello',
 	...extra,
@@ -212,10 +213,26 @@ describe('Conversation → Reply', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
+	test("Act As: Token Owner (the default) sends it as the token's admin (GET /me)", async () => {
+		const scope = intercom()
+			.get('/me')
+			.reply(200, { type: 'admin', id: ADMIN })
+			.post(PATH, (body) => body.admin_id === ADMIN && body.type === 'admin')
+			.reply(200, answered());
+		const { actAs, adminId, ...defaults } = reply();
+		expect([actAs, adminId]).toEqual(['chosenAdmin', ADMIN]);
+
+		const result = await runIntercom(defaults);
+
+		expect(result.nodeError).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ adminId: ADMIN });
+		expect(scope.isDone()).toBe(true);
+	});
+
 	test('no admin chosen is an item error', async () => {
 		const result = await runIntercom(reply({ adminId: '={{ $json.nobody }}' }));
 
-		expect(result.nodeError?.message).toBe('No admin chosen in "Admin Name or ID"');
+		expect(result.nodeError?.message).toBe('No admin chosen in "Admin"');
 	});
 
 	test('a 429 is waited out (X-RateLimit-Reset) and the reply posted exactly once', async () => {
