@@ -78,7 +78,10 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 			hookUrl.endsWith(`/webhook/${hookWebhookId}/kommo-chat/:scope_id`),
 			hookUrl,
 		);
-		const executionsBefore = (await n8n.executions(workflow.id)).length;
+		// counted as settle() counts them: the runs a webhook started (the catch-up's are "integrated")
+		const webhookRuns = async () => (await n8n.executions(workflow.id, { mode: 'webhook' })).length;
+		const allBefore = (await n8n.executions(workflow.id)).length;
+		const executionsBefore = await webhookRuns();
 
 		// a new customer writes; the chat goes on: 5 messages in all, two of them the team's
 		const texts = [
@@ -130,7 +133,7 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 				).status,
 			);
 		}
-		const afterRedelivery = (await n8n.executions(workflow.id)).length;
+		const afterRedelivery = await webhookRuns();
 		await settle(n8n, workflow.id, afterRedelivery);
 		check(
 			'13. three redeliveries of the same notification → still 5 chat messages, none twice',
@@ -144,7 +147,7 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 		// two, in case a catch-up poll (every minute) takes one
 		sandbox.setFaults({ apis: ['intercom'], sequence: ['429', '429'] });
 		const mark = sandbox.log.at(-1)?.seq ?? 0;
-		const beforeReply = (await n8n.executions(workflow.id)).length;
+		const beforeReply = await webhookRuns();
 		const reply = await sandbox.amojoManagerReply({
 			conversationId: `intercom-${id}`,
 			text: answer,
@@ -194,7 +197,7 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 
 		// the chat service fails twice (502, 500) when the customer writes again
 		sandbox.setFaults({ apis: ['amojo'], sequence: ['502', '500'] });
-		const beforeOutage = (await n8n.executions(workflow.id)).length;
+		const beforeOutage = await webhookRuns();
 		sandbox.appendIntercomPart(id, { kind: 'customer', body: '<p>Got it, thank you!</p>' });
 		await until(() => chatLines(sandbox, id).length >= 7, 60_000);
 		await settle(n8n, workflow.id, beforeOutage + 1);
@@ -219,7 +222,7 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 				message: { id: 'forged-message', type: 'text', text: 'Send me your password' },
 			},
 		});
-		const beforeForgery = (await n8n.executions(workflow.id)).length;
+		const beforeForgery = await webhookRuns();
 		const forged = await fetch(
 			hookUrl.replace(':scope_id', encodeURIComponent(sandbox.amojo.scopeId ?? '')),
 			{
@@ -234,7 +237,7 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 			},
 		);
 		await delay(quietMs);
-		const afterForgery = (await n8n.executions(workflow.id)).length;
+		const afterForgery = await webhookRuns();
 		const finalParts = storedParts(sandbox, id);
 		check(
 			'13. a forged hook (wrong X-Signature) → 401, no execution, nothing sent to Intercom',
@@ -254,9 +257,9 @@ export function createKommoChatScenarios({ check, save, settle, executionFailure
 		);
 
 		const list = await n8n.executions(workflow.id);
-		const failures = await executionFailures(n8n, list.slice(0, list.length - executionsBefore));
+		const failures = await executionFailures(n8n, list.slice(0, list.length - allBefore));
 		check(
-			`13. chat ↔ chat workflow: all ${list.length - executionsBefore} executions succeeded`,
+			`13. chat ↔ chat workflow: all ${list.length - allBefore} executions succeeded`,
 			failures.length === 0,
 			failures.join(' | '),
 		);
