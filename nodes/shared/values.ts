@@ -26,3 +26,16 @@ export function readCommaList(value: unknown): string[] {
 			: [value];
 	return entries.map((entry) => entryText(entry).trim()).filter((entry) => entry !== '');
 }
+
+/**
+ * A "json" parameter's value: n8n passes what an expression returned as it is, and typed or pasted
+ * text as a string, which is parsed here; text that is not JSON gives undefined.
+ */
+export function jsonParameterValue(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		return undefined;
+	}
+}

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { parseIdempotencyKey } from '../../shared/transcriptMarker';
 import { conversationCustomer } from '../../shared/intercomConversation';
 import type { Customer } from '../../shared/intercomConversation';
-import { isObject } from '../../shared/values';
+import { isObject, jsonParameterValue } from '../../shared/values';
 import type { IntercomConversation } from '../../shared/intercom/messages';
 import type { TranscriptStart } from '../render/transcript';
 
@@ -43,19 +43,6 @@ export function conversationInput(json: IDataObject): ConversationInput | undefi
 		customer: conversationCustomer(conversation, json.customer),
 		appId: typeof json.appId === 'string' ? json.appId : '',
 	};
-}
-
-/**
- * A "json" parameter's value: n8n passes what an expression returned as it is, and typed or pasted
- * text as a string, which is parsed here; text that is not JSON gives undefined.
- */
-function jsonParameterValue(value: unknown): unknown {
-	if (typeof value !== 'string') return value;
-	try {
-		return JSON.parse(value) as unknown;
-	} catch {
-		return undefined;
-	}
 }
 
 /** The item itself, or what the "Conversation" option points at (e.g. after a Kommo step). */

@@ -10,7 +10,7 @@ import {
 	getKommoChatChannel,
 	isAmojoRefusal,
 } from '../../../shared/kommo/chat/transport';
-import { isObject } from '../../../shared/values';
+import { isObject, jsonParameterValue } from '../../../shared/values';
 import { withConnectedScope } from '../../helpers/chatChannel';
 import { deliveredMessageIds } from '../../helpers/chatHistory';
 import { linkChatToContact } from '../../helpers/chatContact';
@@ -96,14 +96,7 @@ const displayOptions = { show: { resource: ['chat'], operation: ['sendConversati
 export const description = updateDisplayOptions(displayOptions, properties);
 
 function readConversation(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	let value = this.getNodeParameter('conversation', itemIndex) as unknown;
-	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value) as unknown;
-		} catch {
-			value = undefined;
-		}
-	}
+	const value = jsonParameterValue(this.getNodeParameter('conversation', itemIndex));
 	const conversation = isObject(value) && isObject(value.conversation) ? value.conversation : value;
 	if (
 		!isObject(conversation) ||
