@@ -121,11 +121,15 @@ export function silentFlags(pending: PlannedMessage[], notify: NotifyMode): bool
 	return pending.map((_, index) => index !== newestIncoming);
 }
 
-/** A teammate's participant id; one shared id when Intercom names no author (a workflow's message). */
+/** A teammate's participant id; one shared id when Intercom names no usable author (a workflow's message). */
 function teamParticipantId(authorId: string | null): string {
-	if (authorId !== null && /^[A-Za-z0-9]{1,40}$/.test(authorId))
+	if (authorId === null) return 'intercom-team';
+	try {
 		return chatUserId('admin', authorId);
-	return 'intercom-team';
+	} catch {
+		// chatUserId owns the rule for a person id; an id it refuses gets the shared one
+		return 'intercom-team';
+	}
 }
 
 export interface ChatClient {
